@@ -1,0 +1,80 @@
+// The HTTP seam between the Beast server (server.h) and pim's handlers. Handlers see plain
+// HttpRequest/HttpResponse values; nothing outside http/server*.cc includes Boost.Beast.
+//
+// Routes are registered with a method, a path pattern and a name (the metrics label). Pattern
+// segments are literals, "{name}" (captures one segment, percent-decoded), or a literal with a
+// captured part such as "filterByCurrentUser(on='{on}')". Routes marked `blocking` (anything that
+// writes, waits for a commit or hashes a password) run on the server's worker pool; the others
+// run on the I/O thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace pim::http {
+
+struct HttpRequest {
+  std::string method;  // upper case: GET, POST, PATCH, PUT, DELETE
+  std::string target;  // as received: path?query
+  std::string path;    // percent-decoded path without the query
+  std::vector<std::pair<std::string, std::string>> query;  // percent-decoded, in order
+  std::map<std::string, std::string> headers;              // lower-case names
+  std::string body;
+  std::string remote_ip;
+  std::string base_url;  // "http://127.0.0.1:8080" or "https://...": for @odata.nextLink
+
+  // Header value by lower-case name, "" when absent.
+  std::string Header(std::string_view lower_name) const;
+  // First query parameter with that name (exact, e.g. "$filter").
+  std::optional<std::string> Query(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Retry-After, ...)
+};
+
+using RouteParams = std::map<std::string, std::string>;
+using Handler = std::function<HttpResponse(const HttpRequest&, const RouteParams&)>;
+
+struct RouteMatch {
+  const Handler* handler = nullptr;
+  RouteParams params;
+  std::string route_name;
+  bool blocking = false;
+};
+
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, std::string route_name, Handler handler,
+           bool blocking = false);
+  // The matching route; NotFound (404) for an unknown path, a kFailedPrecondition Status with
+  // error code "MethodNotAllowed" ... mapped to 405 ... when the path exists under another method.
+  Result<RouteMatch> Find(std::string_view method, std::string_view path) const;
+
+ private:
+  struct Route;
+  std::vector<std::shared_ptr<Route>> routes_;
+};
+
+// The single place where Status becomes an HTTP status and a Graph-style error body:
+// {"error":{"code":"...","message":"...","innerError":{"date":"...","request-id":"...", ...}}}.
+// Status codes: InvalidArgument 400, Unauthenticated 401 (+ WWW-Authenticate: Bearer),
+// PermissionDenied 403, NotFound 404, AlreadyExists/FailedPrecondition 409, error code
+// "MethodNotAllowed" 405, "RequestEntityTooLarge" 413, "RequestHeaderFieldsTooLarge" 431,
+// ResourceExhausted 429 (+ Retry-After), Unavailable 503, Internal 500.
+HttpResponse ErrorResponse(const Status& status);
+// 200/201 with a JSON body.
+HttpResponse JsonResponse(int status, std::string json_body);
+
+}  // namespace pim::http

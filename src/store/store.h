@@ -1,0 +1,110 @@
+// Store: durable storage behind the engine. Implementations: SqliteStore (store/sqlite/), later
+// PostgresStore. Every implementation passes store/store_conformance.h.
+//
+// The engine keeps its working state in memory and persists every change as a ChangeSet: object
+// rows (a kind, an id, a JSON body), sealed audit records, outbox events and the audit checkpoint,
+// all committed in ONE transaction. Submit() is called with the engine's lock held, so change sets
+// reach the store in the order the engine applied them; the store commits them in that order,
+// grouping whatever is waiting into one transaction (group commit: one fsync for many requests).
+//
+// Thread-safety: all methods may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+
+namespace pim {
+
+struct ObjectWrite {
+  std::string kind;  // "user", "roleDefinition", "schedule", "request", "approval", "policy", ...
+  std::string id;
+  std::string body;  // JSON text; ignored when erase
+  bool erase = false;
+};
+
+struct StoredObject {
+  std::string kind;
+  std::string id;
+  std::string body;
+};
+
+// An audit record after the chain sealed it (audit/chain.h). `canonical` is the exact byte string
+// that was hashed; `hash` = SHA-256(prev_hash || canonical), both lowercase hex.
+struct SealedAuditRecord {
+  int64_t seq = 0;  // 1, 2, 3, ... without gaps
+  Timestamp time;
+  std::string id;        // GUID of the directoryAudit
+  std::string category;  // "RoleManagement", "UserManagement", "Authentication", ...
+  std::string activity;  // activityDisplayName
+  std::string initiator_id;
+  std::string canonical;
+  std::string prev_hash;
+  std::string hash;
+};
+
+// A signed statement "the chain has `seq` records and its head hash is `head_hash`".
+struct AuditCheckpoint {
+  int64_t seq = 0;
+  std::string head_hash;
+  Timestamp time;
+  std::string signature;  // base64 Ed25519 over "pim-audit-checkpoint-v1\n<seq>\n<head_hash>\n<time us>"
+};
+
+struct OutboxEvent {
+  std::string id;
+  std::string type;     // e.g. "roleActivated", "approvalRequested"
+  std::string payload;  // JSON text
+  Timestamp created;
+};
+
+struct ChangeSet {
+  std::vector<ObjectWrite> objects;
+  std::vector<SealedAuditRecord> audit;
+  std::vector<OutboxEvent> outbox;
+  std::optional<AuditCheckpoint> checkpoint;
+  bool empty() const { return objects.empty() && audit.empty() && outbox.empty(); }
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Every object of `kind`, in the order first written (insertion order).
+  virtual Result<std::vector<StoredObject>> LoadObjects(const std::string& kind) = 0;
+
+  // Queues `changes` for the next group commit and returns at once. The future becomes ready
+  // when the transaction holding them is durable (OK) or failed (the Status). `after_commit`, if
+  // given, runs on the committing thread after a successful commit and before the future is
+  // made ready, in submission order. Change sets are committed in submission order.
+  virtual std::shared_future<Status> Submit(ChangeSet changes,
+                                            std::function<void()> after_commit = {}) = 0;
+
+  // Submit and wait.
+  Status Commit(ChangeSet changes, std::function<void()> after_commit = {}) {
+    return Submit(std::move(changes), std::move(after_commit)).get();
+  }
+
+  // Audit records with seq < before_seq (0 = from the newest), newest first, at most `limit`.
+  virtual Result<std::vector<SealedAuditRecord>> ReadAuditDescending(int64_t before_seq,
+                                                                     int limit) = 0;
+  // Audit records with seq >= from_seq, oldest first, at most `limit`.
+  virtual Result<std::vector<SealedAuditRecord>> ReadAuditAscending(int64_t from_seq,
+                                                                    int limit) = 0;
+  // The newest checkpoint, if any.
+  virtual Result<std::optional<AuditCheckpoint>> LatestCheckpoint() = 0;
+  // Outbox events not yet delivered, oldest first (delivery comes in a later issue).
+  virtual Result<std::vector<OutboxEvent>> PendingOutbox(int limit) = 0;
+
+  // Stops the writer after committing what was submitted. Idempotent.
+  virtual void Close() = 0;
+};
+
+}  // namespace pim
