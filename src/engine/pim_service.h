@@ -25,6 +25,7 @@
 #include "core/model.h"
 #include "core/policy.h"
 #include "core/status.h"
+#include "engine/decision.h"
 #include "store/store.h"
 
 namespace pim {
@@ -128,14 +129,6 @@ struct ScheduleRequestInput {
 struct ScheduleInstance {
   std::string id;  // equals the schedule id
   Schedule schedule;
-};
-
-struct Decision {
-  bool allowed = false;
-  std::string schedule_id;   // the assignment schedule that grants it
-  std::string via_group_id;  // set when held through group membership
-  std::string role_definition_id;
-  bool break_glass = false;
 };
 
 class DecisionIndex;
