@@ -1,0 +1,79 @@
+#include "store/commit_queue.h"
+
+#include <utility>
+
+namespace pim {
+
+CommitQueue::CommitQueue(CommitFn commit, size_t max_batch)
+    : commit_(std::move(commit)), max_batch_(max_batch == 0 ? 1 : max_batch) {
+  writer_ = std::thread([this] { Run(); });
+}
+
+CommitQueue::~CommitQueue() { Close(); }
+
+std::shared_future<Status> CommitQueue::Submit(ChangeSet changes,
+                                               std::function<void()> after_commit,
+                                               Status injected_failure) {
+  Entry entry{std::move(changes), std::move(after_commit), std::promise<Status>(),
+              std::move(injected_failure)};
+  std::shared_future<Status> future = entry.promise.get_future().share();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closing_) {
+      entry.promise.set_value(Status(StatusCode::kUnavailable, "store is closed"));
+      return future;
+    }
+    queue_.push_back(std::move(entry));
+  }
+  cv_.notify_one();
+  return future;
+}
+
+void CommitQueue::Close() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  cv_.notify_one();
+  std::call_once(join_once_, [this] {
+    if (writer_.joinable()) writer_.join();
+  });
+}
+
+void CommitQueue::Run() {
+  while (true) {
+    std::vector<Entry> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing and drained
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    // Injected failures settle in their place; the runs between them commit as transactions.
+    size_t run_begin = 0;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].injected_failure.ok()) continue;
+      CommitRun(batch, run_begin, i);
+      batch[i].promise.set_value(batch[i].injected_failure);
+      run_begin = i + 1;
+    }
+    CommitRun(batch, run_begin, batch.size());
+  }
+}
+
+void CommitQueue::CommitRun(std::vector<Entry>& batch, size_t begin, size_t end) {
+  if (begin >= end) return;
+  std::vector<const ChangeSet*> sets;
+  sets.reserve(end - begin);
+  for (size_t i = begin; i < end; ++i) sets.push_back(&batch[i].changes);
+  Status status = commit_(sets);
+  for (size_t i = begin; i < end; ++i) {
+    if (status.ok() && batch[i].after_commit) batch[i].after_commit();
+    batch[i].promise.set_value(status);
+  }
+}
+
+}  // namespace pim
