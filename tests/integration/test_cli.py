@@ -1,0 +1,221 @@
+"""The `pim` command-line client against a real pimd: every user type's commands, exit codes,
+and the config file's mode."""
+
+import json
+import os
+import re
+import stat
+import subprocess
+import threading
+import unittest
+
+from harness import (ELIGIBILITY_INSTANCES, GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, PIM,
+                     SECURITY_ADMINISTRATOR, AUDITS, ASSIGNMENT_REQUESTS, PimTestCase, Totp,
+                     run_pim)
+
+
+class CliTest(PimTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.requester = cls.new_user("Cli Requester")
+        cls.requester2 = cls.new_user("Cli Second")
+        cls.approver = cls.new_user("Cli Approver")
+        cls.configs = {}
+
+    # -- helpers
+    def config(self, name):
+        return os.path.join(self.server.tmp, "pim-%s.json" % name)
+
+    def pim(self, name, *args, ok=True, **kw):
+        out = run_pim(list(args), self.config(name), **kw)
+        if ok is True and out.returncode != 0:
+            self.fail("pim %s exited %d\nstdout: %s\nstderr: %s"
+                      % (" ".join(args), out.returncode, out.stdout, out.stderr))
+        if ok is False:
+            self.assertNotEqual(out.returncode, 0, "pim %s should have failed: %s"
+                                % (" ".join(args), out.stdout))
+            self.assertTrue(out.stderr.startswith("pim: "), "stderr: %r" % out.stderr)
+        return out
+
+    def login(self, name, user, via="stdin"):
+        args = ["login", "--server", self.server.base_url, "--user", user.upn]
+        if via == "stdin":
+            self.pim(name, *args, "--password-stdin", input=user.password + "\n")
+        else:
+            self.pim(name, *args, env={"PIM_PASSWORD": user.password})
+        mode = stat.S_IMODE(os.stat(self.config(name)).st_mode)
+        self.assertEqual(mode, 0o600, "config file mode is %o" % mode)
+
+    def enroll(self, name, user):
+        """`pim --json mfa enroll`: reads the secret it prints, answers the code prompt."""
+        proc = subprocess.Popen([PIM, "--json", "mfa", "enroll"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=dict(os.environ, PIM_CONFIG=self.config(name)))
+        seen, found = [], threading.Event()
+        secret = {}
+
+        def reader():
+            while True:
+                ch = proc.stdout.read(1)
+                if not ch:
+                    break
+                seen.append(ch)
+                text = "".join(seen)
+                m = (re.search(r'"secretKey"\s*:\s*"([A-Za-z2-7=]+)"', text)
+                     or re.search(r"secret=([A-Za-z2-7]+)", text))
+                if m and not found.is_set():
+                    secret["value"] = m.group(1)
+                    found.set()
+            found.set()
+
+        t = threading.Thread(target=reader, daemon=True)
+        t.start()
+        if not found.wait(30) or "value" not in secret:
+            proc.kill()
+            self.fail("pim mfa enroll printed no secret: %r %r" % ("".join(seen),
+                                                                     proc.stderr.read()))
+        user.totp = Totp(secret["value"])
+        try:
+            proc.stdin.write(user.totp.next_code() + "\n")
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = proc.wait(30)
+        t.join(5)
+        self.assertEqual(code, 0, "pim mfa enroll: %r %r" % ("".join(seen), proc.stderr.read()))
+
+    def request_status(self, request_id):
+        r = self.api.get("%s/%s" % (ASSIGNMENT_REQUESTS, request_id), token=self.admin.token)
+        return self.expect(r, 200)["status"]
+
+    def pending_request_of(self, user):
+        reqs = self.list_all(ASSIGNMENT_REQUESTS + "?$filter=principalId eq '%s'" % user.id,
+                             self.admin.token)[0]
+        pending = [r for r in reqs if r["status"] == "PendingApproval"]
+        self.assertEqual(len(pending), 1, reqs)
+        return pending[0]
+
+    def active_roles(self, user):
+        return [i["roleDefinitionId"] for i in self.instances_of(user.id)]
+
+    # -- tests
+    def test_login_failures_and_logout(self):
+        out = self.pim("bad", "login", "--server", self.server.base_url, "--user",
+                       self.requester.upn, "--password-stdin", input="wrong password\n", ok=False)
+        self.assertIn("invalid_grant", out.stderr)
+        self.pim("nobody", "roles", ok=False)
+        self.login("logout", self.requester2, via="env")
+        self.pim("logout", "roles")
+        self.pim("logout", "logout")
+        self.pim("logout", "roles", ok=False)
+
+    def test_full_scenario(self):
+        # Administrator: eligibility and policies.
+        self.login("admin", self.admin)
+        for user in (self.requester, self.requester2):
+            for role in ("Security Administrator", "Global Administrator"):
+                self.pim("admin", "admin", "assign", user.upn, role, "--eligible", "--permanent",
+                         "--justification", "cli test")
+        elig = self.list_all(ELIGIBILITY_INSTANCES + "?$filter=principalId eq '%s'"
+                             % self.requester.id, self.admin.token)[0]
+        self.assertEqual(sorted(e["roleDefinitionId"] for e in elig),
+                         sorted([SECURITY_ADMINISTRATOR, GLOBAL_ADMINISTRATOR]))
+        self.pim("admin", "admin", "policy", "set", "Security Administrator", "--require",
+                 "mfa,justification")
+        _, rule = self.get_rule(SECURITY_ADMINISTRATOR, "Enablement_EndUser_Assignment")
+        self.assertEqual(sorted(rule["enabledRules"]), ["Justification", "MultiFactorAuthentication"])
+        self.pim("admin", "admin", "policy", "set", "Global Administrator", "--approval", "on",
+                 "--approver", self.approver.upn)
+        _, rule = self.get_rule(GLOBAL_ADMINISTRATOR, "Approval_EndUser_Assignment")
+        self.assertTrue(rule["setting"]["isApprovalRequired"])
+        approvers = rule["setting"]["approvalStages"][0]["primaryApprovers"]
+        self.assertEqual([a.get("userId") for a in approvers], [self.approver.id])
+        self.pim("admin", "admin", "policy", "set", "Helpdesk Administrator", "--max-duration",
+                 "PT4H")
+        _, rule = self.get_rule(HELPDESK_ADMINISTRATOR, "Expiration_EndUser_Assignment")
+        self.assertEqual(rule["maximumDuration"], "PT4H")
+        out = self.pim("admin", "admin", "policy", "show", "Global Administrator")
+        self.assertIn("approv", out.stdout.lower())
+
+        # Requester: MFA enrollment, roles, activation with the MFA prompt answered on stdin.
+        self.login("req", self.requester, via="env")
+        self.enroll("req", self.requester)
+        out = self.pim("req", "roles")
+        self.assertIn("Security Administrator", out.stdout)
+        self.assertIn("Global Administrator", out.stdout)
+        self.pim("req", "activate", "Security Administrator", "--duration", "1h",
+                 "--justification", "cli activation", input=self.requester.totp.next_code() + "\n")
+        self.assertIn(SECURITY_ADMINISTRATOR, self.active_roles(self.requester))
+        out = self.pim("req", "activate", "Global Administrator", "--duration", "90m",
+                       "--justification", "cli needs approval", "--ticket", "CHG-1")
+        self.assertIn("PendingApproval", out.stdout)
+        pending = self.pending_request_of(self.requester)
+        self.assertEqual(pending["scheduleInfo"]["expiration"]["duration"], "PT1H30M")
+        out = self.pim("req", "requests")
+        self.assertIn("PendingApproval", out.stdout)
+        out = self.pim("req", "--json", "requests")
+        self.assertIn(pending["id"], out.stdout)
+        # The requester is not an approver of their own request.
+        self.pim("req", "approve", pending["id"], "--reason", "self", ok=False)
+
+        # Approver: queue and approval.
+        self.login("approver", self.approver)
+        out = self.pim("approver", "approvals")
+        self.assertIn("cli needs approval", out.stdout)
+        self.pim("approver", "approve", pending["id"], "--reason", "ok CHG-1")
+        self.assertEqual(self.request_status(pending["id"]), "Provisioned")
+        self.assertIn(GLOBAL_ADMINISTRATOR, self.active_roles(self.requester))
+
+        # Deactivation.
+        self.pim("req", "deactivate", "Security Administrator")
+        self.assertNotIn(SECURITY_ADMINISTRATOR, self.active_roles(self.requester))
+
+        # Second requester: MFA code given with --otp; a denied request.
+        self.login("req2", self.requester2)
+        self.enroll("req2", self.requester2)
+        self.login("req2", self.requester2)  # a fresh session: MFA not yet proven in it
+        self.pim("req2", "activate", "Security Administrator", "--duration", "PT30M",
+                 "--justification", "with --otp", "--otp", self.requester2.totp.next_code())
+        self.assertIn(SECURITY_ADMINISTRATOR, self.active_roles(self.requester2))
+        self.pim("req2", "activate", "Global Administrator", "--duration", "1h",
+                 "--justification", "will be denied")
+        denied = self.pending_request_of(self.requester2)
+        self.pim("approver", "deny", denied["id"], "--reason", "not today")
+        self.assertEqual(self.request_status(denied["id"]), "Denied")
+
+        # Administrator removes an eligibility.
+        self.pim("admin", "admin", "remove", self.requester.upn, "Security Administrator",
+                 "--eligible")
+        elig = self.list_all(ELIGIBILITY_INSTANCES + "?$filter=principalId eq '%s'"
+                             % self.requester.id, self.admin.token)[0]
+        self.assertEqual([e["roleDefinitionId"] for e in elig], [GLOBAL_ADMINISTRATOR])
+
+        # Errors are one line on stderr with a non-zero exit.
+        self.pim("req", "activate", "No Such Role", "--duration", "1h", "--justification", "x",
+                 ok=False)
+        self.pim("req", "activate", "Security Administrator", "--duration", "1h",
+                 "--justification", "no longer eligible", ok=False)
+        self.pim("req", "admin", "assign", self.requester.upn, "Global Administrator",
+                 "--active", "--duration", "PT1H", "--justification", "not allowed", ok=False)
+
+        # Auditor: list, verify, export.
+        self.login("auditor", self.auditor)
+        out = self.pim("auditor", "audit", "list", "--top", "5")
+        self.assertTrue(out.stdout.strip())
+        out = self.pim("auditor", "audit", "list", "--filter", "category eq 'RoleManagement'")
+        self.assertTrue(out.stdout.strip())
+        self.pim("auditor", "audit", "list", "--filter", "nonsense eq", ok=False)
+        self.pim("auditor", "audit", "verify")
+        known = {a["id"] for a in self.all_audits()}
+        export = os.path.join(self.server.tmp, "audit.jsonl")
+        self.pim("auditor", "audit", "export", "--output", export)
+        with open(export) as f:
+            lines = [json.loads(line) for line in f if line.strip()]
+        exported = {a["id"] for a in lines}
+        self.assertEqual(len(exported), len(lines), "a record was exported twice")
+        self.assertLessEqual(known, exported)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,176 @@
+"""Tamper evidence: edit the audit table behind pimd's back with sqlite3 and check that
+GET /v1.0/pim/audit/verify and `pim audit verify` name the damaged record and the problem.
+
+The schema is discovered from the database (tables `audit` and `audit_checkpoints`); the column
+holding the canonical record is the one whose text carries "pimEncodingVersion"."""
+
+import json
+import os
+import shutil
+import sqlite3
+import unittest
+
+from harness import PIM, Client, PimServer, PimTestCase, run_pim
+
+
+class TamperTest(PimTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for i in range(6):
+            user = cls.new_user("Tamper User %d" % i)
+            cls.api.patch("/v1.0/users/" + user.id, {"displayName": "Tamper User %d'" % i},
+                          token=cls.admin.token)
+        cls.cli_config = None
+        if os.path.exists(PIM):
+            cls.cli_config = os.path.join(cls.server.tmp, "pim-config.json")
+            out = run_pim(["login", "--server", cls.server.base_url, "--user", cls.auditor.upn,
+                           "--password-stdin"], cls.cli_config, input=cls.auditor.password + "\n")
+            if out.returncode != 0:
+                raise AssertionError("pim login failed: %r" % (out,))
+        r = cls.api.get("/v1.0/pim/audit/verify", token=cls.auditor.token)
+        if r.status != 200 or r.body.get("ok") is not True:
+            raise AssertionError("the untouched log does not verify: %r" % r)
+        cls.old_base = cls.server.base_url
+        code = cls.server.stop()
+        if code != 0:
+            raise AssertionError("pimd exited with %r on SIGTERM" % code)
+        cls.pristine = cls.server.data
+        db = sqlite3.connect(os.path.join(cls.pristine, "pim.db"))
+        try:
+            cls.schema = "\n".join(r[0] for r in db.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+            info = list(db.execute("PRAGMA table_info(audit)"))
+            cls.columns = [r[1] for r in info]
+            pk = [r[1] for r in info if r[5] == 1]
+            cls.seq_col = S = pk[0] if pk else "seq"
+            cls.seqs = [r[0] for r in db.execute("SELECT %s FROM audit ORDER BY %s" % (S, S))]
+            row = db.execute("SELECT * FROM audit ORDER BY %s LIMIT 1" % S).fetchone()
+        finally:
+            db.close()
+        canonical = [c for c, v in zip(cls.columns, row)
+                     if isinstance(v, str) and "pimEncodingVersion" in v]
+        if not canonical:
+            raise AssertionError("no canonical column in audit: %s" % cls.schema)
+        cls.canonical_col = canonical[0]
+        cls.n = len(cls.seqs)
+        cls.k = cls.seqs[cls.n // 2]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    # -- helpers
+    def tampered_copy(self, name, *sql_steps):
+        data = os.path.join(self.server.tmp, "case-" + name)
+        shutil.copytree(self.pristine, data)
+        db = sqlite3.connect(os.path.join(data, "pim.db"))
+        try:
+            for step in sql_steps:
+                step(db)
+            db.commit()
+        finally:
+            db.close()
+        return data
+
+    def verify(self, data):
+        """Starts pimd on `data`; returns (API report, pim CLI CompletedProcess or None)."""
+        server = PimServer(tmpdir=os.path.dirname(data))
+        server.log_path = data + ".log"
+        api = Client(server.start(data=data))
+        try:
+            r = api.get("/v1.0/pim/audit/verify", token=self.auditor.token)
+            self.assertEqual(r.status, 200, "%r\n%s" % (r, server.log_tail()))
+            cli = None
+            if self.cli_config:
+                config = data + "-pim-config.json"
+                with open(self.cli_config) as f:
+                    text = f.read().replace(self.old_base, server.base_url)
+                with open(config, "w") as f:
+                    f.write(text)
+                os.chmod(config, 0o600)
+                cli = run_pim(["audit", "verify"], config)
+            return r.body, cli
+        finally:
+            self.assertEqual(server.stop(), 0, server.log_tail())
+
+    def assert_detected(self, data, seq, problems):
+        report, cli = self.verify(data)
+        self.assertIs(report["ok"], False, report)
+        self.assertIn(report["problem"], problems, report)
+        self.assertEqual(report["firstBadSequence"], seq, report)
+        self.assertIn(str(seq), report["message"], report)
+        if cli is not None:
+            self.assertNotEqual(cli.returncode, 0, "pim audit verify passed: %r" % (cli,))
+            output = cli.stdout + cli.stderr
+            self.assertIn(str(seq), output, cli)
+            self.assertTrue(any(p in output for p in problems), cli)
+
+    def edit_canonical(self, seq, edit):
+        def step(db):
+            (text,) = db.execute("SELECT %s FROM audit WHERE %s=?" % (self.canonical_col, self.seq_col),
+                                 (seq,)).fetchone()
+            obj = json.loads(text)
+            edit(obj)
+            new = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+            self.assertNotEqual(new, text)
+            db.execute("UPDATE audit SET %s=? WHERE %s=?" % (self.canonical_col, self.seq_col), (new, seq))
+        return step
+
+    # -- tests
+    def test_untouched_copy_verifies(self):
+        report, cli = self.verify(self.tampered_copy("untouched"))
+        self.assertIs(report["ok"], True, report)
+        self.assertGreaterEqual(report["recordsChecked"], self.n)
+        self.assertGreater(report["checkpointSeq"], 0, report)
+        if cli is not None:
+            self.assertEqual(cli.returncode, 0, cli)
+
+    def test_altered_field(self):
+        def edit(obj):
+            obj["activityDisplayName"] = obj["activityDisplayName"] + " (edited)"
+        data = self.tampered_copy("altered", self.edit_canonical(self.k, edit))
+        self.assert_detected(data, self.k, ("altered",))
+
+    def test_altered_result(self):
+        def edit(obj):
+            obj["result"] = "failure" if obj["result"] == "success" else "success"
+        data = self.tampered_copy("result", self.edit_canonical(self.k + 1, edit))
+        self.assert_detected(data, self.k + 1, ("altered",))
+
+    def test_removed_row(self):
+        data = self.tampered_copy(
+            "removed", lambda db: db.execute("DELETE FROM audit WHERE %s=?" % self.seq_col, (self.k,)))
+        self.assert_detected(data, self.k, ("removed",))
+
+    def test_swapped_rows(self):
+        others = [c for c in self.columns if c != self.seq_col]
+
+        def swap(db):
+            # Delete both rows and insert them back with their contents exchanged (an UPDATE
+            # would trip unique indexes halfway).
+            select = "SELECT %s FROM audit WHERE %s=?" % (",".join(others), self.seq_col)
+            a = db.execute(select, (self.k,)).fetchone()
+            b = db.execute(select, (self.k + 1,)).fetchone()
+            db.execute("DELETE FROM audit WHERE %s IN (?, ?)" % self.seq_col, (self.k, self.k + 1))
+            insert = "INSERT INTO audit (%s, %s) VALUES (%s)" % (
+                self.seq_col, ",".join(others), ",".join("?" * (len(others) + 1)))
+            db.execute(insert, (self.k,) + tuple(b))
+            db.execute(insert, (self.k + 1,) + tuple(a))
+
+        data = self.tampered_copy("swapped", swap)
+        self.assert_detected(data, self.k, ("reordered", "altered"))
+
+    def test_truncated_tail_and_checkpoints(self):
+        cut = self.seqs[-3]
+
+        def truncate(db):
+            db.execute("DELETE FROM audit WHERE %s>=?" % self.seq_col, (cut,))
+            db.execute("DELETE FROM audit_checkpoints")
+
+        data = self.tampered_copy("truncated", truncate)
+        self.assert_detected(data, cut, ("truncated",))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
