@@ -4,7 +4,8 @@ import base64
 import time
 import unittest
 
-from harness import GLOBAL_READER, Client, PimTestCase, parse_time
+from harness import GLOBAL_READER, Client, parse_time
+from pim_testcase import PimTestCase
 
 
 class AuthTest(PimTestCase):

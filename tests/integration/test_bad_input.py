@@ -14,7 +14,8 @@ import uuid
 
 from harness import (ASSIGNMENT_INSTANCES, ASSIGNMENT_REQUESTS, AUDITS, ELIGIBILITY_INSTANCES,
                      ELIGIBILITY_REQUESTS, GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, POLICIES,
-                     PRIVILEGED_ROLE_ADMINISTRATOR, USER_ADMINISTRATOR, Client, PimTestCase)
+                     PRIVILEGED_ROLE_ADMINISTRATOR, USER_ADMINISTRATOR, Client)
+from pim_testcase import PimTestCase
 
 
 class _FakeSocket:
@@ -265,7 +266,8 @@ class BadInputTest(PimTestCase):
 
     def test_unsupported_filter(self):
         with self.unchanged():
-            for q in ("$filter=foo eq 'x'", "$filter=principalId eq", "$filter=contains(status,'P')",
+            for q in ("$filter=foo eq 'x'", "$filter=principalId eq",
+                      "$filter=contains(status,'P')",
                       "$top=0", "$top=1000", "$expand=nothing"):
                 with self.subTest(q=q):
                     r = self.api.get(ASSIGNMENT_REQUESTS + "?" + q, token=self.admin.token)
@@ -319,7 +321,8 @@ class ExpiredTokenTest(PimTestCase):
         try:
             tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
             if "objects" in tables:
-                rows = db.execute("SELECT rowid, kind, body FROM objects WHERE kind LIKE '%session%'")
+                rows = db.execute(
+                    "SELECT rowid, kind, body FROM objects WHERE kind LIKE '%session%'")
                 for rowid, kind, body in rows.fetchall():
                     obj = json.loads(body)
                     if _expire(obj):

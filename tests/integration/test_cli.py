@@ -10,8 +10,8 @@ import threading
 import unittest
 
 from harness import (ELIGIBILITY_INSTANCES, GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, PIM,
-                     SECURITY_ADMINISTRATOR, AUDITS, ASSIGNMENT_REQUESTS, PimTestCase, Totp,
-                     run_pim)
+                     SECURITY_ADMINISTRATOR, ASSIGNMENT_REQUESTS, Totp, run_pim)
+from pim_testcase import PimTestCase
 
 
 class CliTest(PimTestCase):
@@ -124,7 +124,8 @@ class CliTest(PimTestCase):
         self.pim("admin", "admin", "policy", "set", "Security Administrator", "--require",
                  "mfa,justification")
         _, rule = self.get_rule(SECURITY_ADMINISTRATOR, "Enablement_EndUser_Assignment")
-        self.assertEqual(sorted(rule["enabledRules"]), ["Justification", "MultiFactorAuthentication"])
+        self.assertEqual(sorted(rule["enabledRules"]),
+                         ["Justification", "MultiFactorAuthentication"])
         self.pim("admin", "admin", "policy", "set", "Global Administrator", "--approval", "on",
                  "--approver", self.approver.upn)
         _, rule = self.get_rule(GLOBAL_ADMINISTRATOR, "Approval_EndUser_Assignment")

@@ -8,7 +8,8 @@ import threading
 import unittest
 
 from harness import (ASSIGNMENT_REQUESTS, EXCHANGE_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, PIM,
-                     SECURITY_ADMINISTRATOR, USER_ADMINISTRATOR, Client, PimTestCase, run_pim)
+                     SECURITY_ADMINISTRATOR, USER_ADMINISTRATOR, Client, run_pim)
+from pim_testcase import PimTestCase
 
 ROLES = [SECURITY_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR,
          EXCHANGE_ADMINISTRATOR]

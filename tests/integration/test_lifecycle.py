@@ -3,9 +3,10 @@
 import time
 import unittest
 
-from harness import (APPROVALS, ASSIGNMENT_INSTANCES, ASSIGNMENT_REQUESTS,
-                     ELIGIBILITY_INSTANCES, GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR,
-                     SECURITY_ADMINISTRATOR, PimTestCase, parse_time)
+from harness import (APPROVALS, ASSIGNMENT_INSTANCES, ASSIGNMENT_REQUESTS, ELIGIBILITY_INSTANCES,
+                     GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, SECURITY_ADMINISTRATOR,
+                     parse_time)
+from pim_testcase import PimTestCase
 
 
 class LifecycleTest(PimTestCase):
@@ -13,7 +14,8 @@ class LifecycleTest(PimTestCase):
     def setUpClass(cls):
         super().setUpClass()
         # Security Administrator: MFA and justification for activation.
-        cls.set_enabled_rules(SECURITY_ADMINISTRATOR, ["MultiFactorAuthentication", "Justification"])
+        cls.set_enabled_rules(SECURITY_ADMINISTRATOR,
+                              ["MultiFactorAuthentication", "Justification"])
         cls.approver = cls.new_user("Approver")
         cls.set_approver(GLOBAL_ADMINISTRATOR, cls.approver)
 

@@ -3,7 +3,8 @@
 import unittest
 import urllib.parse
 
-from harness import AUDITS, PimTestCase, parse_time
+from harness import AUDITS, parse_time
+from pim_testcase import PimTestCase
 
 
 class PagingTest(PimTestCase):
@@ -25,7 +26,8 @@ class PagingTest(PimTestCase):
         for page in pages[:-1]:
             self.assertEqual(len(page["value"]), 2)
             link = urllib.parse.urlsplit(page["@odata.nextLink"])
-            self.assertEqual((link.scheme, link.netloc), ("http", "127.0.0.1:%d" % self.server.port))
+            self.assertEqual((link.scheme, link.netloc),
+                             ("http", "127.0.0.1:%d" % self.server.port))
             self.assertIn("$skiptoken", urllib.parse.unquote(link.query).lower())
         self.assertNotIn("@odata.nextLink", pages[-1])
         self.assertTrue(pages[0]["@odata.context"])
@@ -57,7 +59,8 @@ class PagingTest(PimTestCase):
             self.assertEqual(keys, {"id", "displayName"}, item)
 
     def test_filter_on_display_name(self):
-        r = self.api.get("/v1.0/users?$filter=displayName eq 'Paging User 3'", token=self.admin.token)
+        r = self.api.get("/v1.0/users?$filter=displayName eq 'Paging User 3'",
+                         token=self.admin.token)
         body = self.expect(r, 200)
         self.assertEqual([u["id"] for u in body["value"]], [self.users[3].id])
         r = self.api.get("/v1.0/users?$filter=displayName eq 'Paging User 3' or "

@@ -10,7 +10,8 @@ import shutil
 import sqlite3
 import unittest
 
-from harness import PIM, Client, PimServer, PimTestCase, run_pim
+from harness import PIM, Client, PimServer, run_pim
+from pim_testcase import PimTestCase
 
 
 class TamperTest(PimTestCase):
@@ -108,13 +109,14 @@ class TamperTest(PimTestCase):
 
     def edit_canonical(self, seq, edit):
         def step(db):
-            (text,) = db.execute("SELECT %s FROM audit WHERE %s=?" % (self.canonical_col, self.seq_col),
-                                 (seq,)).fetchone()
+            (text,) = db.execute("SELECT %s FROM audit WHERE %s=?"
+                                 % (self.canonical_col, self.seq_col), (seq,)).fetchone()
             obj = json.loads(text)
             edit(obj)
             new = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
             self.assertNotEqual(new, text)
-            db.execute("UPDATE audit SET %s=? WHERE %s=?" % (self.canonical_col, self.seq_col), (new, seq))
+            db.execute("UPDATE audit SET %s=? WHERE %s=?" % (self.canonical_col, self.seq_col),
+                       (new, seq))
         return step
 
     # -- tests
@@ -139,8 +141,10 @@ class TamperTest(PimTestCase):
         self.assert_detected(data, self.k + 1, ("altered",))
 
     def test_removed_row(self):
-        data = self.tampered_copy(
-            "removed", lambda db: db.execute("DELETE FROM audit WHERE %s=?" % self.seq_col, (self.k,)))
+        def remove(db):
+            db.execute("DELETE FROM audit WHERE %s=?" % self.seq_col, (self.k,))
+
+        data = self.tampered_copy("removed", remove)
         self.assert_detected(data, self.k, ("removed",))
 
     def test_swapped_rows(self):
