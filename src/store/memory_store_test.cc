@@ -5,8 +5,18 @@
 
 #include <vector>
 
+#include "store/store_conformance.h"
+
 namespace pim {
 namespace {
+
+INSTANTIATE_TEST_SUITE_P(Memory, StoreConformanceTest,
+                         ::testing::Values(StoreFactory{
+                             "memory", /*persistent=*/false,
+                             [](const std::string&) -> std::unique_ptr<Store> {
+                               return std::make_unique<MemoryStore>();
+                             }}),
+                         StoreFactoryName);
 
 ChangeSet OneObject(const std::string& id, const std::string& body) {
   ChangeSet changes;

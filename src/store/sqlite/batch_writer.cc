@@ -1,0 +1,108 @@
+#include "store/sqlite/batch_writer.h"
+
+#include <utility>
+
+#include "store/sqlite/migrations.h"
+
+namespace pim::sqlite {
+
+Result<std::unique_ptr<BatchWriter>> BatchWriter::Open(const std::string& path, int busy_ms) {
+  ASSIGN_OR_RETURN(Connection db, Connection::Open(path, busy_ms));
+  std::unique_ptr<BatchWriter> writer(new BatchWriter(std::move(db)));
+  Connection& conn = writer->db_;
+  {
+    // journal_mode answers with the mode in force; anything but "wal" means WAL is unavailable.
+    ASSIGN_OR_RETURN(Statement wal, conn.Prepare("PRAGMA journal_mode=WAL"));
+    ASSIGN_OR_RETURN(bool row, wal.Step());
+    if (!row || wal.Text(0) != "wal") {
+      return Internal("cannot put database " + path + " in WAL mode");
+    }
+  }
+  RETURN_IF_ERROR(conn.Exec("PRAGMA synchronous=FULL"));
+  ASSIGN_OR_RETURN(writer->schema_version_, ApplyMigrations(conn));
+  RETURN_IF_ERROR(writer->Prepare());
+  ASSIGN_OR_RETURN(Statement max_seq, conn.Prepare("SELECT COALESCE(MAX(seq), 0) FROM objects"));
+  ASSIGN_OR_RETURN(bool row, max_seq.Step());
+  writer->next_object_seq_ = (row ? max_seq.Int(0) : 0) + 1;
+  return writer;
+}
+
+Status BatchWriter::Prepare() {
+  ASSIGN_OR_RETURN(upsert_object_,
+                   db_.Prepare("INSERT INTO objects (kind, id, body, seq) VALUES (?, ?, ?, ?) "
+                               "ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body"));
+  ASSIGN_OR_RETURN(erase_object_, db_.Prepare("DELETE FROM objects WHERE kind = ? AND id = ?"));
+  ASSIGN_OR_RETURN(insert_audit_,
+                   db_.Prepare("INSERT INTO audit (seq, time_us, id, category, activity, "
+                               "initiator_id, canonical, prev_hash, hash) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(insert_checkpoint_,
+                   db_.Prepare("INSERT INTO audit_checkpoints (seq, head_hash, time_us, "
+                               "signature) VALUES (?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(insert_outbox_, db_.Prepare("INSERT INTO outbox (id, type, payload, created_us) "
+                                               "VALUES (?, ?, ?, ?)"));
+  return Status::Ok();
+}
+
+Status BatchWriter::WriteOne(const ChangeSet& changes) {
+  for (const ObjectWrite& write : changes.objects) {
+    Statement& stmt = write.erase ? erase_object_ : upsert_object_;
+    stmt.Bind(1, write.kind).Bind(2, write.id);
+    if (!write.erase) stmt.Bind(3, write.body).Bind(4, next_object_seq_++);
+    Status status = stmt.Run();
+    stmt.Reset();
+    RETURN_IF_ERROR(status);
+  }
+  for (const SealedAuditRecord& record : changes.audit) {
+    insert_audit_.Bind(1, record.seq)
+        .Bind(2, record.time.micros())
+        .Bind(3, record.id)
+        .Bind(4, record.category)
+        .Bind(5, record.activity)
+        .Bind(6, record.initiator_id)
+        .Bind(7, record.canonical)
+        .Bind(8, record.prev_hash)
+        .Bind(9, record.hash);
+    Status status = insert_audit_.Run();
+    insert_audit_.Reset();
+    RETURN_IF_ERROR(status);
+  }
+  for (const OutboxEvent& event : changes.outbox) {
+    insert_outbox_.Bind(1, event.id)
+        .Bind(2, event.type)
+        .Bind(3, event.payload)
+        .Bind(4, event.created.micros());
+    Status status = insert_outbox_.Run();
+    insert_outbox_.Reset();
+    RETURN_IF_ERROR(status);
+  }
+  return Status::Ok();
+}
+
+Status BatchWriter::Write(const std::vector<const ChangeSet*>& batch) {
+  const int64_t seq_before = next_object_seq_;
+  RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  Status status;
+  const AuditCheckpoint* checkpoint = nullptr;  // only the newest of the batch is kept
+  for (const ChangeSet* changes : batch) {
+    status = WriteOne(*changes);
+    if (!status.ok()) break;
+    if (changes->checkpoint) checkpoint = &*changes->checkpoint;
+  }
+  if (status.ok() && checkpoint != nullptr) {
+    insert_checkpoint_.Bind(1, checkpoint->seq)
+        .Bind(2, checkpoint->head_hash)
+        .Bind(3, checkpoint->time.micros())
+        .Bind(4, checkpoint->signature);
+    status = insert_checkpoint_.Run();
+    insert_checkpoint_.Reset();
+  }
+  if (status.ok()) status = db_.Exec("COMMIT");
+  if (!status.ok()) {
+    if (db_.InTransaction()) (void)db_.Exec("ROLLBACK");
+    next_object_seq_ = seq_before;
+  }
+  return status;
+}
+
+}  // namespace pim::sqlite

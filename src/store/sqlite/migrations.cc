@@ -1,0 +1,105 @@
+#include "store/sqlite/migrations.h"
+
+namespace pim::sqlite {
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "initial schema", R"sql(
+CREATE TABLE objects (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  seq INTEGER NOT NULL,  -- insertion order; kept when the object is overwritten
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE INDEX objects_by_kind_seq ON objects (kind, seq);
+
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,  -- the rowid: physical order is chain order
+  time_us INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  category TEXT NOT NULL,
+  activity TEXT NOT NULL,
+  initiator_id TEXT NOT NULL,
+  canonical TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_by_time ON audit (time_us);
+CREATE INDEX audit_by_category ON audit (category, seq);
+CREATE INDEX audit_by_initiator ON audit (initiator_id, seq);
+
+CREATE TABLE audit_checkpoints (
+  seq INTEGER NOT NULL,
+  head_hash TEXT NOT NULL,
+  time_us INTEGER NOT NULL,
+  signature TEXT NOT NULL
+);
+
+CREATE TABLE outbox (
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_us INTEGER NOT NULL,
+  delivered_us INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_pending ON outbox (delivered_us);  -- NULL first, then rowid order
+)sql"},
+  };
+  return kMigrations;
+}
+
+int64_t LatestSchemaVersion() { return Migrations().back().version; }
+
+namespace {
+
+Result<int64_t> CurrentVersion(Connection& db) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.Int(0) : 0;
+}
+
+// Inside the caller's transaction.
+Result<int64_t> ApplyMissing(Connection& db) {
+  ASSIGN_OR_RETURN(int64_t version, CurrentVersion(db));
+  if (version > LatestSchemaVersion()) {
+    return FailedPrecondition("database schema version " + std::to_string(version) +
+                              " is newer than this pim supports (" +
+                              std::to_string(LatestSchemaVersion()) + "); upgrade pim");
+  }
+  ASSIGN_OR_RETURN(Statement insert,
+                   db.Prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)"));
+  for (const Migration& migration : Migrations()) {
+    if (migration.version <= version) continue;
+    Status status = db.Exec(migration.sql);
+    if (status.ok()) status = insert.Bind(1, migration.version).Bind(2, migration.name).Run();
+    insert.Reset();
+    if (!status.ok()) {
+      return Internal("migration " + std::to_string(migration.version) + " (" + migration.name +
+                      ") failed: " + status.message());
+    }
+    version = migration.version;
+  }
+  return version;
+}
+
+}  // namespace
+
+Result<int64_t> ApplyMigrations(Connection& db) {
+  RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+              "version INTEGER PRIMARY KEY, name TEXT NOT NULL)"));
+  // One IMMEDIATE transaction: two processes opening the same new database cannot both migrate.
+  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Result<int64_t> version = ApplyMissing(db);
+  Status status = version.ok() ? db.Exec("COMMIT") : version.status();
+  if (!status.ok()) {
+    if (db.InTransaction()) (void)db.Exec("ROLLBACK");
+    return status;
+  }
+  return version;
+}
+
+}  // namespace pim::sqlite

@@ -1,0 +1,136 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <utility>
+
+namespace pim {
+
+namespace {
+
+constexpr char kAuditColumns[] =
+    "seq, time_us, id, category, activity, initiator_id, canonical, prev_hash, hash";
+
+SealedAuditRecord ReadAuditRow(const sqlite::Statement& stmt) {
+  SealedAuditRecord record;
+  record.seq = stmt.Int(0);
+  record.time = Timestamp::FromMicros(stmt.Int(1));
+  record.id = stmt.Text(2);
+  record.category = stmt.Text(3);
+  record.activity = stmt.Text(4);
+  record.initiator_id = stmt.Text(5);
+  record.canonical = stmt.Text(6);
+  record.prev_hash = stmt.Text(7);
+  record.hash = stmt.Text(8);
+  return record;
+}
+
+Result<std::vector<SealedAuditRecord>> ReadAuditRows(sqlite::Statement& stmt) {
+  std::vector<SealedAuditRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadAuditRow(stmt));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<sqlite::BatchWriter> writer,
+                   sqlite::BatchWriter::Open(path, kBusyTimeoutMs));
+  ASSIGN_OR_RETURN(sqlite::Connection reader, sqlite::Connection::Open(path, kBusyTimeoutMs));
+  RETURN_IF_ERROR(reader.Exec("PRAGMA query_only=ON"));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(reader)));
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<sqlite::BatchWriter> writer, sqlite::Connection reader)
+    : writer_(std::move(writer)),
+      reader_(std::move(reader)),
+      schema_version_(writer_->schema_version()) {
+  queue_ = std::make_unique<CommitQueue>(
+      [this](const std::vector<const ChangeSet*>& batch) { return CommitBatch(batch); }, kMaxBatch);
+}
+
+SqliteStore::~SqliteStore() { Close(); }
+
+void SqliteStore::Close() { queue_->Close(); }
+
+std::shared_future<Status> SqliteStore::Submit(ChangeSet changes,
+                                               std::function<void()> after_commit) {
+  return queue_->Submit(std::move(changes), std::move(after_commit));
+}
+
+Status SqliteStore::CommitBatch(const std::vector<const ChangeSet*>& batch) {
+  Status status = writer_->Write(batch);
+  if (status.ok()) commit_count_.fetch_add(1);
+  return status;
+}
+
+Result<std::vector<StoredObject>> SqliteStore::LoadObjects(const std::string& kind) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(sqlite::Statement stmt,
+                   reader_.Prepare("SELECT id, body FROM objects WHERE kind = ? ORDER BY seq"));
+  stmt.Bind(1, kind);
+  std::vector<StoredObject> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(StoredObject{kind, stmt.Text(0), stmt.Text(1)});
+  }
+  return out;
+}
+
+Result<std::vector<SealedAuditRecord>> SqliteStore::ReadAuditDescending(int64_t before_seq,
+                                                                        int limit) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(sqlite::Statement stmt,
+                   reader_.Prepare(std::string("SELECT ") + kAuditColumns +
+                                   " FROM audit WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC "
+                                   "LIMIT ?2"));
+  stmt.Bind(1, before_seq).Bind(2, static_cast<int64_t>(limit));
+  return ReadAuditRows(stmt);
+}
+
+Result<std::vector<SealedAuditRecord>> SqliteStore::ReadAuditAscending(int64_t from_seq,
+                                                                       int limit) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  // seq is the rowid, so this is physical order.
+  ASSIGN_OR_RETURN(sqlite::Statement stmt,
+                   reader_.Prepare(std::string("SELECT ") + kAuditColumns +
+                                   " FROM audit WHERE seq >= ? ORDER BY rowid LIMIT ?"));
+  stmt.Bind(1, from_seq).Bind(2, static_cast<int64_t>(limit));
+  return ReadAuditRows(stmt);
+}
+
+Result<std::optional<AuditCheckpoint>> SqliteStore::LatestCheckpoint() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(sqlite::Statement stmt,
+                   reader_.Prepare("SELECT seq, head_hash, time_us, signature "
+                                   "FROM audit_checkpoints ORDER BY rowid DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<AuditCheckpoint>();
+  AuditCheckpoint checkpoint;
+  checkpoint.seq = stmt.Int(0);
+  checkpoint.head_hash = stmt.Text(1);
+  checkpoint.time = Timestamp::FromMicros(stmt.Int(2));
+  checkpoint.signature = stmt.Text(3);
+  return std::optional<AuditCheckpoint>(std::move(checkpoint));
+}
+
+Result<std::vector<OutboxEvent>> SqliteStore::PendingOutbox(int limit) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(sqlite::Statement stmt,
+                   reader_.Prepare("SELECT id, type, payload, created_us FROM outbox "
+                                   "WHERE delivered_us IS NULL ORDER BY rowid LIMIT ?"));
+  stmt.Bind(1, static_cast<int64_t>(limit));
+  std::vector<OutboxEvent> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(
+        OutboxEvent{stmt.Text(0), stmt.Text(1), stmt.Text(2), Timestamp::FromMicros(stmt.Int(3))});
+  }
+  return out;
+}
+
+}  // namespace pim

@@ -1,0 +1,328 @@
+// The Store conformance suite: the behaviour store.h promises, checked against every
+// implementation. Include this header in one test file per implementation and instantiate it:
+//
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
+//       ::testing::Values(StoreFactory{"sqlite", /*persistent=*/true, [](const std::string& dir) {
+//         return std::unique_ptr<Store>(SqliteStore::Open(dir + "/pim.db")->release()); }}),
+//       StoreFactoryName);
+//
+// The factory opens (or re-opens) the store kept in `dir`, a fresh temporary directory per test;
+// it returns nullptr on failure. `persistent` stores must keep everything across Close + reopen.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/store.h"
+
+namespace pim {
+
+struct StoreFactory {
+  std::string name;
+  bool persistent = false;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
+  return info.param.name;
+}
+
+class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "pim-store-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    store_ = GetParam().open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    if (store_ != nullptr) store_->Close();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_->Close();
+    store_.reset();
+    store_ = GetParam().open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+
+  static ObjectWrite Put(std::string kind, std::string id, std::string body) {
+    return ObjectWrite{std::move(kind), std::move(id), std::move(body), false};
+  }
+  static ObjectWrite Erase(std::string kind, std::string id) {
+    return ObjectWrite{std::move(kind), std::move(id), "", true};
+  }
+  static ChangeSet Objects(std::vector<ObjectWrite> writes) {
+    ChangeSet changes;
+    changes.objects = std::move(writes);
+    return changes;
+  }
+  static SealedAuditRecord Record(int64_t seq) {
+    SealedAuditRecord r;
+    r.seq = seq;
+    r.time = Timestamp::FromSeconds(1795651200 + seq);
+    r.id = "audit-" + std::to_string(seq);
+    r.category = seq % 2 == 0 ? "RoleManagement" : "UserManagement";
+    r.activity = "activity " + std::to_string(seq);
+    r.initiator_id = "user-" + std::to_string(seq % 3);
+    r.canonical = "{\"seq\":" + std::to_string(seq) + "}";
+    r.prev_hash = std::string(64, static_cast<char>('a' + (seq - 1) % 6));
+    r.hash = std::string(64, static_cast<char>('a' + seq % 6));
+    return r;
+  }
+  // Ids of `kind` in load order, "id=body" each.
+  std::vector<std::string> Load(const std::string& kind) {
+    Result<std::vector<StoredObject>> objects = store_->LoadObjects(kind);
+    EXPECT_TRUE(objects.ok()) << objects.status().ToString();
+    std::vector<std::string> out;
+    if (!objects.ok()) return out;
+    for (const StoredObject& o : *objects) {
+      EXPECT_EQ(o.kind, kind);
+      out.push_back(o.id + "=" + o.body);
+    }
+    return out;
+  }
+  static std::vector<int64_t> Seqs(const Result<std::vector<SealedAuditRecord>>& records) {
+    EXPECT_TRUE(records.ok()) << records.status().ToString();
+    std::vector<int64_t> out;
+    if (records.ok()) {
+      for (const SealedAuditRecord& r : *records) out.push_back(r.seq);
+    }
+    return out;
+  }
+  void CommitAudit(int64_t first, int64_t last) {
+    ChangeSet changes;
+    for (int64_t seq = first; seq <= last; ++seq) changes.audit.push_back(Record(seq));
+    ASSERT_TRUE(store_->Commit(std::move(changes)).ok());
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+using Strings = std::vector<std::string>;
+
+TEST_P(StoreConformanceTest, ObjectsRoundTripPerKind) {
+  ASSERT_TRUE(store_
+                  ->Commit(Objects({Put("user", "u1", R"({"n":1})"), Put("group", "g1", "{}"),
+                                    Put("user", "u2", R"({"n":"ü\u0000"})")}))
+                  .ok());
+  EXPECT_EQ(Load("user"), (Strings{R"(u1={"n":1})", R"(u2={"n":"ü\u0000"})"}));
+  EXPECT_EQ(Load("group"), (Strings{"g1={}"}));
+  EXPECT_EQ(Load("policy"), Strings{});
+}
+
+TEST_P(StoreConformanceTest, OverwriteKeepsFirstWrittenPosition) {
+  ASSERT_TRUE(store_->Commit(Objects({Put("k", "a", "1"), Put("k", "b", "1")})).ok());
+  ASSERT_TRUE(store_->Commit(Objects({Put("k", "c", "1"), Put("k", "a", "2")})).ok());
+  EXPECT_EQ(Load("k"), (Strings{"a=2", "b=1", "c=1"}));
+}
+
+TEST_P(StoreConformanceTest, EraseRemovesAndRewriteGoesLast) {
+  ASSERT_TRUE(
+      store_->Commit(Objects({Put("k", "a", "1"), Put("k", "b", "1"), Put("k", "c", "1")})).ok());
+  ASSERT_TRUE(store_->Commit(Objects({Erase("k", "b"), Erase("k", "missing")})).ok());
+  EXPECT_EQ(Load("k"), (Strings{"a=1", "c=1"}));
+  ASSERT_TRUE(store_->Commit(Objects({Put("k", "b", "2")})).ok());
+  EXPECT_EQ(Load("k"), (Strings{"a=1", "c=1", "b=2"}));
+  // Within one change set writes apply in order.
+  ASSERT_TRUE(store_
+                  ->Commit(Objects(
+                      {Put("k", "d", "1"), Erase("k", "d"), Erase("k", "a"), Put("k", "a", "3")}))
+                  .ok());
+  EXPECT_EQ(Load("k"), (Strings{"c=1", "b=2", "a=3"}));
+}
+
+TEST_P(StoreConformanceTest, EmptyChangeSetCommitsAndRunsCallback) {
+  bool ran = false;
+  EXPECT_TRUE(store_->Commit(ChangeSet{}, [&] { ran = true; }).ok());
+  EXPECT_TRUE(ran);
+}
+
+TEST_P(StoreConformanceTest, AfterCommitSeesDataAndRunsBeforeFutureIsReady) {
+  std::atomic<bool> ran{false};
+  std::vector<std::string> seen;
+  std::shared_future<Status> done = store_->Submit(Objects({Put("k", "a", "1")}), [&] {
+    seen = Load("k");
+    ran = true;
+  });
+  ASSERT_TRUE(done.get().ok());
+  EXPECT_TRUE(ran.load());  // set before the future became ready
+  EXPECT_EQ(seen, (Strings{"a=1"}));
+}
+
+// Like the engine: change sets are submitted under a lock, in a global order, from many threads;
+// the store must commit them (and run callbacks) in exactly that order.
+TEST_P(StoreConformanceTest, CommitsInSubmissionOrderAcrossThreads) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::mutex engine_lock;
+  int64_t next = 1;
+  std::vector<int64_t> callback_order;  // written on the commit thread only
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::shared_future<Status> done;
+        {
+          std::lock_guard<std::mutex> lock(engine_lock);
+          int64_t seq = next++;
+          ChangeSet changes;
+          changes.objects.push_back(Put("counter", "c", std::to_string(seq)));
+          changes.objects.push_back(Put("item", std::to_string(seq), "{}"));
+          changes.audit.push_back(Record(seq));
+          done = store_->Submit(std::move(changes), [&, seq] { callback_order.push_back(seq); });
+        }
+        EXPECT_TRUE(done.get().ok());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  constexpr int64_t kTotal = kThreads * kPerThread;
+  ASSERT_EQ(callback_order.size(), static_cast<size_t>(kTotal));
+  Strings items;
+  for (int64_t i = 1; i <= kTotal; ++i) {
+    EXPECT_EQ(callback_order[i - 1], i);
+    items.push_back(std::to_string(i) + "={}");
+  }
+  EXPECT_EQ(Load("counter"), (Strings{"c=" + std::to_string(kTotal)}));
+  EXPECT_EQ(Load("item"), items);
+  std::vector<int64_t> seqs = Seqs(store_->ReadAuditAscending(1, 1000));
+  ASSERT_EQ(seqs.size(), static_cast<size_t>(kTotal));
+  for (int64_t i = 1; i <= kTotal; ++i) EXPECT_EQ(seqs[i - 1], i);
+}
+
+TEST_P(StoreConformanceTest, AuditRecordsRoundTripAllFields) {
+  CommitAudit(1, 2);
+  Result<std::vector<SealedAuditRecord>> read = store_->ReadAuditAscending(2, 10);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 1u);
+  const SealedAuditRecord& r = (*read)[0];
+  SealedAuditRecord want = Record(2);
+  EXPECT_EQ(r.seq, want.seq);
+  EXPECT_EQ(r.time, want.time);
+  EXPECT_EQ(r.id, want.id);
+  EXPECT_EQ(r.category, want.category);
+  EXPECT_EQ(r.activity, want.activity);
+  EXPECT_EQ(r.initiator_id, want.initiator_id);
+  EXPECT_EQ(r.canonical, want.canonical);
+  EXPECT_EQ(r.prev_hash, want.prev_hash);
+  EXPECT_EQ(r.hash, want.hash);
+}
+
+TEST_P(StoreConformanceTest, AuditPagesAscendingAndDescending) {
+  CommitAudit(1, 10);
+  CommitAudit(11, 25);
+  EXPECT_EQ(Seqs(store_->ReadAuditAscending(1, 10)),
+            (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  EXPECT_EQ(Seqs(store_->ReadAuditAscending(21, 10)), (std::vector<int64_t>{21, 22, 23, 24, 25}));
+  EXPECT_EQ(Seqs(store_->ReadAuditAscending(26, 10)), std::vector<int64_t>{});
+  EXPECT_EQ(Seqs(store_->ReadAuditDescending(0, 4)), (std::vector<int64_t>{25, 24, 23, 22}));
+  EXPECT_EQ(Seqs(store_->ReadAuditDescending(22, 4)), (std::vector<int64_t>{21, 20, 19, 18}));
+  EXPECT_EQ(Seqs(store_->ReadAuditDescending(3, 4)), (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(Seqs(store_->ReadAuditDescending(1, 4)), std::vector<int64_t>{});
+}
+
+TEST_P(StoreConformanceTest, LatestCheckpointIsTheNewestCommitted) {
+  Result<std::optional<AuditCheckpoint>> none = store_->LatestCheckpoint();
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  std::vector<std::shared_future<Status>> pending;
+  for (int64_t seq = 1; seq <= 5; ++seq) {
+    ChangeSet changes;
+    changes.audit.push_back(Record(seq));
+    changes.checkpoint = AuditCheckpoint{seq, Record(seq).hash, Timestamp::FromSeconds(100 + seq),
+                                         "sig" + std::to_string(seq)};
+    pending.push_back(store_->Submit(std::move(changes)));
+  }
+  for (auto& f : pending) ASSERT_TRUE(f.get().ok());
+  ASSERT_TRUE(store_->Commit(Objects({Put("k", "a", "1")})).ok());  // no checkpoint: keeps it
+  Result<std::optional<AuditCheckpoint>> latest = store_->LatestCheckpoint();
+  ASSERT_TRUE(latest.ok());
+  ASSERT_TRUE(latest->has_value());
+  EXPECT_EQ((*latest)->seq, 5);
+  EXPECT_EQ((*latest)->head_hash, Record(5).hash);
+  EXPECT_EQ((*latest)->time, Timestamp::FromSeconds(105));
+  EXPECT_EQ((*latest)->signature, "sig5");
+}
+
+TEST_P(StoreConformanceTest, OutboxListsPendingEventsOldestFirst) {
+  ChangeSet first;
+  first.outbox.push_back(
+      OutboxEvent{"e1", "roleActivated", R"({"a":1})", Timestamp::FromSeconds(5)});
+  first.outbox.push_back(OutboxEvent{"e2", "approvalRequested", "{}", Timestamp::FromSeconds(6)});
+  ASSERT_TRUE(store_->Commit(std::move(first)).ok());
+  ChangeSet second;
+  second.outbox.push_back(OutboxEvent{"e3", "roleExpired", "{}", Timestamp::FromSeconds(7)});
+  ASSERT_TRUE(store_->Commit(std::move(second)).ok());
+  Result<std::vector<OutboxEvent>> all = store_->PendingOutbox(10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].id, "e1");
+  EXPECT_EQ((*all)[0].type, "roleActivated");
+  EXPECT_EQ((*all)[0].payload, R"({"a":1})");
+  EXPECT_EQ((*all)[0].created, Timestamp::FromSeconds(5));
+  EXPECT_EQ((*all)[1].id, "e2");
+  EXPECT_EQ((*all)[2].id, "e3");
+  Result<std::vector<OutboxEvent>> two = store_->PendingOutbox(2);
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[1].id, "e2");
+}
+
+TEST_P(StoreConformanceTest, CloseCommitsWhatWasSubmittedAndRefusesMore) {
+  std::vector<std::shared_future<Status>> pending;
+  for (int i = 0; i < 20; ++i) {
+    pending.push_back(store_->Submit(Objects({Put("k", std::to_string(i), "{}")})));
+  }
+  store_->Close();
+  store_->Close();  // idempotent
+  for (auto& f : pending) EXPECT_TRUE(f.get().ok());
+  EXPECT_FALSE(store_->Commit(Objects({Put("k", "late", "{}")})).ok());
+  EXPECT_EQ(Load("k").size(), 20u);
+}
+
+TEST_P(StoreConformanceTest, ReopenKeepsEverything) {
+  if (!GetParam().persistent) GTEST_SKIP() << "not a persistent store";
+  ASSERT_TRUE(
+      store_->Commit(Objects({Put("k", "a", "1"), Put("k", "b", "1"), Put("k", "c", "1")})).ok());
+  ASSERT_TRUE(store_->Commit(Objects({Put("k", "a", "2"), Erase("k", "b")})).ok());
+  ChangeSet changes;
+  for (int64_t seq = 1; seq <= 3; ++seq) changes.audit.push_back(Record(seq));
+  changes.checkpoint = AuditCheckpoint{3, Record(3).hash, Timestamp::FromSeconds(9), "sig"};
+  changes.outbox.push_back(OutboxEvent{"e1", "t", "{}", Timestamp::FromSeconds(9)});
+  ASSERT_TRUE(store_->Commit(std::move(changes)).ok());
+
+  Reopen();
+  EXPECT_EQ(Load("k"), (Strings{"a=2", "c=1"}));
+  EXPECT_EQ(Seqs(store_->ReadAuditAscending(1, 10)), (std::vector<int64_t>{1, 2, 3}));
+  Result<std::optional<AuditCheckpoint>> checkpoint = store_->LatestCheckpoint();
+  ASSERT_TRUE(checkpoint.ok());
+  ASSERT_TRUE(checkpoint->has_value());
+  EXPECT_EQ((*checkpoint)->seq, 3);
+  EXPECT_EQ((*checkpoint)->signature, "sig");
+  Result<std::vector<OutboxEvent>> outbox = store_->PendingOutbox(10);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ((*outbox)[0].id, "e1");
+
+  // Insertion order continues after the reopen.
+  ASSERT_TRUE(store_->Commit(Objects({Put("k", "d", "1"), Put("k", "a", "3")})).ok());
+  CommitAudit(4, 4);
+  Reopen();
+  EXPECT_EQ(Load("k"), (Strings{"a=3", "c=1", "d=1"}));
+  EXPECT_EQ(Seqs(store_->ReadAuditDescending(0, 10)), (std::vector<int64_t>{4, 3, 2, 1}));
+}
+
+}  // namespace pim
