@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/uuid/uuid.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <charconv>
 #include <deque>
 #include <functional>
 #include <unordered_map>
@@ -20,15 +24,66 @@ struct StringHash {
 };
 template <typename V>
 using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+template <typename V>
+using FlatStringMap = boost::unordered_flat_map<std::string, V, StringHash, std::equal_to<>>;
 using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
-// One indexed assignment schedule. Role and scope are interned per shard.
+// An id as the read path stores it, without heap: a canonical lowercase GUID as its 128 bits
+// (`text` == 0), any other id as a per-shard intern number (`text` > 0). pim's own ids are GUIDs;
+// the text form keeps the index correct for anything else.
+struct IdKey {
+  uint64_t hi = 0;
+  uint64_t lo = 0;
+  uint32_t text = 0;
+  bool operator==(const IdKey&) const = default;
+};
+struct IdKeyHash {
+  size_t operator()(const IdKey& k) const noexcept {
+    return static_cast<size_t>(k.hi ^ (k.lo * 0x9e3779b97f4a7c15ULL) ^ k.text);
+  }
+};
+
+// Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lowercase hex only, so ids differing in case stay
+// distinct: the index compares ids exactly).
+bool ParseGuid(std::string_view s, IdKey* key) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < 36; ++i) {
+    const char c = s[i];
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  uint64_t part[5];
+  static constexpr size_t kStart[] = {0, 9, 14, 19, 24}, kLen[] = {8, 4, 4, 4, 12};
+  for (int i = 0; i < 5; ++i) {
+    std::from_chars(s.data() + kStart[i], s.data() + kStart[i] + kLen[i], part[i], 16);
+  }
+  *key = {(part[0] << 32) | (part[1] << 16) | part[2], (part[3] << 48) | part[4], 0};
+  return true;
+}
+
+std::string FormatGuid(uint64_t hi, uint64_t lo) {
+  boost::uuids::uuid u;
+  for (int i = 0; i < 8; ++i) {
+    u.data[i] = static_cast<uint8_t>(hi >> (56 - 8 * i));
+    u.data[8 + i] = static_cast<uint8_t>(lo >> (56 - 8 * i));
+  }
+  return boost::uuids::to_string(u);
+}
+
+// One indexed assignment schedule (48 bytes, no heap). Role and scope are interned per shard. The
+// schedule id is a GUID (sid_hi/sid_lo) or, when not a GUID, `sid_text`, which points at the key
+// of ScheduleShard::principal_of (a node-based map, so the address is stable); that key outlives
+// the entry because removal erases the entry first.
 struct Entry {
-  uint32_t role;
-  uint32_t scope;
   int64_t start_us;
   int64_t end_us;
-  std::string schedule_id;
+  uint64_t sid_hi;
+  uint64_t sid_lo;
+  const std::string* sid_text;
+  uint32_t role;
+  uint32_t scope;
+
+  std::string ScheduleId() const { return sid_text ? *sid_text : FormatGuid(sid_hi, sid_lo); }
 };
 
 // What the index knows about one principal. `groups` is the transitive closure of the groups the
@@ -44,10 +99,14 @@ struct Node {
 size_t Block(size_t n) { return n == 0 ? 0 : std::max<size_t>(32, (n + 8 + 15) & ~size_t{15}); }
 // Heap bytes of a std::string beyond the object (libstdc++ keeps up to 15 chars inline).
 size_t StrHeap(const std::string& s) { return s.capacity() > 15 ? Block(s.capacity() + 1) : 0; }
-template <typename Map>
-size_t TableBytes(const Map& m) {
+template <typename V>
+size_t TableBytes(const StringMap<V>& m) {  // bucket array + one node per element
   return Block(m.bucket_count() * sizeof(void*)) +
-         m.size() * Block(sizeof(typename Map::value_type) + sizeof(void*));
+         m.size() * Block(sizeof(typename StringMap<V>::value_type) + sizeof(void*));
+}
+template <typename Map>
+size_t FlatTableBytes(const Map& m) {  // slots + one metadata byte per slot
+  return Block(m.bucket_count() * (sizeof(typename Map::value_type) + 1));
 }
 
 // True when the action pattern `pattern` covers `action` (see the header for the rules).
@@ -62,7 +121,7 @@ bool ActionMatches(std::string_view pattern, std::string_view action) {
   return action.size() > prefix.size() && EqualsIgnoreCase(action.substr(0, prefix.size()), prefix);
 }
 
-uint32_t Intern(StringMap<uint32_t>& ids, std::vector<std::string>& names, std::string_view s) {
+uint32_t Intern(FlatStringMap<uint32_t>& ids, std::vector<std::string>& names, std::string_view s) {
   auto it = ids.find(s);
   if (it != ids.end()) return it->second;
   auto id = static_cast<uint32_t>(names.size());
@@ -73,19 +132,47 @@ uint32_t Intern(StringMap<uint32_t>& ids, std::vector<std::string>& names, std::
 
 constexpr uint32_t kNoRole = UINT32_MAX;
 
+// Where a principal id lives: its shard and, for a GUID, its key.
+struct Locator {
+  size_t shard;
+  bool guid;
+  IdKey key;
+};
+
 }  // namespace
 
 struct DecisionIndex::Shard {
   mutable std::shared_mutex mu;
-  StringMap<Node> principals;
-  StringMap<uint32_t> role_ids;
+  boost::unordered_flat_map<IdKey, Node, IdKeyHash> principals;
+  FlatStringMap<uint32_t> text_ids;  // non-GUID principal ids -> IdKey::text (never freed)
+  FlatStringMap<uint32_t> role_ids;
   std::vector<std::string> roles;
-  StringMap<uint32_t> scope_ids;
+  FlatStringMap<uint32_t> scope_ids;
   std::vector<std::string> scopes;
 
   uint32_t RoleId(std::string_view role) const {
     auto it = role_ids.find(role);
     return it == role_ids.end() ? kNoRole : it->second;
+  }
+  // The node of the principal at `loc` (id text `id`), or nullptr. Caller holds mu.
+  const Node* Find(const Locator& loc, std::string_view id) const {
+    IdKey key = loc.key;
+    if (!loc.guid) {
+      auto t = text_ids.find(id);
+      if (t == text_ids.end()) return nullptr;
+      key.text = t->second;
+    }
+    auto it = principals.find(key);
+    return it == principals.end() ? nullptr : &it->second;
+  }
+  // The key of the principal at `loc`, interning a non-GUID id. Caller holds mu exclusively.
+  IdKey Key(const Locator& loc, std::string_view id) {
+    if (loc.guid) return loc.key;
+    auto it = text_ids.find(id);
+    if (it == text_ids.end()) {
+      it = text_ids.emplace(std::string(id), static_cast<uint32_t>(text_ids.size() + 1)).first;
+    }
+    return IdKey{0, 0, it->second};
   }
 };
 
@@ -108,14 +195,12 @@ struct DecisionIndex::GroupGraph {
     name_of.emplace(*p, p);
     return p;
   }
-  // Every principal reachable from `group` through member edges (the group excluded unless in a
-  // cycle), added to `out`.
+  // Adds to `out` every principal reachable from `group` through member edges.
   void Descendants(const std::string& group, StringSet& out) const {
     std::vector<std::string_view> stack{group};
     while (!stack.empty()) {
-      std::string_view g = stack.back();
+      auto it = members.find(stack.back());
       stack.pop_back();
-      auto it = members.find(g);
       if (it == members.end()) continue;
       for (const std::string& m : it->second) {
         if (out.insert(m).second) stack.push_back(m);
@@ -128,9 +213,8 @@ struct DecisionIndex::GroupGraph {
     std::vector<std::string_view> stack{principal};
     std::unordered_set<const std::string*> seen;
     while (!stack.empty()) {
-      std::string_view p = stack.back();
+      auto it = parents.find(stack.back());
       stack.pop_back();
-      auto it = parents.find(p);
       if (it == parents.end()) continue;
       for (const std::string* g : it->second) {
         if (!seen.insert(g).second) continue;
@@ -160,6 +244,19 @@ struct DecisionIndex::Permissions {
   }
 };
 
+namespace {
+Locator Locate(std::string_view id, size_t shards) {
+  Locator loc{0, false, {}};
+  if (ParseGuid(id, &loc.key)) {
+    loc.guid = true;
+    loc.shard = static_cast<size_t>(IdKeyHash{}(loc.key) >> 7) % shards;
+  } else {
+    loc.shard = StringHash{}(id) % shards;
+  }
+  return loc;
+}
+}  // namespace
+
 DecisionIndex::DecisionIndex()
     : groups_(std::make_unique<GroupGraph>()), permissions_(std::make_unique<Permissions>()) {
   for (auto& s : shards_) s = std::make_unique<Shard>();
@@ -168,14 +265,8 @@ DecisionIndex::DecisionIndex()
 
 DecisionIndex::~DecisionIndex() = default;
 
-DecisionIndex::Shard& DecisionIndex::ShardFor(std::string_view principal) const {
-  size_t h = StringHash{}(principal);
-  return *shards_[(h ^ (h >> 29)) % kShards];
-}
-
 DecisionIndex::ScheduleShard& DecisionIndex::ScheduleShardFor(std::string_view schedule_id) const {
-  size_t h = StringHash{}(schedule_id);
-  return *schedule_shards_[(h ^ (h >> 29)) % kShards];
+  return *schedule_shards_[StringHash{}(schedule_id) % kShards];
 }
 
 void DecisionIndex::SetRolePermissions(const std::string& role_id,
@@ -185,26 +276,38 @@ void DecisionIndex::SetRolePermissions(const std::string& role_id,
   permissions_->roles[role_id] = {std::move(allowed_actions), std::move(excluded_actions)};
 }
 
-void DecisionIndex::AddEntry(const Schedule& s) {
-  Shard& sh = ShardFor(s.principal_id);
+void DecisionIndex::AddEntry(const Schedule& s, const std::string* schedule_id) {
+  Locator loc = Locate(s.principal_id, kShards);
+  Shard& sh = *shards_[loc.shard];
   std::unique_lock lock(sh.mu);
-  Entry e;
+  Entry e{s.start.micros(), s.end.micros(), 0, 0, nullptr, 0, 0};
+  IdKey sid;
+  if (ParseGuid(*schedule_id, &sid)) {
+    e.sid_hi = sid.hi;
+    e.sid_lo = sid.lo;
+  } else {
+    e.sid_text = schedule_id;
+  }
   e.role = Intern(sh.role_ids, sh.roles, s.role_definition_id);
   e.scope = Intern(sh.scope_ids, sh.scopes, ToLower(s.directory_scope_id));
-  e.start_us = s.start.micros();
-  e.end_us = s.end.micros();
-  e.schedule_id = s.id;
-  sh.principals[s.principal_id].entries.push_back(std::move(e));
+  sh.principals[sh.Key(loc, s.principal_id)].entries.push_back(e);
 }
 
-void DecisionIndex::RemoveEntry(const std::string& principal, std::string_view schedule_id) {
-  Shard& sh = ShardFor(principal);
+void DecisionIndex::RemoveEntry(const std::string& principal, const std::string* schedule_id) {
+  Locator loc = Locate(principal, kShards);
+  Shard& sh = *shards_[loc.shard];
   std::unique_lock lock(sh.mu);
-  auto it = sh.principals.find(principal);
+  auto it = sh.principals.find(sh.Key(loc, principal));
   if (it == sh.principals.end()) return;
+  IdKey sid;
+  const bool guid = ParseGuid(*schedule_id, &sid);
   auto& entries = it->second.entries;
   entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [&](const Entry& e) { return e.schedule_id == schedule_id; }),
+                               [&](const Entry& e) {
+                                 return guid ? !e.sid_text && e.sid_hi == sid.hi &&
+                                                   e.sid_lo == sid.lo
+                                             : e.sid_text == schedule_id;
+                               }),
                 entries.end());
   if (entries.empty() && it->second.groups.empty()) sh.principals.erase(it);
 }
@@ -218,10 +321,10 @@ void DecisionIndex::UpsertAssignment(const Schedule& s) {
   std::unique_lock lock(ss.mu);
   auto [it, inserted] = ss.principal_of.try_emplace(s.id, s.principal_id);
   if (!inserted) {
-    RemoveEntry(it->second, s.id);
+    RemoveEntry(it->second, &it->first);
     it->second = s.principal_id;
   }
-  AddEntry(s);
+  AddEntry(s, &it->first);
 }
 
 void DecisionIndex::RemoveAssignment(const std::string& schedule_id) {
@@ -229,7 +332,7 @@ void DecisionIndex::RemoveAssignment(const std::string& schedule_id) {
   std::unique_lock lock(ss.mu);
   auto it = ss.principal_of.find(schedule_id);
   if (it == ss.principal_of.end()) return;
-  RemoveEntry(it->second, schedule_id);
+  RemoveEntry(it->second, &it->first);
   ss.principal_of.erase(it);
 }
 
@@ -259,12 +362,14 @@ void DecisionIndex::SetGroupMembers(const std::string& group_id,
 
   for (const std::string& p : affected) {
     std::vector<const std::string*> closure = g.Closure(p);
-    Shard& sh = ShardFor(p);
+    Locator loc = Locate(p, kShards);
+    Shard& sh = *shards_[loc.shard];
     std::unique_lock lock(sh.mu);
-    auto it = sh.principals.find(p);
+    IdKey key = sh.Key(loc, p);
+    auto it = sh.principals.find(key);
     if (it == sh.principals.end()) {
       if (closure.empty()) continue;
-      it = sh.principals.try_emplace(p).first;
+      it = sh.principals.try_emplace(key).first;
     }
     it->second.groups = std::move(closure);
     if (it->second.entries.empty() && it->second.groups.empty()) sh.principals.erase(it);
@@ -282,7 +387,7 @@ Decision DecisionIndex::Find(std::string_view principal, std::string_view scope,
       if (e.start_us <= t && t < e.end_us && pred(e.role) &&
           ScopeCovers(sh.scopes[e.scope], scope)) {
         d.allowed = true;
-        d.schedule_id = e.schedule_id;
+        d.schedule_id = e.ScheduleId();
         d.role_definition_id = sh.roles[e.role];
         return true;
       }
@@ -297,26 +402,26 @@ Decision DecisionIndex::Find(std::string_view principal, std::string_view scope,
   const std::string* const* groups = inline_groups.data();
   size_t group_count = 0;
   {
-    const Shard& sh = ShardFor(principal);
+    const Locator loc = Locate(principal, kShards);
+    const Shard& sh = *shards_[loc.shard];
     std::shared_lock lock(sh.mu);
-    auto it = sh.principals.find(principal);
-    if (it == sh.principals.end()) return d;
-    if (scan(sh, it->second, d)) return d;
-    const auto& gs = it->second.groups;
-    group_count = gs.size();
+    const Node* node = sh.Find(loc, principal);
+    if (node == nullptr || scan(sh, *node, d)) return d;
+    group_count = node->groups.size();
     if (group_count <= kInline) {
-      std::copy(gs.begin(), gs.end(), inline_groups.begin());
+      std::copy(node->groups.begin(), node->groups.end(), inline_groups.begin());
     } else {
-      many_groups = gs;
+      many_groups = node->groups;
       groups = many_groups.data();
     }
   }
   for (size_t i = 0; i < group_count; ++i) {
     const std::string& group = *groups[i];
-    const Shard& sh = ShardFor(group);
+    const Locator loc = Locate(group, kShards);
+    const Shard& sh = *shards_[loc.shard];
     std::shared_lock lock(sh.mu);
-    auto it = sh.principals.find(group);
-    if (it != sh.principals.end() && scan(sh, it->second, d)) {
+    const Node* node = sh.Find(loc, group);
+    if (node != nullptr && scan(sh, *node, d)) {
       d.via_group_id = group;
       return d;
     }
@@ -335,7 +440,7 @@ Decision DecisionIndex::HasRole(const std::string& principal, const std::string&
 Decision DecisionIndex::HasPermission(const std::string& principal, const std::string& action,
                                       const std::string& scope, Timestamp at) const {
   std::shared_lock lock(permissions_->mu);
-  return Find(principal, scope, at, [&](const Shard& sh) {
+  return Find(principal, scope, at, [this, &action](const Shard& sh) {
     return [this, &sh, &action](uint32_t r) { return permissions_->Grants(sh.roles[r], action); };
   });
 }
@@ -344,33 +449,31 @@ size_t DecisionIndex::MemoryBytes() const {
   size_t total = sizeof(*this);
   for (const auto& sh : shards_) {
     std::shared_lock lock(sh->mu);
-    total += sizeof(Shard) + TableBytes(sh->principals) + TableBytes(sh->role_ids) +
-             TableBytes(sh->scope_ids);
-    for (const auto& [id, node] : sh->principals) {
-      total += StrHeap(id) + Block(node.groups.capacity() * sizeof(void*));
+    total += sizeof(Shard) + FlatTableBytes(sh->principals) + FlatTableBytes(sh->text_ids) +
+             FlatTableBytes(sh->role_ids) + FlatTableBytes(sh->scope_ids);
+    for (const auto& [key, node] : sh->principals) {
+      total += Block(node.groups.capacity() * sizeof(void*));
       if (node.entries.capacity() > 1) total += Block(node.entries.capacity() * sizeof(Entry));
-      for (const Entry& e : node.entries) total += StrHeap(e.schedule_id);
     }
-    for (const auto& s : sh->roles) total += sizeof(s) + StrHeap(s);
-    for (const auto& s : sh->scopes) total += sizeof(s) + StrHeap(s);
+    for (const auto& [id, n] : sh->text_ids) total += StrHeap(id);
+    for (const auto& s : sh->roles) total += sizeof(s) + 2 * StrHeap(s);   // + the map's key
+    for (const auto& s : sh->scopes) total += sizeof(s) + 2 * StrHeap(s);  // + the map's key
   }
   for (const auto& ss : schedule_shards_) {
     std::shared_lock lock(ss->mu);
     total += sizeof(ScheduleShard) + TableBytes(ss->principal_of);
     for (const auto& [id, p] : ss->principal_of) total += StrHeap(id) + StrHeap(p);
   }
-  {
-    std::lock_guard lock(groups_->mu);
-    total +=
-        TableBytes(groups_->name_of) + TableBytes(groups_->members) + TableBytes(groups_->parents);
-    for (const auto& name : groups_->names) total += sizeof(name) + 2 * StrHeap(name);  // + key
-    for (const auto& [g, ms] : groups_->members) {
-      total += StrHeap(g) + Block(ms.capacity() * sizeof(std::string));
-      for (const auto& m : ms) total += StrHeap(m);
-    }
-    for (const auto& [p, gs] : groups_->parents) {
-      total += StrHeap(p) + Block(gs.capacity() * sizeof(void*));
-    }
+  std::lock_guard lock(groups_->mu);
+  total +=
+      TableBytes(groups_->name_of) + TableBytes(groups_->members) + TableBytes(groups_->parents);
+  for (const auto& name : groups_->names) total += sizeof(name) + 2 * StrHeap(name);  // + key
+  for (const auto& [g, ms] : groups_->members) {
+    total += StrHeap(g) + Block(ms.capacity() * sizeof(std::string));
+    for (const auto& m : ms) total += StrHeap(m);
+  }
+  for (const auto& [p, gs] : groups_->parents) {
+    total += StrHeap(p) + Block(gs.capacity() * sizeof(void*));
   }
   return total;
 }

@@ -83,12 +83,12 @@ class DecisionIndex {
   struct Permissions;
   static constexpr size_t kShards = 64;
 
-  Shard& ShardFor(std::string_view principal) const;
   ScheduleShard& ScheduleShardFor(std::string_view schedule_id) const;
-  // Adds/removes one schedule's entry in its principal's shard. Caller holds the schedule shard.
-  void RemoveEntry(const std::string& principal, std::string_view schedule_id);
-  void AddEntry(const Schedule& s);
-  // Shared query path: `match` decides whether an entry's role qualifies.
+  // Adds/removes one schedule's entry in its principal's shard. Caller holds the schedule shard
+  // that owns `schedule_id` (whose address the entry keeps).
+  void RemoveEntry(const std::string& principal, const std::string* schedule_id);
+  void AddEntry(const Schedule& s, const std::string* schedule_id);
+  // Shared query path: `match(shard)` returns a predicate on that shard's interned role ids.
   template <typename RoleMatch>
   Decision Find(std::string_view principal, std::string_view scope, Timestamp at,
                 const RoleMatch& match) const;

@@ -51,6 +51,30 @@ TEST_F(DecisionIndexTest, GrantsDirectAssignmentAndNamesIt) {
   EXPECT_FALSE(index_.HasRole("bob", kRole, "/", clock_.Now()).allowed);
 }
 
+// pim's ids are lowercase GUIDs, which the index stores in binary: they must read back exactly.
+TEST_F(DecisionIndexTest, GuidIdsReadBackExactly) {
+  const std::string user = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  const std::string sid = "ffffffff-0000-4000-8000-00000000abcd";
+  const std::string group = "12345678-9abc-4def-8123-456789abcdef";
+  index_.UpsertAssignment(Assignment(sid, user));
+  Decision d = index_.HasRole(user, kRole, "/", clock_.Now());
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.schedule_id, sid);
+  // Ids are compared exactly: the uppercase spelling is another principal.
+  EXPECT_FALSE(Holds("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"));
+  EXPECT_FALSE(Holds("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4e"));
+
+  index_.SetGroupMembers(group, {"alice"});
+  index_.UpsertAssignment(Assignment("text-schedule", group));
+  d = index_.HasRole("alice", kRole, "/", clock_.Now());
+  EXPECT_EQ(d.schedule_id, "text-schedule");
+  EXPECT_EQ(d.via_group_id, group);
+
+  index_.RemoveAssignment(sid);
+  EXPECT_FALSE(Holds(user));
+  EXPECT_EQ(index_.AssignmentCount(), 1u);
+}
+
 TEST_F(DecisionIndexTest, ExpiresExactlyAtEndInstant) {
   Schedule s = Assignment("s1", "alice");
   index_.UpsertAssignment(s);
