@@ -1,0 +1,40 @@
+// Dispatcher: decides what answers a parsed request (the server's own /healthz, /readyz and
+// /metrics, then the application Router) and invokes handlers safely. Private to http/;
+// Beast-free. Thread-safety: Plan() and Invoke() may be called concurrently.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "http/metrics.h"
+#include "http/router.h"
+
+namespace pim::http {
+
+// What to do with one request: either an immediate response (404, 405, ...) or a handler.
+struct DispatchPlan {
+  std::string route_name = "unmatched";  // metrics label
+  const Handler* handler = nullptr;
+  RouteParams params;
+  bool blocking = false;
+  std::optional<HttpResponse> immediate;
+};
+
+class Dispatcher {
+ public:
+  // `router` and `metrics` must outlive the Dispatcher. `readiness` (may be empty: always
+  // ready) decides between 200 and 503 on /readyz.
+  Dispatcher(const Router& router, Metrics& metrics, std::function<bool()> readiness);
+
+  DispatchPlan Plan(const HttpRequest& request) const;
+  // Runs the plan's handler (or returns its immediate response). A handler that throws is a bug:
+  // logged at error level and answered with 500.
+  static HttpResponse Invoke(const DispatchPlan& plan, const HttpRequest& request);
+
+ private:
+  const Router& router_;
+  Router builtin_;
+};
+
+}  // namespace pim::http

@@ -1,0 +1,115 @@
+// The one place where a Status becomes an HTTP status and a Graph-style error body.
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <random>
+
+#include "core/ids.h"
+#include "http/router.h"
+
+namespace pim::http {
+
+namespace {
+
+struct Mapping {
+  int http_status;
+  const char* default_code;
+};
+
+// HTTP status and default Graph error code of a StatusCode.
+Mapping MapCode(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return {200, ""};
+    case StatusCode::kInvalidArgument:
+      return {400, "BadRequest"};
+    case StatusCode::kUnauthenticated:
+      return {401, "InvalidAuthenticationToken"};
+    case StatusCode::kPermissionDenied:
+      return {403, "Authorization_RequestDenied"};
+    case StatusCode::kNotFound:
+      return {404, "Request_ResourceNotFound"};
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+      return {409, "Conflict"};
+    case StatusCode::kResourceExhausted:
+      return {429, "TooManyRequests"};
+    case StatusCode::kUnavailable:
+      return {503, "ServiceUnavailable"};
+    case StatusCode::kInternal:
+      return {500, "InternalServerError"};
+  }
+  return {500, "InternalServerError"};
+}
+
+// Error codes whose HTTP status does not follow from the StatusCode.
+int StatusForErrorCode(const std::string& error_code) {
+  if (error_code == "MethodNotAllowed") return 405;
+  if (error_code == "RequestTimeout") return 408;
+  if (error_code == "RequestEntityTooLarge") return 413;
+  if (error_code == "RequestHeaderFieldsTooLarge") return 431;
+  return 0;
+}
+
+// A request id for innerError: unique enough to find a response in logs, not a secret.
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  unsigned char bytes[16];
+  for (int i = 0; i < 16; i += 8) {
+    uint64_t v = rng();
+    for (int j = 0; j < 8; ++j) bytes[i + j] = static_cast<unsigned char>(v >> (8 * j));
+  }
+  return FormatGuidV4(bytes);
+}
+
+}  // namespace
+
+HttpResponse ErrorResponse(const Status& status) {
+  Mapping mapping = MapCode(status.code());
+  int http_status = StatusForErrorCode(status.error_code());
+  if (http_status == 0) http_status = mapping.http_status;
+  if (http_status < 400) http_status = 500;  // an OK status is not an error: a caller's bug
+
+  HttpResponse response;
+  boost::json::object inner;
+  inner["request-id"] = NewRequestId();
+  if (!status.details_json().empty()) {
+    boost::system::error_code ec;
+    boost::json::value details = boost::json::parse(status.details_json(), ec);
+    if (!ec && details.is_object()) {
+      for (const auto& [key, value] : details.as_object()) inner[key] = value;
+    }
+  }
+  // 405: the router lists the methods the path does accept; they become the Allow header.
+  if (const auto* allowed = inner.if_contains("allowedMethods");
+      http_status == 405 && allowed != nullptr && allowed->is_array()) {
+    std::string allow;
+    for (const auto& m : allowed->as_array()) {
+      if (!m.is_string()) continue;
+      if (!allow.empty()) allow += ", ";
+      allow += m.as_string().c_str();
+    }
+    response.headers.emplace_back("Allow", std::move(allow));
+  }
+  boost::json::object error;
+  error["code"] = status.error_code().empty() ? mapping.default_code : status.error_code();
+  error["message"] = status.message();
+  error["innerError"] = std::move(inner);
+
+  response.status = http_status;
+  response.body = boost::json::serialize(boost::json::object{{"error", std::move(error)}});
+  if (http_status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (http_status == 429 && status.retry_after() > 0) {
+    response.headers.emplace_back("Retry-After", std::to_string(status.retry_after()));
+  }
+  return response;
+}
+
+HttpResponse JsonResponse(int status, std::string json_body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(json_body);
+  return response;
+}
+
+}  // namespace pim::http

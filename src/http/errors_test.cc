@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "core/ids.h"
+#include "http/router.h"
+
+namespace pim::http {
+namespace {
+
+namespace json = boost::json;
+
+std::string Header(const HttpResponse& response, const std::string& name) {
+  for (const auto& [k, v] : response.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+TEST(ErrorResponseTest, MapsEveryStatusCode) {
+  struct Case {
+    Status status;
+    int http;
+    const char* code;
+  };
+  const Case cases[] = {
+      {InvalidArgument("bad"), 400, "BadRequest"},
+      {Unauthenticated("who"), 401, "InvalidAuthenticationToken"},
+      {PermissionDenied("no"), 403, "Authorization_RequestDenied"},
+      {NotFound("gone"), 404, "Request_ResourceNotFound"},
+      {AlreadyExists("dup"), 409, "Conflict"},
+      {FailedPrecondition("state"), 409, "Conflict"},
+      {Status(StatusCode::kResourceExhausted, "slow down"), 429, "TooManyRequests"},
+      {Status(StatusCode::kUnavailable, "later"), 503, "ServiceUnavailable"},
+      {Internal("bug"), 500, "InternalServerError"},
+      {Status(StatusCode::kFailedPrecondition, "m", "MethodNotAllowed"), 405, "MethodNotAllowed"},
+      {Status(StatusCode::kInvalidArgument, "big", "RequestEntityTooLarge"), 413,
+       "RequestEntityTooLarge"},
+      {Status(StatusCode::kInvalidArgument, "hdr", "RequestHeaderFieldsTooLarge"), 431,
+       "RequestHeaderFieldsTooLarge"},
+  };
+  for (const Case& c : cases) {
+    HttpResponse response = ErrorResponse(c.status);
+    EXPECT_EQ(response.status, c.http) << c.code;
+    EXPECT_EQ(response.content_type, "application/json");
+    json::value body = json::parse(response.body);
+    EXPECT_EQ(body.at("error").at("code"), c.code);
+    EXPECT_EQ(body.at("error").at("message").as_string(), c.status.message());
+    EXPECT_TRUE(IsGuid(body.at("error").at("innerError").at("request-id").as_string()));
+  }
+}
+
+TEST(ErrorResponseTest, UnauthenticatedAsksForBearer) {
+  EXPECT_EQ(Header(ErrorResponse(Unauthenticated("no token")), "WWW-Authenticate"), "Bearer");
+}
+
+TEST(ErrorResponseTest, ThrottlingCarriesRetryAfter) {
+  Status locked(StatusCode::kResourceExhausted, "locked");
+  locked.set_retry_after(900);
+  HttpResponse response = ErrorResponse(locked);
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(Header(response, "Retry-After"), "900");
+  EXPECT_EQ(Header(ErrorResponse(Status(StatusCode::kResourceExhausted, "x")), "Retry-After"), "");
+}
+
+TEST(ErrorResponseTest, GraphCodeAndDetailsGoIntoTheBody) {
+  Status refused(StatusCode::kInvalidArgument, "MfaRule failed",
+                 "RoleAssignmentRequestPolicyValidationFailed",
+                 R"({"failedRules":["MfaRule"],"code":"MfaRequired"})");
+  HttpResponse response = ErrorResponse(refused);
+  EXPECT_EQ(response.status, 400);
+  json::value body = json::parse(response.body);
+  EXPECT_EQ(body.at("error").at("code"), "RoleAssignmentRequestPolicyValidationFailed");
+  const json::value& inner = body.at("error").at("innerError");
+  EXPECT_EQ(inner.at("code"), "MfaRequired");
+  EXPECT_EQ(inner.at("failedRules").at(0), "MfaRule");
+  EXPECT_TRUE(inner.as_object().contains("request-id"));
+}
+
+TEST(ErrorResponseTest, MalformedDetailsAreIgnoredNotFatal) {
+  HttpResponse response = ErrorResponse(Status(StatusCode::kInvalidArgument, "m", "", "{oops"));
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(json::parse(response.body).at("error").at("innerError").as_object().size(), 1u);
+}
+
+TEST(ErrorResponseTest, OkIsNotAnErrorAndBecomes500) {
+  EXPECT_EQ(ErrorResponse(Status::Ok()).status, 500);
+}
+
+TEST(JsonResponseTest, KeepsStatusAndBody) {
+  HttpResponse response = JsonResponse(201, R"({"id":"x"})");
+  EXPECT_EQ(response.status, 201);
+  EXPECT_EQ(response.body, R"({"id":"x"})");
+  EXPECT_EQ(response.content_type, "application/json");
+}
+
+}  // namespace
+}  // namespace pim::http

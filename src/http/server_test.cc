@@ -1,0 +1,362 @@
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <future>
+#include <sstream>
+#include <stdexcept>
+
+#include "http/server_test_util.h"
+
+namespace pim::http::testing {
+namespace {
+
+namespace json = boost::json;
+
+std::string ThreadId() {
+  std::ostringstream out;
+  out << std::this_thread::get_id();
+  return out.str();
+}
+
+std::string Get(std::string_view path, std::string_view extra_headers = "") {
+  return "GET " + std::string(path) + " HTTP/1.1\r\nHost: localhost\r\n" +
+         std::string(extra_headers) + "\r\n";
+}
+
+// The Graph error code of a JSON error body, "" when the body is not one.
+std::string ErrorCode(const Reply& reply) {
+  boost::system::error_code ec;
+  json::value body = json::parse(reply.body, ec);
+  if (ec || !body.is_object()) return "";
+  const json::value* code = body.as_object().if_contains("error");
+  if (code == nullptr || !code->is_object()) return "";
+  code = code->as_object().if_contains("code");
+  return code != nullptr && code->is_string() ? std::string(code->as_string()) : "";
+}
+
+class HttpServerTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    router_.Add("GET", "/hello", "hello",
+                [](const HttpRequest&, const RouteParams&) { return JsonResponse(200, "{}"); });
+    router_.Add("POST", "/hello", "hello.create", [](const HttpRequest& req, const RouteParams&) {
+      return JsonResponse(201, json::serialize(json::object{{"size", req.body.size()}}));
+    });
+    router_.Add("GET", "/echo/{id}", "echo", [](const HttpRequest& req, const RouteParams& p) {
+      json::object out{{"id", p.at("id")},
+                       {"path", req.path},
+                       {"target", req.target},
+                       {"method", req.method},
+                       {"remote_ip", req.remote_ip},
+                       {"base_url", req.base_url},
+                       {"x_test", req.Header("x-test")}};
+      json::array query;
+      for (const auto& [k, v] : req.query)
+        query.push_back(json::array{json::value(k), json::value(v)});
+      out["query"] = std::move(query);
+      return JsonResponse(200, json::serialize(out));
+    });
+    router_.Add("GET", "/thread", "thread", [](const HttpRequest&, const RouteParams&) {
+      return JsonResponse(200, ThreadId());
+    });
+    router_.Add(
+        "GET", "/thread/blocking", "thread.blocking",
+        [](const HttpRequest&, const RouteParams&) { return JsonResponse(200, ThreadId()); },
+        /*blocking=*/true);
+    router_.Add("GET", "/throws", "throws",
+                [](const HttpRequest&, const RouteParams&) -> HttpResponse {
+                  throw std::runtime_error("bug");
+                });
+  }
+};
+
+TEST_F(HttpServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/hello"));
+  Reply first = client.Read();
+  EXPECT_EQ(first.status, 200);
+  EXPECT_TRUE(first.keep_alive);
+  EXPECT_EQ(first.Header("content-type"), "application/json");
+  client.Send(Get("/hello"));
+  EXPECT_EQ(client.Read().status, 200);
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/echo/one") + Get("/echo/two"));
+  Reply first = client.Read();
+  Reply second = client.Read();
+  EXPECT_EQ(json::parse(first.body).at("id"), "one");
+  EXPECT_EQ(json::parse(second.body).at("id"), "two");
+}
+
+TEST_F(HttpServerTest, ConnectionCloseIsHonoured) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/hello", "Connection: close\r\n"));
+  Reply reply = client.Read();
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_FALSE(reply.keep_alive);
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST_F(HttpServerTest, FillsTheRequestFromTargetHeadersAndPeer) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/echo/a%20b?%24filter=name+eq+%27x%2By%27&flag&x=1", "X-Test: one\r\n"));
+  Reply reply = client.Read();
+  ASSERT_EQ(reply.status, 200);
+  json::value body = json::parse(reply.body);
+  EXPECT_EQ(body.at("id"), "a b");
+  EXPECT_EQ(body.at("path"), "/echo/a b");
+  EXPECT_EQ(body.at("target"), "/echo/a%20b?%24filter=name+eq+%27x%2By%27&flag&x=1");
+  EXPECT_EQ(body.at("method"), "GET");
+  EXPECT_EQ(body.at("remote_ip"), "127.0.0.1");
+  EXPECT_EQ(body.at("base_url"), "http://localhost");
+  EXPECT_EQ(body.at("x_test"), "one");
+  EXPECT_EQ(json::serialize(body.at("query")),
+            R"([["$filter","name eq 'x+y'"],["flag",""],["x","1"]])");
+}
+
+TEST_F(HttpServerTest, BaseUrlFallsBackToTheLocalAddressWithoutAUsableHost) {
+  StartServer();
+  RawClient client(port());
+  client.Send("GET /echo/x HTTP/1.1\r\nHost: evil/\"x\r\n\r\n");
+  Reply reply = client.Read();
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(json::parse(reply.body).at("base_url").as_string(),
+            "http://127.0.0.1:" + std::to_string(port()));
+}
+
+TEST_F(HttpServerTest, OversizedBodyGets413AndTheServerStillAnswers) {
+  ServerOptions options;
+  options.max_body = 1024;
+  StartServer(options);
+  {
+    RawClient client(port());
+    client.Send("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" +
+                std::string(4096, 'a'));
+    Reply reply = client.Read();
+    EXPECT_EQ(reply.status, 413);
+    EXPECT_EQ(ErrorCode(reply), "RequestEntityTooLarge");
+    EXPECT_FALSE(reply.keep_alive);
+    EXPECT_TRUE(client.ClosedByServer());
+  }
+  RawClient again(port());
+  again.Send("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n" +
+             std::string(1024, 'a'));
+  Reply ok = again.Read();
+  EXPECT_EQ(ok.status, 201);
+  EXPECT_EQ(ok.body, R"({"size":1024})");
+}
+
+TEST_F(HttpServerTest, OversizedChunkedBodyGets413) {
+  ServerOptions options;
+  options.max_body = 1024;
+  StartServer(options);
+  RawClient client(port());
+  client.Send("POST /hello HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
+              std::string(0x800, 'b') + "\r\n0\r\n\r\n");
+  Reply reply = client.Read();
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_EQ(ErrorCode(reply), "RequestEntityTooLarge");
+}
+
+TEST_F(HttpServerTest, ExpectContinueIsRefusedBeforeTheBodyWhenTooLarge) {
+  ServerOptions options;
+  options.max_body = 1024;
+  StartServer(options);
+  RawClient client(port());
+  client.Send(
+      "POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+  Reply reply = client.Read();  // no body was sent: the answer comes from the headers alone
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_EQ(ErrorCode(reply), "RequestEntityTooLarge");
+}
+
+TEST_F(HttpServerTest, ExpectContinueInvitesTheBodyWhenWithinTheLimit) {
+  StartServer();
+  RawClient client(port());
+  client.Send(
+      "POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(client.ReadLine(), "HTTP/1.1 100 Continue");
+  client.Send("abc");
+  Reply reply = client.Read();
+  EXPECT_EQ(reply.status, 201);
+  EXPECT_EQ(reply.body, R"({"size":3})");
+}
+
+TEST_F(HttpServerTest, OversizedHeadersGet431) {
+  ServerOptions options;
+  options.max_header = 1024;
+  StartServer(options);
+  RawClient client(port());
+  client.Send(Get("/hello", "X-Big: " + std::string(2000, 'h') + "\r\n"));
+  Reply reply = client.Read();
+  EXPECT_EQ(reply.status, 431);
+  EXPECT_EQ(ErrorCode(reply), "RequestHeaderFieldsTooLarge");
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST_F(HttpServerTest, GarbageGets400BeforeTheConnectionCloses) {
+  StartServer();
+  RawClient client(port());
+  client.Send("THIS IS NOT HTTP\r\n\r\n");
+  Reply reply = client.Read();
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(ErrorCode(reply), "BadRequest");
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST_F(HttpServerTest, BadPercentEncodingGets400AndKeepsTheConnection) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/echo/%zz"));
+  Reply reply = client.Read();
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(ErrorCode(reply), "BadRequest");
+  client.Send(Get("/hello"));
+  EXPECT_EQ(client.Read().status, 200);
+}
+
+TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/nowhere"));
+  Reply not_found = client.Read();
+  EXPECT_EQ(not_found.status, 404);
+  EXPECT_EQ(ErrorCode(not_found), "Request_ResourceNotFound");
+  client.Send("DELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  Reply wrong_method = client.Read();
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(ErrorCode(wrong_method), "MethodNotAllowed");
+  EXPECT_EQ(wrong_method.Header("allow"), "GET, POST");
+  EXPECT_TRUE(wrong_method.keep_alive);
+}
+
+TEST_F(HttpServerTest, BlockingRoutesRunOffTheIoThread) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/thread"));
+  std::string io_thread = client.Read().body;
+  client.Send(Get("/thread/blocking"));
+  std::string worker_thread = client.Read().body;
+  client.Send(Get("/thread"));
+  EXPECT_EQ(client.Read().body, io_thread);  // non-blocking routes stay on the I/O thread
+  EXPECT_FALSE(io_thread.empty());
+  EXPECT_FALSE(worker_thread.empty());
+  EXPECT_NE(io_thread, worker_thread);
+}
+
+TEST_F(HttpServerTest, ThrowingHandlerGets500AndTheConnectionSurvives) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/throws"));
+  Reply reply = client.Read();
+  EXPECT_EQ(reply.status, 500);
+  EXPECT_EQ(ErrorCode(reply), "InternalServerError");
+  client.Send(Get("/hello"));
+  EXPECT_EQ(client.Read().status, 200);
+}
+
+TEST_F(HttpServerTest, HealthReadinessAndMetrics) {
+  std::atomic<bool> ready{false};
+  readiness_ = [&ready] { return ready.load(); };
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/healthz"));
+  Reply health = client.Read();
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, R"({"status":"ok"})");
+  client.Send(Get("/readyz"));
+  EXPECT_EQ(client.Read().status, 503);
+  ready = true;
+  client.Send(Get("/readyz"));
+  Reply readiness = client.Read();
+  EXPECT_EQ(readiness.status, 200);
+  EXPECT_EQ(readiness.body, R"({"status":"ok"})");
+
+  client.Send(Get("/hello"));
+  client.Read();
+  client.Send(Get("/hello"));
+  client.Read();
+  client.Send(Get("/nowhere"));
+  client.Read();
+  client.Send(Get("/metrics"));
+  Reply metrics = client.Read();
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(
+      metrics.body.find(R"(pim_http_requests_total{route="hello",method="GET",status="200"} 2)"),
+      std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find(
+                R"(pim_http_requests_total{route="unmatched",method="GET",status="404"} 1)"),
+            std::string::npos);
+  EXPECT_NE(
+      metrics.body.find(R"(pim_http_requests_total{route="readyz",method="GET",status="503"} 1)"),
+      std::string::npos);
+  EXPECT_NE(metrics.body.find(R"(pim_http_request_duration_seconds_count{route="hello"} 2)"),
+            std::string::npos);
+}
+
+TEST_F(HttpServerTest, SlowClientIsDisconnectedAfterTheReadTimeout) {
+  ServerOptions options;
+  options.read_timeout = std::chrono::milliseconds(200);
+  StartServer(options);
+  RawClient client(port());
+  client.Send("GET /hello HTTP/1.1\r\nHost:");  // and never finishes
+  EXPECT_TRUE(client.ClosedByServer());         // within the 5 s client read timeout
+}
+
+TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  ServerOptions options;
+  options.idle_timeout = std::chrono::milliseconds(200);
+  StartServer(options);
+  RawClient client(port());
+  client.Send(Get("/hello"));
+  EXPECT_EQ(client.Read().status, 200);
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST_F(HttpServerTest, StopFinishesInFlightRequestsAndClosesIdleConnections) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  router_.Add(
+      "GET", "/slow", "slow",
+      [&entered, released](const HttpRequest&, const RouteParams&) {
+        entered.set_value();
+        released.wait();
+        return JsonResponse(200, R"({"done":true})");
+      },
+      /*blocking=*/true);
+  StartServer();
+
+  RawClient idle(port());
+  idle.Send(Get("/hello"));
+  ASSERT_EQ(idle.Read().status, 200);
+  RawClient busy(port());
+  busy.Send(Get("/slow"));
+  entered.get_future().wait();
+
+  server_->Stop();
+  EXPECT_TRUE(idle.ClosedByServer());           // the idle keep-alive connection is closed...
+  EXPECT_FALSE(RawClient(port()).connected());  // ...and no new connection is accepted
+  release.set_value();
+  Reply reply = busy.Read();  // but the request in flight is answered
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, R"({"done":true})");
+  EXPECT_FALSE(reply.keep_alive);
+  EXPECT_TRUE(busy.ClosedByServer());
+  thread_.join();  // Run() returns once nothing is left
+  server_.reset();
+}
+
+}  // namespace
+}  // namespace pim::http::testing
