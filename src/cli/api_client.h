@@ -1,0 +1,69 @@
+// ApiClient: the pim server's Graph-shaped API as seen by the client. Adds the bearer token,
+// turns error responses into Status values, refreshes an expired access token once with the
+// refresh token (persisting the new tokens), and pages collections through @odata.nextLink.
+//
+// Errors: the Status code follows the HTTP status (400 InvalidArgument, 401 Unauthenticated,
+// 403 PermissionDenied, 404 NotFound, 409 AlreadyExists, 429 ResourceExhausted, else
+// Unavailable); message() is FormatErrorBody's one line ("<code>: <message>"); error_code() is
+// the Graph (or OAuth2) error code; details_json() is the innerError object as JSON text.
+// Not thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cli/config.h"
+#include "cli/http_transport.h"
+#include "cli/json_util.h"
+#include "core/status.h"
+
+namespace pim::cli {
+
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// Appends "?k=v&..." to `path`, percent-encoding the values (keys such as "$filter" kept).
+std::string WithQuery(std::string path, const QueryParams& params);
+// application/x-www-form-urlencoded body.
+std::string FormEncode(const FormFields& fields);
+// True when `status` is a policy refusal because fresh MFA is missing (innerError.code
+// "MfaRequired").
+bool IsMfaRequired(const Status& status);
+
+class ApiClient {
+ public:
+  // `session` supplies the server and tokens and receives refreshed tokens; `save` persists it
+  // after every token change (may be empty in tests). Both must outlive the client.
+  ApiClient(HttpTransport& transport, CliConfig& session, std::function<Status()> save);
+
+  // `path` is "/v1.0/..." (joined to the server URL) or an absolute URL (a nextLink).
+  // The JSON body of the answer; null for 204 or an empty body.
+  Result<json::value> Get(std::string_view path);
+  Result<json::value> Post(std::string_view path, const json::value& body);
+  Result<json::value> Patch(std::string_view path, const json::value& body);
+  Result<json::value> Delete(std::string_view path);
+  // Every item of a collection, following @odata.nextLink.
+  Result<json::array> GetAll(std::string_view path);
+
+  // POST /oauth2/v2.0/token with `form`; on success stores access/refresh tokens in the session
+  // and saves it. Never retried.
+  Status RequestToken(const FormFields& form);
+  // Refresh grant carrying an OTP (fresh MFA), per the contract.
+  Status RefreshWithOtp(const std::string& otp);
+
+ private:
+  Result<json::value> Call(const std::string& method, std::string_view path,
+                           const std::string* body);
+  Result<HttpResponse> Send(const std::string& method, const std::string& url,
+                            const std::string* body, bool with_token);
+  std::string Url(std::string_view path) const;
+
+  HttpTransport& transport_;
+  CliConfig& session_;
+  std::function<Status()> save_;
+};
+
+}  // namespace pim::cli

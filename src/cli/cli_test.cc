@@ -1,0 +1,206 @@
+// Unit tests of the client's pure helpers and its config file.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cli/api_client.h"
+#include "cli/config.h"
+#include "cli/format.h"
+#include "cli/qr.h"
+
+namespace pim::cli {
+namespace {
+
+TEST(ParseDurationArgTest, Shorthands) {
+  EXPECT_EQ(*ParseDurationArg("1h"), "PT1H");
+  EXPECT_EQ(*ParseDurationArg("90m"), "PT1H30M");
+  EXPECT_EQ(*ParseDurationArg("1h30m"), "PT1H30M");
+  EXPECT_EQ(*ParseDurationArg("45s"), "PT45S");
+  EXPECT_EQ(*ParseDurationArg("2d"), "P2D");
+  EXPECT_EQ(*ParseDurationArg("1w"), "P7D");
+  EXPECT_EQ(*ParseDurationArg("1D2H"), "P1DT2H");
+  EXPECT_EQ(*ParseDurationArg(" 8h "), "PT8H");
+}
+
+TEST(ParseDurationArgTest, IsoIsCanonicalised) {
+  EXPECT_EQ(*ParseDurationArg("PT1H"), "PT1H");
+  EXPECT_EQ(*ParseDurationArg("PT90M"), "PT1H30M");
+  EXPECT_EQ(*ParseDurationArg("pt2h"), "PT2H");
+  EXPECT_EQ(*ParseDurationArg("P90D"), "P90D");
+}
+
+TEST(ParseDurationArgTest, RefusesNonsense) {
+  for (const char* bad :
+       {"", "h", "1", "1x", "1h30", "-1h", "0m", "PT0S", "P1M", "1.5h", "1234567890h", "PT"}) {
+    Result<std::string> r = ParseDurationArg(bad);
+    EXPECT_FALSE(r.ok()) << "'" << bad << "' -> " << (r.ok() ? *r : "");
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    }
+  }
+}
+
+TEST(FormatTimeLeftTest, Units) {
+  const Timestamp now = Timestamp::FromSeconds(1795651200);
+  EXPECT_EQ(FormatTimeLeft(now + Duration::Minutes(83), now), "1h 23m");
+  EXPECT_EQ(FormatTimeLeft(now + Duration::Hours(1), now), "1h 0m");
+  EXPECT_EQ(FormatTimeLeft(now + Duration::Minutes(5) + Duration::Seconds(59), now), "5m");
+  EXPECT_EQ(FormatTimeLeft(now + Duration::Seconds(42), now), "42s");
+  EXPECT_EQ(
+      FormatTimeLeft(now + Duration::Days(2) + Duration::Hours(3) + Duration::Minutes(1), now),
+      "2d 3h");
+  EXPECT_EQ(FormatTimeLeft(now, now), "expired");
+  EXPECT_EQ(FormatTimeLeft(now - Duration::Seconds(1), now), "expired");
+  EXPECT_EQ(FormatTimeLeft(Timestamp::Max(), now), "permanent");
+}
+
+TEST(RenderTableTest, AlignsColumnsAndPadsShortRows) {
+  const std::string table =
+      RenderTable({"ROLE", "SCOPE", "LEFT"}, {{"Global Administrator", "/", "1h 0m"},
+                                              {"Helpdesk Administrator", "/units/emea"},
+                                              {"Rôle", "/", "permanent"}});
+  EXPECT_EQ(table,
+            "ROLE                    SCOPE        LEFT\n"
+            "Global Administrator    /            1h 0m\n"
+            "Helpdesk Administrator  /units/emea\n"
+            "Rôle                    /            permanent\n");
+}
+
+TEST(RenderTableTest, HeaderOnly) { EXPECT_EQ(RenderTable({"A", "B"}, {}), "A  B\n"); }
+
+TEST(FormatErrorBodyTest, GraphErrors) {
+  EXPECT_EQ(FormatErrorBody(400, R"({"error":{"code":"RoleAssignmentRequestPolicyValidationFailed",
+      "message":"The following policy rules failed: [\"JustificationRule\"]",
+      "innerError":{"code":"MfaRequired"}}})"),
+            "RoleAssignmentRequestPolicyValidationFailed: The following policy rules failed: "
+            "[\"JustificationRule\"]");
+  EXPECT_EQ(FormatErrorBody(404, R"({"error":{"code":"NotFound","message":""}})"), "NotFound");
+}
+
+TEST(FormatErrorBodyTest, OAuthErrors) {
+  EXPECT_EQ(FormatErrorBody(400, R"({"error":"invalid_grant","error_description":"bad password"})"),
+            "invalid_grant: bad password");
+  EXPECT_EQ(FormatErrorBody(400, R"({"error":"unsupported_grant_type"})"),
+            "unsupported_grant_type");
+}
+
+TEST(FormatErrorBodyTest, NonJsonBodies) {
+  EXPECT_EQ(FormatErrorBody(502, "<html>Bad Gateway</html>\nmore"),
+            "HTTP 502: <html>Bad Gateway</html>");
+  EXPECT_EQ(FormatErrorBody(503, ""), "HTTP 503");
+  EXPECT_EQ(FormatErrorBody(500, R"({"something":"else"})"), R"(HTTP 500: {"something":"else"})");
+}
+
+TEST(QueryTest, EncodesValuesKeepsODataKeys) {
+  EXPECT_EQ(WithQuery("/v1.0/x", {{"$filter", "scopeId eq '/' and a+b=c&d"}, {"$top", "5"}}),
+            "/v1.0/x?$filter=scopeId%20eq%20'/'%20and%20a%2Bb%3Dc%26d&$top=5");
+  EXPECT_EQ(WithQuery("/v1.0/x?$top=1", {{"$skiptoken", "abc"}}), "/v1.0/x?$top=1&$skiptoken=abc");
+  EXPECT_EQ(FormEncode({{"grant_type", "password"}, {"password", "p@ss w+rd&="}}),
+            "grant_type=password&password=p%40ss%20w%2Brd%26%3D");
+}
+
+TEST(IsMfaRequiredTest, ReadsInnerErrorCode) {
+  EXPECT_TRUE(IsMfaRequired(Status(StatusCode::kInvalidArgument, "x",
+                                   "RoleAssignmentRequestPolicyValidationFailed",
+                                   R"({"code":"MfaRequired","failedRules":["MfaRule"]})")));
+  EXPECT_FALSE(IsMfaRequired(Status(StatusCode::kInvalidArgument, "x",
+                                    "RoleAssignmentRequestPolicyValidationFailed",
+                                    R"({"failedRules":["JustificationRule"]})")));
+  EXPECT_FALSE(IsMfaRequired(Status::Ok()));
+}
+
+TEST(RenderQrTest, SquareOfHalfBlockLines) {
+  Result<std::string> qr = RenderQr("otpauth://totp/pim:alice@pim.local?secret=GEZDGNBV");
+  ASSERT_TRUE(qr.ok());
+  std::vector<std::string> lines;
+  size_t start = 0;
+  for (size_t nl; (nl = qr->find('\n', start)) != std::string::npos; start = nl + 1) {
+    lines.push_back(qr->substr(start, nl - start));
+  }
+  ASSERT_FALSE(lines.empty());
+  auto glyphs = [](const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  const size_t width = glyphs(lines[0]);
+  EXPECT_EQ((width - 4) % 4, 1u) << "QR symbols are 17+4k modules wide";
+  EXPECT_EQ(lines.size(), (width + 1) / 2);
+  for (const std::string& l : lines) EXPECT_EQ(glyphs(l), width);
+  // The quiet zone is light: the first line is all full blocks.
+  EXPECT_EQ(lines[0].find(' '), std::string::npos);
+  // The top-left finder pattern's dark border starts right after the 2-module margin.
+  EXPECT_NE(lines[1].find(' '), std::string::npos);
+}
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/pim_cli_config_test.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string dir_;
+};
+
+TEST_F(ConfigTest, PathResolutionOrder) {
+  EXPECT_EQ(ResolveConfigPath("/x/pim.json", "/xdg", "/home/a"), "/x/pim.json");
+  EXPECT_EQ(ResolveConfigPath(nullptr, "/xdg", "/home/a"), "/xdg/pim/config.json");
+  EXPECT_EQ(ResolveConfigPath("", "", "/home/a"), "/home/a/.config/pim/config.json");
+  EXPECT_EQ(ResolveConfigPath(nullptr, nullptr, nullptr), "");
+}
+
+TEST_F(ConfigTest, WrittenMode0600InNewDirectory0700AndReadBack) {
+  const std::string path = dir_ + "/xdg/pim/config.json";
+  CliConfig c;
+  c.server = "https://pim.example.com";
+  c.cacert = "/etc/pim/ca.pem";
+  c.access_token = "at";
+  c.refresh_token = "rt";
+  c.user_id = "00000000-0000-4000-8000-000000000001";
+  c.user_principal_name = "alice@pim.local";
+  ASSERT_TRUE(SaveConfig(path, c).ok());
+
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(stat((dir_ + "/xdg/pim").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+
+  Result<CliConfig> back = LoadConfig(path);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->server, c.server);
+  EXPECT_EQ(back->cacert, c.cacert);
+  EXPECT_EQ(back->access_token, "at");
+  EXPECT_EQ(back->refresh_token, "rt");
+  EXPECT_EQ(back->user_id, c.user_id);
+  EXPECT_EQ(back->user_principal_name, "alice@pim.local");
+  EXPECT_TRUE(back->signed_in());
+}
+
+TEST_F(ConfigTest, RewriteTightensAWorldReadableFile) {
+  const std::string path = dir_ + "/config.json";
+  std::ofstream(path) << "{}";
+  chmod(path.c_str(), 0644);
+  CliConfig c;
+  c.server = "http://localhost:1";
+  ASSERT_TRUE(SaveConfig(path, c).ok());
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(LoadConfig(path)->server, "http://localhost:1");
+  EXPECT_FALSE(LoadConfig(path)->signed_in());
+}
+
+TEST_F(ConfigTest, MissingAndMalformedFiles) {
+  EXPECT_EQ(LoadConfig(dir_ + "/none.json").status().code(), StatusCode::kNotFound);
+  std::ofstream(dir_ + "/bad.json") << "not json";
+  EXPECT_EQ(LoadConfig(dir_ + "/bad.json").status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pim::cli

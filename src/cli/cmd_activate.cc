@@ -1,0 +1,130 @@
+// pim activate / deactivate / extend, and the MFA step-up shared by request-making commands.
+#include <ostream>
+
+#include "cli/cmd_util.h"
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "cli/resolve.h"
+#include "core/ids.h"
+
+namespace pim::cli {
+namespace {
+
+const std::string kAssignmentRequests = std::string(kDirectory) + "/roleAssignmentScheduleRequests";
+
+json::object BaseRequest(const std::string& action, const std::string& principal,
+                         const std::string& role_id, const std::string& scope) {
+  return json::object{{"action", action},
+                      {"principalId", principal},
+                      {"roleDefinitionId", role_id},
+                      {"directoryScopeId", scope}};
+}
+
+void AddTicket(json::object& body, const std::string& ticket, const std::string& system) {
+  if (ticket.empty() && system.empty()) return;
+  json::object t;
+  if (!ticket.empty()) t["ticketNumber"] = ticket;
+  if (!system.empty()) t["ticketSystem"] = system;
+  body["ticketInfo"] = std::move(t);
+}
+
+// The end of a just-created request: its explicit end, else its start (or `now`) + duration.
+Timestamp RequestEnd(const json::value& request, Timestamp now) {
+  const Timestamp explicit_end = EndOf(request);
+  if (!explicit_end.is_max()) return explicit_end;
+  const std::string duration = StrAt(request, {"scheduleInfo", "expiration", "duration"});
+  Result<Duration> d = ParseDuration(duration);
+  if (!d.ok()) return Timestamp::Max();
+  const Timestamp start = InstantOrNever(StrAt(request, {"scheduleInfo", "startDateTime"}));
+  return (start.is_max() ? now : start) + *d;
+}
+
+// "Granted: Global Administrator at / until 2026-11-26 06:21:04Z (1h 0m left)".
+void PrintOutcome(Context& ctx, const json::value& request, const std::string& role_name,
+                  const std::string& scope) {
+  const std::string status = Str(request, "status");
+  ctx.out << (status.empty() ? "Submitted" : status) << ": " << role_name << " at " << scope;
+  const Timestamp now = ctx.clock.Now();
+  if (EqualsIgnoreCase(status, "PendingApproval")) {
+    ctx.out << "; waiting for approval (approval id " << Str(request, "approvalId") << ")";
+  } else if (EqualsIgnoreCase(status, "Granted") || EqualsIgnoreCase(status, "Provisioned") ||
+             EqualsIgnoreCase(status, "ScheduleCreated")) {
+    const Timestamp end = RequestEnd(request, now);
+    if (end.is_max()) {
+      ctx.out << ", permanent";
+    } else {
+      ctx.out << " until " << FormatTimestamp(end) << " (" << FormatTimeLeft(end, now) << " left)";
+    }
+  }
+  ctx.out << "\nRequest id: " << Str(request, "id") << '\n';
+}
+
+}  // namespace
+
+Result<json::value> SubmitRequest(Context& ctx, Session& session, const std::string& collection,
+                                  const json::value& body, const std::string& otp) {
+  Result<json::value> created = session.api().Post(collection, body);
+  if (created.ok() || !IsMfaRequired(created.status())) return created;
+  ASSIGN_OR_RETURN(std::string code, ObtainOtp(ctx, otp, "This role requires a fresh MFA code."));
+  RETURN_IF_ERROR(session.api().RefreshWithOtp(code));
+  return session.api().Post(collection, body);
+}
+
+Status Activate(Context& ctx, const ActivateOptions& o) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  ASSIGN_OR_RETURN(std::string duration, ParseDurationArg(o.duration));
+  Directory dir(session->api());
+  ASSIGN_OR_RETURN(std::string role_id, dir.RoleId(o.role));
+  json::object body = BaseRequest("selfActivate", session->config().user_id, role_id, o.scope);
+  if (!o.justification.empty()) body["justification"] = o.justification;
+  AddTicket(body, o.ticket, o.ticket_system);
+  body["scheduleInfo"] =
+      json::object{{"expiration", json::object{{"type", "afterDuration"}, {"duration", duration}}}};
+  ASSIGN_OR_RETURN(json::value request,
+                   SubmitRequest(ctx, *session, kAssignmentRequests, body, o.otp));
+  if (ctx.json) {
+    PrintJson(ctx, request);
+  } else {
+    PrintOutcome(ctx, request, dir.RoleName(role_id), o.scope);
+  }
+  return Status::Ok();
+}
+
+Status Deactivate(Context& ctx, const std::string& role, const std::string& scope,
+                  const std::string& justification) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  Directory dir(session->api());
+  ASSIGN_OR_RETURN(std::string role_id, dir.RoleId(role));
+  json::object body = BaseRequest("selfDeactivate", session->config().user_id, role_id, scope);
+  if (!justification.empty()) body["justification"] = justification;
+  ASSIGN_OR_RETURN(json::value request, session->api().Post(kAssignmentRequests, body));
+  if (ctx.json) {
+    PrintJson(ctx, request);
+  } else {
+    ctx.out << "Deactivated " << dir.RoleName(role_id) << " at " << scope << " ("
+            << Str(request, "status") << ")\n";
+  }
+  return Status::Ok();
+}
+
+Status Extend(Context& ctx, const ActivateOptions& o) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  ASSIGN_OR_RETURN(std::string duration, ParseDurationArg(o.duration));
+  Directory dir(session->api());
+  ASSIGN_OR_RETURN(std::string role_id, dir.RoleId(o.role));
+  json::object body = BaseRequest("selfExtend", session->config().user_id, role_id, o.scope);
+  if (!o.justification.empty()) body["justification"] = o.justification;
+  AddTicket(body, o.ticket, o.ticket_system);
+  body["scheduleInfo"] =
+      json::object{{"expiration", json::object{{"type", "afterDuration"}, {"duration", duration}}}};
+  ASSIGN_OR_RETURN(json::value request,
+                   SubmitRequest(ctx, *session, kAssignmentRequests, body, o.otp));
+  if (ctx.json) {
+    PrintJson(ctx, request);
+  } else {
+    PrintOutcome(ctx, request, dir.RoleName(role_id), o.scope);
+  }
+  return Status::Ok();
+}
+
+}  // namespace pim::cli

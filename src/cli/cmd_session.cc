@@ -1,0 +1,125 @@
+// pim login / logout / mfa enroll / mfa verify.
+#include <filesystem>
+#include <istream>
+#include <ostream>
+
+#include "cli/commands.h"
+#include "cli/qr.h"
+#include "cli/resolve.h"
+
+namespace pim::cli {
+namespace {
+
+constexpr std::string_view kOathMethods = "/v1.0/me/authentication/softwareOathMethods";
+
+Result<std::string> ObtainPassword(Context& ctx, const LoginOptions& o) {
+  if (o.password_stdin) {
+    std::string line;
+    if (!std::getline(ctx.in, line)) return InvalidArgument("--password-stdin: no input");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  }
+  if (std::string env = ctx.env("PIM_PASSWORD"); !env.empty()) return env;
+  Result<std::string> pw = ctx.prompter.ReadSecret("Password for " + o.user + ": ");
+  if (!pw.ok()) {
+    return FailedPrecondition("no password; use --password-stdin or set PIM_PASSWORD");
+  }
+  return pw;
+}
+
+}  // namespace
+
+Status Login(Context& ctx, const LoginOptions& o) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> previous, Session::Open(ctx, false));
+  CliConfig config;
+  config.server = o.server.empty() ? previous->config().server : o.server;
+  while (!config.server.empty() && config.server.back() == '/') config.server.pop_back();
+  if (config.server.empty()) return InvalidArgument("no server; pass --server URL");
+  if (!config.server.starts_with("http://") && !config.server.starts_with("https://")) {
+    return InvalidArgument("--server must start with http:// or https://");
+  }
+  if (!o.cacert.empty()) {
+    std::error_code ec;
+    const std::filesystem::path abs = std::filesystem::absolute(o.cacert, ec);
+    if (ec || !std::filesystem::exists(abs)) return InvalidArgument("no CA file " + o.cacert);
+    config.cacert = abs.string();
+  } else if (config.server == previous->config().server) {
+    config.cacert = previous->config().cacert;
+  }
+  if (o.user.empty()) return InvalidArgument("--user UPN is required");
+  ASSIGN_OR_RETURN(std::string password, ObtainPassword(ctx, o));
+
+  Session session(ctx, config);
+  FormFields form = {{"grant_type", "password"}, {"username", o.user}, {"password", password}};
+  if (!o.otp.empty()) form.emplace_back("otp", o.otp);
+  RETURN_IF_ERROR(session.api().RequestToken(form));
+  ASSIGN_OR_RETURN(json::value me, session.api().Get("/v1.0/me"));
+  session.config().user_id = Str(me, "id");
+  session.config().user_principal_name = Str(me, "userPrincipalName");
+  RETURN_IF_ERROR(session.Save());
+  if (ctx.json) {
+    PrintJson(ctx, me);
+  } else {
+    ctx.out << "Signed in to " << config.server << " as " << session.config().user_principal_name
+            << '\n';
+  }
+  return Status::Ok();
+}
+
+Status Logout(Context& ctx) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx, false));
+  CliConfig& c = session->config();
+  const bool was_signed_in = c.signed_in();
+  c.access_token.clear();
+  c.refresh_token.clear();
+  c.user_id.clear();
+  c.user_principal_name.clear();
+  if (!c.server.empty()) RETURN_IF_ERROR(session->Save());
+  if (!ctx.json) ctx.out << (was_signed_in ? "Signed out.\n" : "Not signed in.\n");
+  return Status::Ok();
+}
+
+Status MfaEnroll(Context& ctx, const MfaEnrollOptions& o) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  ASSIGN_OR_RETURN(json::value method, session->api().Post(kOathMethods, json::object()));
+  const std::string id = Str(method, "id");
+  if (id.empty()) return Status(StatusCode::kUnavailable, "server sent no method id");
+  if (ctx.json) {
+    PrintJson(ctx, method);
+  } else {
+    const std::string uri = Str(method, "otpauthUri");
+    ctx.out << "Scan this QR code with your authenticator app, or enter the secret by hand.\n";
+    if (Result<std::string> qr = RenderQr(uri); qr.ok()) ctx.out << '\n' << *qr << '\n';
+    ctx.out << "Secret: " << Str(method, "secretKey") << '\n';
+    ctx.out << "URI:    " << uri << '\n';
+    ctx.out << "Method: " << id << '\n';
+  }
+  if (o.no_verify) {
+    if (!ctx.json) ctx.out << "Complete enrollment with: pim mfa verify " << id << " --code CODE\n";
+    return Status::Ok();
+  }
+  std::string code = o.code;
+  if (code.empty()) {
+    ctx.out << std::flush;
+    Result<std::string> entered = ctx.prompter.ReadLine("Code shown by the app: ");
+    if (!entered.ok()) {
+      return FailedPrecondition("no code; run 'pim mfa verify " + id + " --code CODE'");
+    }
+    code = *entered;
+  }
+  return MfaVerify(ctx, id, code);
+}
+
+Status MfaVerify(Context& ctx, const std::string& method_id, const std::string& code) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  json::object body;
+  body["code"] = code;
+  RETURN_IF_ERROR(
+      session->api()
+          .Post(std::string(kOathMethods) + "/" + PathSegment(method_id) + "/verify", body)
+          .status());
+  if (!ctx.json) ctx.out << "MFA enrolled: authenticator codes are now accepted.\n";
+  return Status::Ok();
+}
+
+}  // namespace pim::cli

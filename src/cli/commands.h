@@ -1,0 +1,91 @@
+// The `pim` commands. Each takes the Context and its parsed options, prints its result to
+// ctx.out (a table, or the server's JSON with ctx.json) and returns OK, or an error whose
+// message is the one line shown as "pim: <message>". cli.cc maps command lines onto these.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/context.h"
+
+namespace pim::cli {
+
+// --- session (cmd_session.cc) ---
+struct LoginOptions {
+  std::string server;
+  std::string user;
+  bool password_stdin = false;
+  std::string otp;
+  std::string cacert;
+};
+Status Login(Context& ctx, const LoginOptions& o);
+Status Logout(Context& ctx);
+
+struct MfaEnrollOptions {
+  std::string code;        // verify with this code instead of prompting
+  bool no_verify = false;  // only create the method (verify later with MfaVerify)
+};
+Status MfaEnroll(Context& ctx, const MfaEnrollOptions& o);
+Status MfaVerify(Context& ctx, const std::string& method_id, const std::string& code);
+
+// --- the requester's roles and requests (cmd_roles.cc, cmd_activate.cc) ---
+Status Roles(Context& ctx);
+Status Requests(Context& ctx);
+
+struct ActivateOptions {
+  std::string role;
+  std::string scope = "/";
+  std::string duration;
+  std::string justification;
+  std::string ticket;
+  std::string ticket_system;
+  std::string otp;
+};
+Status Activate(Context& ctx, const ActivateOptions& o);
+Status Deactivate(Context& ctx, const std::string& role, const std::string& scope,
+                  const std::string& justification);
+Status Extend(Context& ctx, const ActivateOptions& o);
+
+// --- approvers (cmd_approvals.cc) ---
+Status Approvals(Context& ctx);
+// `id` is a request id or an approval id; `approve` false = deny.
+Status Review(Context& ctx, const std::string& id, bool approve, const std::string& reason);
+
+// --- administrators (cmd_admin.cc, cmd_policy.cc) ---
+struct AssignOptions {
+  std::string user;
+  std::string role;
+  std::string scope = "/";
+  bool active = false;  // false = eligible
+  std::string duration;
+  bool permanent = false;
+  std::string justification;
+  std::string ticket;
+  std::string ticket_system;
+  std::string otp;
+};
+Status AdminAssign(Context& ctx, const AssignOptions& o);
+Status AdminRemove(Context& ctx, const AssignOptions& o);
+
+Status PolicyShow(Context& ctx, const std::string& role);
+struct PolicySetOptions {
+  std::string role;
+  std::string max_duration;
+  std::vector<std::string> require;  // mfa, justification, ticket, none
+  std::string approval;              // "", "on", "off"
+  std::vector<std::string> approvers;
+};
+Status PolicySet(Context& ctx, const PolicySetOptions& o);
+
+// --- auditors (cmd_audit.cc) ---
+Status AuditList(Context& ctx, int top, const std::string& filter);
+Status AuditVerify(Context& ctx);
+Status AuditExport(Context& ctx, const std::string& output);
+
+// --- shared by the request-making commands (cmd_activate.cc) ---
+// POSTs a schedule request to `collection`; when refused for missing MFA, obtains a code
+// (`otp`, $PIM_OTP or a prompt), refreshes the token with it and retries once.
+Result<json::value> SubmitRequest(Context& ctx, Session& session, const std::string& collection,
+                                  const json::value& body, const std::string& otp);
+
+}  // namespace pim::cli
