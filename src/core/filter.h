@@ -14,7 +14,9 @@
 // call (startswith, any, ...), or any other syntax is InvalidArgument naming what is unsupported,
 // never ignored. Evaluation compares strings case-insensitively (Graph does for ids, names and
 // enums), DateTimeOffsets as instants (the JSON side holds ISO 8601 strings), numbers and booleans
-// by value; a missing property compares as null.
+// by value; a missing property compares as null. Across mismatched types "eq" is false and "ne"
+// true; ordering (gt/ge/lt/le) across mismatched types or against null is false. Error messages
+// give the 0-based character position of the offending token.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -36,7 +38,8 @@ class Filter {
   // True when `object` satisfies the filter. An empty (default) Filter matches everything.
   bool Matches(const boost::json::object& object) const;
   // If the filter is a conjunction that includes `property eq 'literal'` at top level, that
-  // literal (lets callers use an index); otherwise "".
+  // literal (lets callers use an index); otherwise "". Strings come back as written, GUID literals
+  // lowercased; compare the result case-insensitively.
   std::string EqualityValue(std::string_view property) const;
 
  private:

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/model.h"
@@ -35,7 +36,8 @@ struct ExpirationRule {
 struct EnablementRule {
   std::string id;
   RuleTarget target;
-  std::vector<std::string> enabled_rules;  // subset of MultiFactorAuthentication, Justification, Ticketing
+  // Subset of MultiFactorAuthentication, Justification, Ticketing (Graph casing).
+  std::vector<std::string> enabled_rules;
 };
 
 struct AuthenticationContextRule {
@@ -77,7 +79,7 @@ struct NotificationRule {
   std::string id;
   RuleTarget target;
   std::string notification_type = "Email";
-  std::string recipient_type;  // Requestor | Approver | Admin
+  std::string recipient_type;              // Requestor | Approver | Admin
   std::string notification_level = "All";  // All | Critical
   bool is_default_recipients_enabled = true;
   std::vector<std::string> notification_recipients;
@@ -90,19 +92,21 @@ struct Policy {
   bool is_organization_default = false;
   std::string scope_id = "/";
   std::string scope_type = "DirectoryRole";  // DirectoryRole | Directory
-  std::string last_modified_by;  // principal id
+  std::string last_modified_by;              // principal id
   std::optional<Timestamp> last_modified;
 
-  ExpirationRule expiration_enduser_assignment;   // Expiration_EndUser_Assignment
-  ExpirationRule expiration_admin_eligibility;    // Expiration_Admin_Eligibility
-  ExpirationRule expiration_admin_assignment;     // Expiration_Admin_Assignment
-  EnablementRule enablement_enduser_assignment;   // Enablement_EndUser_Assignment
-  EnablementRule enablement_admin_eligibility;    // Enablement_Admin_Eligibility
-  EnablementRule enablement_admin_assignment;     // Enablement_Admin_Assignment
+  ExpirationRule expiration_enduser_assignment;  // Expiration_EndUser_Assignment
+  ExpirationRule expiration_admin_eligibility;   // Expiration_Admin_Eligibility
+  ExpirationRule expiration_admin_assignment;    // Expiration_Admin_Assignment
+  EnablementRule enablement_enduser_assignment;  // Enablement_EndUser_Assignment
+  EnablementRule enablement_admin_eligibility;   // Enablement_Admin_Eligibility
+  EnablementRule enablement_admin_assignment;    // Enablement_Admin_Assignment
   AuthenticationContextRule authentication_context_enduser_assignment;
-  ApprovalRule approval_enduser_assignment;       // Approval_EndUser_Assignment
-  // Notification_{Admin,Requestor,Approver}_{Admin_Eligibility,Admin_Assignment,EndUser_Assignment}
-  std::vector<NotificationRule> notifications;    // 9, in that order
+  ApprovalRule approval_enduser_assignment;  // Approval_EndUser_Assignment
+  // Notification_{Admin,Requestor,Approver}_{Admin_Eligibility,Admin_Assignment,EndUser_Assignment}:
+  // 9, in Graph's order (level-major: Admin_, Requestor_, Approver_ for Admin_Eligibility, then
+  // Admin_Assignment, then EndUser_Assignment). Look them up with FindRule rather than by index.
+  std::vector<NotificationRule> notifications;
 };
 
 // unifiedRoleManagementPolicyAssignment: which policy governs (role, scope).
@@ -117,8 +121,20 @@ struct PolicyAssignment {
 // The 17 rule ids, in Graph's order.
 const std::vector<std::string>& PolicyRuleIds();
 
-// Sensible defaults for any role: activation up to 8 h, justification required, no approval,
-// no MFA; eligibility up to 365 days, permanent eligibility allowed... (see policy.cc).
+// Typed access to one rule of a policy by its Graph rule id (matched case-insensitively).
+// std::monostate when the id is not one of the 17 (or a notification rule is missing).
+using PolicyRuleRef = std::variant<std::monostate, ExpirationRule*, EnablementRule*,
+                                   AuthenticationContextRule*, ApprovalRule*, NotificationRule*>;
+using ConstPolicyRuleRef =
+    std::variant<std::monostate, const ExpirationRule*, const EnablementRule*,
+                 const AuthenticationContextRule*, const ApprovalRule*, const NotificationRule*>;
+PolicyRuleRef FindRule(Policy& policy, std::string_view rule_id);
+ConstPolicyRuleRef FindRule(const Policy& policy, std::string_view rule_id);
+
+// Sensible defaults for any role: activation up to 8 h with expiration required, MFA and
+// justification on activation, no approval (one empty SingleStage stage, as Graph shows);
+// eligibility up to P365D with permanent eligibility allowed; active assignments up to P180D,
+// expiration and justification required; all notifications on (see policy_defaults.cc).
 Policy MakeDefaultPolicy(std::string id, std::string display_name);
 // The seed's recommendation for Global Administrator: 2 h maximum, MFA, justification, approval
 // (single stage, no approvers listed: falls back to active PRA and GA holders).
@@ -160,7 +176,8 @@ struct AdminAssignmentFacts {
 };
 
 struct PolicyVerdict {
-  std::vector<std::string> failed_rules;  // "JustificationRule", "TicketingRule", "ExpirationRule", "MfaRule"
+  // In this order when present: JustificationRule, TicketingRule, ExpirationRule, MfaRule.
+  std::vector<std::string> failed_rules;
   bool mfa_missing = false;
   bool needs_approval = false;
   bool ok() const { return failed_rules.empty(); }
