@@ -1,13 +1,18 @@
 #include "engine/decision_index.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/container/small_vector.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/uuid/uuid.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <charconv>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <mutex>
+#include <shared_mutex>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -28,9 +33,9 @@ template <typename V>
 using FlatStringMap = boost::unordered_flat_map<std::string, V, StringHash, std::equal_to<>>;
 using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
-// An id as the read path stores it, without heap: a canonical lowercase GUID as its 128 bits
-// (`text` == 0), any other id as a per-shard intern number (`text` > 0). pim's own ids are GUIDs;
-// the text form keeps the index correct for anything else.
+// An id as the index stores it, without heap: a canonical lowercase GUID as its 128 bits
+// (`text` == 0), any other id as a per-shard intern number (`text` > 0, never reused). pim's own
+// ids are GUIDs; the text form keeps the index correct for anything else.
 struct IdKey {
   uint64_t hi = 0;
   uint64_t lo = 0;
@@ -43,8 +48,8 @@ struct IdKeyHash {
   }
 };
 
-// Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lowercase hex only, so ids differing in case stay
-// distinct: the index compares ids exactly).
+// Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in lowercase hex only, so that ids differing in
+// case stay distinct (the index compares ids exactly).
 bool ParseGuid(std::string_view s, IdKey* key) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < 36; ++i) {
@@ -70,20 +75,24 @@ std::string FormatGuid(uint64_t hi, uint64_t lo) {
   return boost::uuids::to_string(u);
 }
 
-// One indexed assignment schedule (48 bytes, no heap). Role and scope are interned per shard. The
-// schedule id is a GUID (sid_hi/sid_lo) or, when not a GUID, `sid_text`, which points at the key
-// of ScheduleShard::principal_of (a node-based map, so the address is stable); that key outlives
-// the entry because removal erases the entry first.
+// A schedule id as entries hold it: a GUID's bits, or (`text` set) the address of the id's text,
+// the key of ScheduleShard::by_text (node-based, so stable), which outlives the entry because
+// removal erases the entry first.
+struct SidRef {
+  uint64_t hi = 0;
+  uint64_t lo = 0;
+  const std::string* text = nullptr;
+  bool operator==(const SidRef&) const = default;
+  std::string ToString() const { return text ? *text : FormatGuid(hi, lo); }
+};
+
+// One indexed assignment schedule (48 bytes, no heap). Role and scope are interned per shard.
 struct Entry {
   int64_t start_us;
   int64_t end_us;
-  uint64_t sid_hi;
-  uint64_t sid_lo;
-  const std::string* sid_text;
+  SidRef sid;
   uint32_t role;
   uint32_t scope;
-
-  std::string ScheduleId() const { return sid_text ? *sid_text : FormatGuid(sid_hi, sid_lo); }
 };
 
 // What the index knows about one principal. `groups` is the transitive closure of the groups the
@@ -93,6 +102,54 @@ struct Node {
   boost::container::small_vector<Entry, 1> entries;
   std::vector<const std::string*> groups;
 };
+
+// Where a principal id lives: its shard and, for a GUID, its key.
+struct Locator {
+  size_t shard;
+  bool guid;
+  IdKey key;
+};
+
+// Where a schedule's entry lives.
+struct Owner {
+  size_t shard = 0;
+  IdKey principal;
+};
+
+constexpr uint32_t kNoRole = UINT32_MAX;
+constexpr size_t kShards = 64;
+
+Locator Locate(std::string_view id) {
+  Locator loc{0, false, {}};
+  if (ParseGuid(id, &loc.key)) {
+    loc.guid = true;
+    loc.shard = (IdKeyHash{}(loc.key) >> 7) % kShards;
+  } else {
+    loc.shard = StringHash{}(id) % kShards;
+  }
+  return loc;
+}
+
+uint32_t Intern(FlatStringMap<uint32_t>& ids, std::vector<std::string>& names, std::string_view s) {
+  auto it = ids.find(s);
+  if (it != ids.end()) return it->second;
+  auto id = static_cast<uint32_t>(names.size());
+  names.emplace_back(s);
+  ids.emplace(std::string(s), id);
+  return id;
+}
+
+// True when the action pattern `pattern` covers `action` (see the header for the rules).
+bool ActionMatches(std::string_view pattern, std::string_view action) {
+  if (EqualsIgnoreCase(pattern, action)) return true;
+  constexpr std::string_view kAllTasks = "/allTasks";
+  if (pattern.size() < kAllTasks.size() ||
+      !EqualsIgnoreCase(pattern.substr(pattern.size() - kAllTasks.size()), kAllTasks)) {
+    return false;
+  }
+  std::string_view prefix = pattern.substr(0, pattern.size() - kAllTasks.size() + 1);  // keeps '/'
+  return action.size() > prefix.size() && EqualsIgnoreCase(action.substr(0, prefix.size()), prefix);
+}
 
 // Approximate size of the malloc block that holds `n` bytes (glibc: 8-byte header, 16-byte
 // alignment, 32-byte minimum).
@@ -109,39 +166,8 @@ size_t FlatTableBytes(const Map& m) {  // slots + one metadata byte per slot
   return Block(m.bucket_count() * (sizeof(typename Map::value_type) + 1));
 }
 
-// True when the action pattern `pattern` covers `action` (see the header for the rules).
-bool ActionMatches(std::string_view pattern, std::string_view action) {
-  if (EqualsIgnoreCase(pattern, action)) return true;
-  constexpr std::string_view kAllTasks = "/allTasks";
-  if (pattern.size() < kAllTasks.size() ||
-      !EqualsIgnoreCase(pattern.substr(pattern.size() - kAllTasks.size()), kAllTasks)) {
-    return false;
-  }
-  std::string_view prefix = pattern.substr(0, pattern.size() - kAllTasks.size() + 1);  // keeps '/'
-  return action.size() > prefix.size() && EqualsIgnoreCase(action.substr(0, prefix.size()), prefix);
-}
-
-uint32_t Intern(FlatStringMap<uint32_t>& ids, std::vector<std::string>& names, std::string_view s) {
-  auto it = ids.find(s);
-  if (it != ids.end()) return it->second;
-  auto id = static_cast<uint32_t>(names.size());
-  names.emplace_back(s);
-  ids.emplace(std::string(s), id);
-  return id;
-}
-
-constexpr uint32_t kNoRole = UINT32_MAX;
-
-// Where a principal id lives: its shard and, for a GUID, its key.
-struct Locator {
-  size_t shard;
-  bool guid;
-  IdKey key;
-};
-
-}  // namespace
-
-struct DecisionIndex::Shard {
+// One of kShards partitions of the principals, chosen by the principal id.
+struct alignas(64) Shard {
   mutable std::shared_mutex mu;
   boost::unordered_flat_map<IdKey, Node, IdKeyHash> principals;
   FlatStringMap<uint32_t> text_ids;  // non-GUID principal ids -> IdKey::text (never freed)
@@ -154,7 +180,7 @@ struct DecisionIndex::Shard {
     auto it = role_ids.find(role);
     return it == role_ids.end() ? kNoRole : it->second;
   }
-  // The node of the principal at `loc` (id text `id`), or nullptr. Caller holds mu.
+  // The node of the principal `id` located at `loc`, or nullptr. Caller holds mu.
   const Node* Find(const Locator& loc, std::string_view id) const {
     IdKey key = loc.key;
     if (!loc.guid) {
@@ -165,7 +191,7 @@ struct DecisionIndex::Shard {
     auto it = principals.find(key);
     return it == principals.end() ? nullptr : &it->second;
   }
-  // The key of the principal at `loc`, interning a non-GUID id. Caller holds mu exclusively.
+  // The key of principal `id` located at `loc`, interning a non-GUID id. Caller holds mu.
   IdKey Key(const Locator& loc, std::string_view id) {
     if (loc.guid) return loc.key;
     auto it = text_ids.find(id);
@@ -174,14 +200,20 @@ struct DecisionIndex::Shard {
     }
     return IdKey{0, 0, it->second};
   }
+  void EraseIfEmpty(decltype(principals)::iterator it) {
+    if (it->second.entries.empty() && it->second.groups.empty()) principals.erase(it);
+  }
 };
 
-struct DecisionIndex::ScheduleShard {
-  mutable std::shared_mutex mu;
-  StringMap<std::string> principal_of;  // schedule id -> principal id
+// Schedule id -> owner, for replacement and removal. Writers only.
+struct ScheduleShard {
+  std::mutex mu;
+  boost::unordered_flat_map<IdKey, Owner, IdKeyHash> by_guid;
+  StringMap<Owner> by_text;  // node-based: entries point at the keys
 };
 
-struct DecisionIndex::GroupGraph {
+// Direct memberships and their reverse; SetGroupMembers recomputes closures from it.
+struct GroupGraph {
   std::mutex mu;                  // serialises SetGroupMembers; readers never take it
   std::deque<std::string> names;  // interned group ids; stable addresses, never freed
   StringMap<const std::string*> name_of;
@@ -226,7 +258,7 @@ struct DecisionIndex::GroupGraph {
   }
 };
 
-struct DecisionIndex::Permissions {
+struct Permissions {
   mutable std::shared_mutex mu;
   struct Role {
     std::vector<std::string> allowed;
@@ -244,72 +276,110 @@ struct DecisionIndex::Permissions {
   }
 };
 
-namespace {
-Locator Locate(std::string_view id, size_t shards) {
-  Locator loc{0, false, {}};
-  if (ParseGuid(id, &loc.key)) {
-    loc.guid = true;
-    loc.shard = static_cast<size_t>(IdKeyHash{}(loc.key) >> 7) % shards;
-  } else {
-    loc.shard = StringHash{}(id) % shards;
-  }
-  return loc;
-}
 }  // namespace
 
-DecisionIndex::DecisionIndex()
-    : groups_(std::make_unique<GroupGraph>()), permissions_(std::make_unique<Permissions>()) {
-  for (auto& s : shards_) s = std::make_unique<Shard>();
-  for (auto& s : schedule_shards_) s = std::make_unique<ScheduleShard>();
+// Lock order: ScheduleShard::mu or GroupGraph::mu, then one Shard::mu at a time; readers take
+// Permissions::mu (shared) before Shard locks, and never hold two Shard locks.
+struct DecisionIndex::Impl {
+  std::array<Shard, kShards> shards;
+  std::array<ScheduleShard, kShards> schedules;
+  GroupGraph groups;
+  Permissions permissions;
+
+  ScheduleShard& ScheduleShardFor(std::string_view id) {
+    return schedules[(StringHash{}(id) >> 7) % kShards];
+  }
+
+  Owner AddTo(const Schedule& s, const SidRef& sid) {
+    const Locator loc = Locate(s.principal_id);
+    Shard& sh = shards[loc.shard];
+    std::unique_lock lock(sh.mu);
+    Entry e{s.start.micros(), s.end.micros(), sid, 0, 0};
+    e.role = Intern(sh.role_ids, sh.roles, s.role_definition_id);
+    e.scope = Intern(sh.scope_ids, sh.scopes, ToLower(s.directory_scope_id));
+    const IdKey key = sh.Key(loc, s.principal_id);
+    sh.principals[key].entries.push_back(e);
+    return Owner{loc.shard, key};
+  }
+
+  void RemoveFrom(const Owner& owner, const SidRef& sid) {
+    Shard& sh = shards[owner.shard];
+    std::unique_lock lock(sh.mu);
+    auto it = sh.principals.find(owner.principal);
+    if (it == sh.principals.end()) return;
+    auto& entries = it->second.entries;
+    entries.erase(std::remove_if(entries.begin(), entries.end(),
+                                 [&](const Entry& e) { return e.sid == sid; }),
+                  entries.end());
+    sh.EraseIfEmpty(it);
+  }
+
+  template <typename RoleMatch>
+  Decision Find(std::string_view principal, std::string_view scope, Timestamp at,
+                const RoleMatch& match) const;
+};
+
+template <typename RoleMatch>
+Decision DecisionIndex::Impl::Find(std::string_view principal, std::string_view scope, Timestamp at,
+                                   const RoleMatch& match) const {
+  const int64_t t = at.micros();
+  // Scans one principal's entries under its shard's lock; fills `d` on a grant.
+  auto scan = [&](const Shard& sh, const Node& node, Decision& d) {
+    auto pred = match(sh);
+    for (const Entry& e : node.entries) {
+      if (e.start_us <= t && t < e.end_us && pred(e.role) &&
+          ScopeCovers(sh.scopes[e.scope], scope)) {
+        d.allowed = true;
+        d.schedule_id = e.sid.ToString();
+        d.role_definition_id = sh.roles[e.role];
+        return true;
+      }
+    }
+    return false;
+  };
+
+  Decision d;
+  constexpr size_t kInline = 32;
+  std::array<const std::string*, kInline> inline_groups;
+  std::vector<const std::string*> many_groups;  // only used past kInline groups
+  const std::string* const* group_ids = inline_groups.data();
+  size_t group_count = 0;
+  {
+    const Locator loc = Locate(principal);
+    const Shard& sh = shards[loc.shard];
+    std::shared_lock lock(sh.mu);
+    const Node* node = sh.Find(loc, principal);
+    if (node == nullptr || scan(sh, *node, d)) return d;
+    group_count = node->groups.size();
+    if (group_count <= kInline) {
+      std::copy(node->groups.begin(), node->groups.end(), inline_groups.begin());
+    } else {
+      many_groups = node->groups;
+      group_ids = many_groups.data();
+    }
+  }
+  for (size_t i = 0; i < group_count; ++i) {
+    const std::string& group = *group_ids[i];
+    const Locator loc = Locate(group);
+    const Shard& sh = shards[loc.shard];
+    std::shared_lock lock(sh.mu);
+    const Node* node = sh.Find(loc, group);
+    if (node != nullptr && scan(sh, *node, d)) {
+      d.via_group_id = group;
+      return d;
+    }
+  }
+  return d;
 }
 
+DecisionIndex::DecisionIndex() : impl_(std::make_unique<Impl>()) {}
 DecisionIndex::~DecisionIndex() = default;
-
-DecisionIndex::ScheduleShard& DecisionIndex::ScheduleShardFor(std::string_view schedule_id) const {
-  return *schedule_shards_[StringHash{}(schedule_id) % kShards];
-}
 
 void DecisionIndex::SetRolePermissions(const std::string& role_id,
                                        std::vector<std::string> allowed_actions,
                                        std::vector<std::string> excluded_actions) {
-  std::unique_lock lock(permissions_->mu);
-  permissions_->roles[role_id] = {std::move(allowed_actions), std::move(excluded_actions)};
-}
-
-void DecisionIndex::AddEntry(const Schedule& s, const std::string* schedule_id) {
-  Locator loc = Locate(s.principal_id, kShards);
-  Shard& sh = *shards_[loc.shard];
-  std::unique_lock lock(sh.mu);
-  Entry e{s.start.micros(), s.end.micros(), 0, 0, nullptr, 0, 0};
-  IdKey sid;
-  if (ParseGuid(*schedule_id, &sid)) {
-    e.sid_hi = sid.hi;
-    e.sid_lo = sid.lo;
-  } else {
-    e.sid_text = schedule_id;
-  }
-  e.role = Intern(sh.role_ids, sh.roles, s.role_definition_id);
-  e.scope = Intern(sh.scope_ids, sh.scopes, ToLower(s.directory_scope_id));
-  sh.principals[sh.Key(loc, s.principal_id)].entries.push_back(e);
-}
-
-void DecisionIndex::RemoveEntry(const std::string& principal, const std::string* schedule_id) {
-  Locator loc = Locate(principal, kShards);
-  Shard& sh = *shards_[loc.shard];
-  std::unique_lock lock(sh.mu);
-  auto it = sh.principals.find(sh.Key(loc, principal));
-  if (it == sh.principals.end()) return;
-  IdKey sid;
-  const bool guid = ParseGuid(*schedule_id, &sid);
-  auto& entries = it->second.entries;
-  entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [&](const Entry& e) {
-                                 return guid ? !e.sid_text && e.sid_hi == sid.hi &&
-                                                   e.sid_lo == sid.lo
-                                             : e.sid_text == schedule_id;
-                               }),
-                entries.end());
-  if (entries.empty() && it->second.groups.empty()) sh.principals.erase(it);
+  std::unique_lock lock(impl_->permissions.mu);
+  impl_->permissions.roles[role_id] = {std::move(allowed_actions), std::move(excluded_actions)};
 }
 
 void DecisionIndex::UpsertAssignment(const Schedule& s) {
@@ -317,28 +387,48 @@ void DecisionIndex::UpsertAssignment(const Schedule& s) {
     RemoveAssignment(s.id);
     return;
   }
-  ScheduleShard& ss = ScheduleShardFor(s.id);
-  std::unique_lock lock(ss.mu);
-  auto [it, inserted] = ss.principal_of.try_emplace(s.id, s.principal_id);
-  if (!inserted) {
-    RemoveEntry(it->second, &it->first);
-    it->second = s.principal_id;
+  ScheduleShard& ss = impl_->ScheduleShardFor(s.id);
+  std::lock_guard lock(ss.mu);
+  SidRef sid;
+  Owner* owner;
+  bool existed;
+  IdKey guid;
+  if (ParseGuid(s.id, &guid)) {
+    sid.hi = guid.hi;
+    sid.lo = guid.lo;
+    auto [it, inserted] = ss.by_guid.try_emplace(guid);
+    owner = &it->second;
+    existed = !inserted;
+  } else {
+    auto [it, inserted] = ss.by_text.try_emplace(s.id);
+    sid.text = &it->first;
+    owner = &it->second;
+    existed = !inserted;
   }
-  AddEntry(s, &it->first);
+  if (existed) impl_->RemoveFrom(*owner, sid);
+  *owner = impl_->AddTo(s, sid);
 }
 
 void DecisionIndex::RemoveAssignment(const std::string& schedule_id) {
-  ScheduleShard& ss = ScheduleShardFor(schedule_id);
-  std::unique_lock lock(ss.mu);
-  auto it = ss.principal_of.find(schedule_id);
-  if (it == ss.principal_of.end()) return;
-  RemoveEntry(it->second, &it->first);
-  ss.principal_of.erase(it);
+  ScheduleShard& ss = impl_->ScheduleShardFor(schedule_id);
+  std::lock_guard lock(ss.mu);
+  IdKey guid;
+  if (ParseGuid(schedule_id, &guid)) {
+    auto it = ss.by_guid.find(guid);
+    if (it == ss.by_guid.end()) return;
+    impl_->RemoveFrom(it->second, SidRef{guid.hi, guid.lo, nullptr});
+    ss.by_guid.erase(it);
+  } else {
+    auto it = ss.by_text.find(schedule_id);
+    if (it == ss.by_text.end()) return;
+    impl_->RemoveFrom(it->second, SidRef{0, 0, &it->first});
+    ss.by_text.erase(it);
+  }
 }
 
 void DecisionIndex::SetGroupMembers(const std::string& group_id,
                                     const std::vector<std::string>& member_ids) {
-  GroupGraph& g = *groups_;
+  GroupGraph& g = impl_->groups;
   std::lock_guard graph_lock(g.mu);
   const std::string* group = g.InternGroup(group_id);
 
@@ -362,127 +452,72 @@ void DecisionIndex::SetGroupMembers(const std::string& group_id,
 
   for (const std::string& p : affected) {
     std::vector<const std::string*> closure = g.Closure(p);
-    Locator loc = Locate(p, kShards);
-    Shard& sh = *shards_[loc.shard];
+    const Locator loc = Locate(p);
+    Shard& sh = impl_->shards[loc.shard];
     std::unique_lock lock(sh.mu);
-    IdKey key = sh.Key(loc, p);
+    const IdKey key = sh.Key(loc, p);
     auto it = sh.principals.find(key);
     if (it == sh.principals.end()) {
       if (closure.empty()) continue;
       it = sh.principals.try_emplace(key).first;
     }
     it->second.groups = std::move(closure);
-    if (it->second.entries.empty() && it->second.groups.empty()) sh.principals.erase(it);
+    sh.EraseIfEmpty(it);
   }
-}
-
-template <typename RoleMatch>
-Decision DecisionIndex::Find(std::string_view principal, std::string_view scope, Timestamp at,
-                             const RoleMatch& match) const {
-  const int64_t t = at.micros();
-  // Scans one principal's entries under its shard's lock; fills `d` on a grant.
-  auto scan = [&](const Shard& sh, const Node& node, Decision& d) {
-    auto pred = match(sh);
-    for (const Entry& e : node.entries) {
-      if (e.start_us <= t && t < e.end_us && pred(e.role) &&
-          ScopeCovers(sh.scopes[e.scope], scope)) {
-        d.allowed = true;
-        d.schedule_id = e.ScheduleId();
-        d.role_definition_id = sh.roles[e.role];
-        return true;
-      }
-    }
-    return false;
-  };
-
-  Decision d;
-  constexpr size_t kInline = 32;
-  std::array<const std::string*, kInline> inline_groups;
-  std::vector<const std::string*> many_groups;  // only used past kInline groups
-  const std::string* const* groups = inline_groups.data();
-  size_t group_count = 0;
-  {
-    const Locator loc = Locate(principal, kShards);
-    const Shard& sh = *shards_[loc.shard];
-    std::shared_lock lock(sh.mu);
-    const Node* node = sh.Find(loc, principal);
-    if (node == nullptr || scan(sh, *node, d)) return d;
-    group_count = node->groups.size();
-    if (group_count <= kInline) {
-      std::copy(node->groups.begin(), node->groups.end(), inline_groups.begin());
-    } else {
-      many_groups = node->groups;
-      groups = many_groups.data();
-    }
-  }
-  for (size_t i = 0; i < group_count; ++i) {
-    const std::string& group = *groups[i];
-    const Locator loc = Locate(group, kShards);
-    const Shard& sh = *shards_[loc.shard];
-    std::shared_lock lock(sh.mu);
-    const Node* node = sh.Find(loc, group);
-    if (node != nullptr && scan(sh, *node, d)) {
-      d.via_group_id = group;
-      return d;
-    }
-  }
-  return d;
 }
 
 Decision DecisionIndex::HasRole(const std::string& principal, const std::string& role,
                                 const std::string& scope, Timestamp at) const {
-  return Find(principal, scope, at, [&](const Shard& sh) {
-    uint32_t id = sh.RoleId(role);
-    return [id](uint32_t r) { return r == id; };
+  return impl_->Find(principal, scope, at, [&role](const Shard& sh) {
+    return [id = sh.RoleId(role)](uint32_t r) { return r == id; };
   });
 }
 
 Decision DecisionIndex::HasPermission(const std::string& principal, const std::string& action,
                                       const std::string& scope, Timestamp at) const {
-  std::shared_lock lock(permissions_->mu);
-  return Find(principal, scope, at, [this, &action](const Shard& sh) {
-    return [this, &sh, &action](uint32_t r) { return permissions_->Grants(sh.roles[r], action); };
+  const Permissions& perms = impl_->permissions;
+  std::shared_lock lock(perms.mu);
+  return impl_->Find(principal, scope, at, [&perms, &action](const Shard& sh) {
+    return [&perms, &sh, &action](uint32_t r) { return perms.Grants(sh.roles[r], action); };
   });
 }
 
 size_t DecisionIndex::MemoryBytes() const {
-  size_t total = sizeof(*this);
-  for (const auto& sh : shards_) {
-    std::shared_lock lock(sh->mu);
-    total += sizeof(Shard) + FlatTableBytes(sh->principals) + FlatTableBytes(sh->text_ids) +
-             FlatTableBytes(sh->role_ids) + FlatTableBytes(sh->scope_ids);
-    for (const auto& [key, node] : sh->principals) {
+  size_t total = sizeof(*this) + sizeof(Impl);
+  for (const Shard& sh : impl_->shards) {
+    std::shared_lock lock(sh.mu);
+    total += FlatTableBytes(sh.principals) + FlatTableBytes(sh.text_ids) +
+             FlatTableBytes(sh.role_ids) + FlatTableBytes(sh.scope_ids);
+    for (const auto& [key, node] : sh.principals) {
       total += Block(node.groups.capacity() * sizeof(void*));
       if (node.entries.capacity() > 1) total += Block(node.entries.capacity() * sizeof(Entry));
     }
-    for (const auto& [id, n] : sh->text_ids) total += StrHeap(id);
-    for (const auto& s : sh->roles) total += sizeof(s) + 2 * StrHeap(s);   // + the map's key
-    for (const auto& s : sh->scopes) total += sizeof(s) + 2 * StrHeap(s);  // + the map's key
+    for (const auto& [id, n] : sh.text_ids) total += StrHeap(id);
+    for (const auto& s : sh.roles) total += sizeof(s) + 2 * StrHeap(s);   // + the map's key
+    for (const auto& s : sh.scopes) total += sizeof(s) + 2 * StrHeap(s);  // + the map's key
   }
-  for (const auto& ss : schedule_shards_) {
-    std::shared_lock lock(ss->mu);
-    total += sizeof(ScheduleShard) + TableBytes(ss->principal_of);
-    for (const auto& [id, p] : ss->principal_of) total += StrHeap(id) + StrHeap(p);
+  for (ScheduleShard& ss : impl_->schedules) {
+    std::lock_guard lock(ss.mu);
+    total += FlatTableBytes(ss.by_guid) + TableBytes(ss.by_text);
+    for (const auto& [id, owner] : ss.by_text) total += StrHeap(id);
   }
-  std::lock_guard lock(groups_->mu);
-  total +=
-      TableBytes(groups_->name_of) + TableBytes(groups_->members) + TableBytes(groups_->parents);
-  for (const auto& name : groups_->names) total += sizeof(name) + 2 * StrHeap(name);  // + key
-  for (const auto& [g, ms] : groups_->members) {
-    total += StrHeap(g) + Block(ms.capacity() * sizeof(std::string));
+  GroupGraph& g = impl_->groups;
+  std::lock_guard lock(g.mu);
+  total += TableBytes(g.name_of) + TableBytes(g.members) + TableBytes(g.parents);
+  for (const auto& name : g.names) total += sizeof(name) + 2 * StrHeap(name);  // + the map's key
+  for (const auto& [group, ms] : g.members) {
+    total += StrHeap(group) + Block(ms.capacity() * sizeof(std::string));
     for (const auto& m : ms) total += StrHeap(m);
   }
-  for (const auto& [p, gs] : groups_->parents) {
-    total += StrHeap(p) + Block(gs.capacity() * sizeof(void*));
-  }
+  for (const auto& [p, gs] : g.parents) total += StrHeap(p) + Block(gs.capacity() * sizeof(void*));
   return total;
 }
 
 size_t DecisionIndex::AssignmentCount() const {
   size_t n = 0;
-  for (const auto& ss : schedule_shards_) {
-    std::shared_lock lock(ss->mu);
-    n += ss->principal_of.size();
+  for (ScheduleShard& ss : impl_->schedules) {
+    std::lock_guard lock(ss.mu);
+    n += ss.by_guid.size() + ss.by_text.size();
   }
   return n;
 }

@@ -29,14 +29,9 @@
 // the strings of the returned Decision. Writers lock the shards they change.
 #pragma once
 
-#include <array>
 #include <cstddef>
-#include <cstdint>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/model.h"
@@ -77,26 +72,8 @@ class DecisionIndex {
   size_t AssignmentCount() const;
 
  private:
-  struct Shard;
-  struct ScheduleShard;
-  struct GroupGraph;
-  struct Permissions;
-  static constexpr size_t kShards = 64;
-
-  ScheduleShard& ScheduleShardFor(std::string_view schedule_id) const;
-  // Adds/removes one schedule's entry in its principal's shard. Caller holds the schedule shard
-  // that owns `schedule_id` (whose address the entry keeps).
-  void RemoveEntry(const std::string& principal, const std::string* schedule_id);
-  void AddEntry(const Schedule& s, const std::string* schedule_id);
-  // Shared query path: `match(shard)` returns a predicate on that shard's interned role ids.
-  template <typename RoleMatch>
-  Decision Find(std::string_view principal, std::string_view scope, Timestamp at,
-                const RoleMatch& match) const;
-
-  std::array<std::unique_ptr<Shard>, kShards> shards_;
-  std::array<std::unique_ptr<ScheduleShard>, kShards> schedule_shards_;
-  std::unique_ptr<GroupGraph> groups_;
-  std::unique_ptr<Permissions> permissions_;
+  struct Impl;  // shards, schedule table, group graph, permissions (decision_index.cc)
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace pim
