@@ -1,0 +1,284 @@
+// The approval workflow (CONTRACT.md "Approvals"): serial stages, each completing after
+// pimQuorum distinct approvals (one Deny denies the request); the requester never counts, even
+// through a group; a stage without listed approvers falls back to the active Privileged Role
+// Administrators and Global Administrators. When the last stage approves, the activation (or
+// extension) is granted at that instant: the duration clock starts then.
+#include <boost/json.hpp>
+
+#include "core/role_catalog.h"
+#include "engine/pim_service.h"
+#include "engine/requests_internal.h"
+#include "engine/store_codec.h"
+
+namespace pim {
+namespace {
+
+std::string StepPayload(const ScheduleRequest& r, const Approval& a, const ApprovalStep& st) {
+  boost::json::object o{{"requestId", r.id},
+                        {"approvalId", a.id},
+                        {"stepId", st.id},
+                        {"principalId", r.principal_id},
+                        {"roleDefinitionId", r.role_definition_id},
+                        {"directoryScopeId", r.directory_scope_id},
+                        {"approverUserIds", boost::json::value_from(st.approver_user_ids)},
+                        {"approverGroupIds", boost::json::value_from(st.approver_group_ids)},
+                        {"fallbackApprovers", st.fallback_approvers}};
+  return boost::json::serialize(o);
+}
+
+std::optional<std::string> NormalizeResult(const std::string& result) {
+  if (EqualsIgnoreCase(result, "Approve") || EqualsIgnoreCase(result, "Approved")) {
+    return "Approve";
+  }
+  if (EqualsIgnoreCase(result, "Deny") || EqualsIgnoreCase(result, "Denied")) return "Deny";
+  return std::nullopt;
+}
+
+// Grants what an approved request asked for; marks it Failed when that is no longer possible.
+void FinishApproved(EngineState& s, Txn& txn, const Caller& approver, ScheduleRequest r,
+                    const Details& extra) {
+  const Timestamp now = s.clock.Now();
+  std::string failure;
+  if (r.action == RequestAction::kSelfExtend) {
+    const Schedule* target = s.schedules.Find(r.target_schedule_id);
+    const Schedule* elig = nullptr;
+    Result<Window> w = target ? ExtensionWindow(s, r, *target, now, &elig)
+                              : Result<Window>(FailedPrecondition("the activation is gone"));
+    if (w.ok()) {
+      ApplyExtension(s, txn, approver, r, *target, w->end,
+                     "Extend member in role request approved (PIM activation)", extra);
+      return;
+    }
+    failure = w.status().message();
+  } else {
+    Result<Window> w = ResolveWindow(r.schedule_info, now);
+    Status free =
+        CheckNoActivation(s, r.principal_id, r.role_definition_id, r.directory_scope_id, now, r.id);
+    const Schedule* elig = w.ok() ? FindEligibility(s, r.principal_id, r.role_definition_id,
+                                                    r.directory_scope_id, w->start)
+                                  : nullptr;
+    if (w.ok() && free.ok() && elig) {
+      GrantActivation(s, txn, approver, r, *elig, *w,
+                      "Add member to role request approved (PIM activation)", extra);
+      return;
+    }
+    failure = !w.ok() ? w.status().message()
+                      : (!free.ok() ? free.message() : "the eligibility for this role has ended");
+  }
+  r.status = request_status::kFailed;
+  r.completed = now;
+  s.PutRequest(txn, r);
+  AuditEvent e = s.Event(approver, "RoleManagement",
+                         "Add member to role request failed (PIM activation)", "Other");
+  e.result = "failure";
+  e.result_reason = failure;
+  e.correlation_id = r.id;
+  e.targets.push_back(s.PrincipalTarget(r.principal_id));
+  e.targets.push_back(s.RoleTarget(r.role_definition_id));
+  AddRequestDetails(e, r, nullptr);
+  for (const auto& d : extra) e.details.push_back(d);
+  s.Audit(txn, approver, std::move(e));
+}
+
+}  // namespace
+
+const ApprovalStep* CurrentStep(const Approval& a) {
+  for (const auto& st : a.steps) {
+    if (st.status == "InProgress") return &st;
+  }
+  return nullptr;
+}
+
+bool IsListedApprover(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
+                      const ApprovalStep& step) {
+  if (principal.empty() || principal == r.principal_id || principal == r.created_by) return false;
+  const Principal* p = s.LivePrincipal(principal);
+  if (!p || !p->account_enabled || p->kind != PrincipalKind::kUser) return false;
+  if (step.fallback_approvers) {
+    return s.HoldsAny(principal,
+                      {role_ids::kGlobalAdministrator, role_ids::kPrivilegedRoleAdministrator},
+                      r.directory_scope_id, s.clock.Now());
+  }
+  for (const auto& u : step.approver_user_ids) {
+    if (EqualsIgnoreCase(u, principal)) return true;
+  }
+  for (const auto& g : step.approver_group_ids) {
+    if (s.IsMemberOf(principal, ToLower(g))) return true;
+  }
+  return false;
+}
+
+bool MayReviewNow(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
+                  const ApprovalStep& step) {
+  if (step.status != "InProgress" || r.status != request_status::kPendingApproval) return false;
+  for (const auto& rv : step.reviews) {
+    if (rv.reviewer_id == principal) return false;
+  }
+  return IsListedApprover(s, principal, r, step);
+}
+
+void StartApproval(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequest& r,
+                   const Policy& policy) {
+  const Timestamp now = s.clock.Now();
+  Approval a;
+  a.id = s.ids.NewId();
+  a.request_id = r.id;
+  a.steps = BuildApprovalSteps(policy);
+  if (a.steps.empty()) {
+    ApprovalStep st;
+    st.display_name = "Stage 1";
+    st.fallback_approvers = true;
+    a.steps.push_back(st);
+  }
+  for (auto& st : a.steps) {
+    if (st.id.empty()) st.id = s.ids.NewId();
+    if (st.quorum < 1) st.quorum = 1;
+    if (st.timeout_days < 1) st.timeout_days = 1;
+  }
+  a.steps[0].status = "InProgress";
+  a.steps[0].started = now;
+  r.approval_id = a.id;
+  r.status = request_status::kPendingApproval;
+  s.PutRequest(txn, r);
+  s.PutApproval(txn, a);
+  AuditEvent e = s.Event(caller, "RoleManagement",
+                         r.action == RequestAction::kSelfExtend
+                             ? "Extend member in role requested (PIM activation)"
+                             : "Add member to role requested (PIM activation)",
+                         "Other");
+  e.correlation_id = r.id;
+  e.targets.push_back(s.PrincipalTarget(r.principal_id));
+  e.targets.push_back(s.RoleTarget(r.role_definition_id));
+  AddRequestDetails(e, r, nullptr);
+  e.details.emplace_back("approvalId", a.id);
+  s.Audit(txn, caller, std::move(e));
+  s.Emit(txn, "approvalRequested", StepPayload(r, a, a.steps[0]));
+}
+
+Result<Approval> PimService::GetApproval(const Caller& caller,
+                                         const std::string& approval_id) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  SharedLock lock(s.mu);
+  const Approval* a = s.approvals.Find(ToLower(approval_id));
+  const ScheduleRequest* r = a ? s.requests.Find(a->request_id) : nullptr;
+  if (!a || !r) return NotFound("approval '" + approval_id + "' not found");
+  bool visible = caller.principal_id == r->principal_id || caller.principal_id == r->created_by ||
+                 s.IsReader(caller);
+  for (const auto& st : a->steps) {
+    visible = visible || IsListedApprover(s, caller.principal_id, *r, st);
+    for (const auto& rv : st.reviews) visible = visible || rv.reviewer_id == caller.principal_id;
+  }
+  if (!visible) return NotFound("approval '" + approval_id + "' not found");
+  return *a;
+}
+
+bool PimService::IsAssignedApprover(const Caller& caller, const Approval& approval,
+                                    const ApprovalStep& step) const {
+  SharedLock lock(state_->mu);
+  const ScheduleRequest* r = state_->requests.Find(approval.request_id);
+  return r && MayReviewNow(*state_, caller.principal_id, *r, step);
+}
+
+Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& approval_id,
+                                      const std::string& step_id, const std::string& result,
+                                      const std::string& justification) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  std::optional<std::string> decision = NormalizeResult(result);
+  if (!decision) return InvalidArgument("reviewResult must be Approve or Deny");
+  ExclusiveLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  const Approval* found = s.approvals.Find(ToLower(approval_id));
+  const ScheduleRequest* rp = found ? s.requests.Find(found->request_id) : nullptr;
+  if (!found || !rp) return NotFound("approval '" + approval_id + "' not found");
+  Approval a = *found;
+  ScheduleRequest r = *rp;
+  size_t idx = a.steps.size();
+  for (size_t i = 0; i < a.steps.size(); ++i) {
+    if (EqualsIgnoreCase(a.steps[i].id, step_id)) idx = i;
+  }
+  if (idx == a.steps.size()) return NotFound("approval step '" + step_id + "' not found");
+  ApprovalStep& step = a.steps[idx];
+
+  AuditEvent e = s.Event(
+      caller, "RoleManagement",
+      *decision == "Approve" ? "Approve request (PIM activation)" : "Deny request (PIM activation)",
+      "Update");
+  e.correlation_id = r.id;
+  e.targets.push_back(s.PrincipalTarget(r.principal_id));
+  e.targets.push_back(s.RoleTarget(r.role_definition_id));
+  AddRequestDetails(e, r, nullptr);
+  Details review{{"approvalId", a.id},
+                 {"approvalStepId", step.id},
+                 {"approverId", caller.principal_id},
+                 {"decision", *decision},
+                 {"approverJustification", justification}};
+  for (const auto& d : review) e.details.push_back(d);
+
+  if (caller.principal_id == r.principal_id || caller.principal_id == r.created_by) {
+    e.activity = "Self-approval attempt refused";
+    return s.RefuseForbidden(lock, caller, std::move(e),
+                             "a requester cannot review their own request");
+  }
+  if (r.status != request_status::kPendingApproval || step.status != "InProgress") {
+    return FailedPrecondition("this approval step is not awaiting review");
+  }
+  for (const auto& rv : step.reviews) {
+    if (rv.reviewer_id == caller.principal_id) {
+      return FailedPrecondition("you have already reviewed this approval step");
+    }
+  }
+  if (!IsListedApprover(s, caller.principal_id, r, step)) {
+    return s.RefuseForbidden(lock, caller, std::move(e),
+                             "you are not an approver of this approval step");
+  }
+  if (step.approver_justification_required && justification.empty()) {
+    return InvalidArgument("a justification is required to review this step");
+  }
+  step.reviews.push_back({caller.principal_id, *decision, justification, now});
+  step.reviewed_by = caller.principal_id;
+  step.reviewed = now;
+  step.justification = justification;
+  Txn txn;
+  if (*decision == "Deny") {
+    step.review_result = "Deny";
+    step.status = "Completed";
+    r.status = request_status::kDenied;
+    r.completed = now;
+    s.PutApproval(txn, a);
+    s.PutRequest(txn, r);
+    e.activity = "Add member to role request denied (PIM activation)";
+    s.Audit(txn, caller, std::move(e));
+    s.Emit(txn, "requestDenied", StepPayload(r, a, step));
+    s.Commit(lock, std::move(txn));
+    return Status::Ok();
+  }
+  int approvals = 0;
+  for (const auto& rv : step.reviews) approvals += rv.result == "Approve" ? 1 : 0;
+  if (approvals < step.quorum) {
+    e.details.emplace_back("approvalsSoFar", std::to_string(approvals));
+    s.PutApproval(txn, a);
+    s.Audit(txn, caller, std::move(e));
+    s.Commit(lock, std::move(txn));
+    return Status::Ok();
+  }
+  step.review_result = "Approve";
+  step.status = "Completed";
+  s.Audit(txn, caller, std::move(e));
+  if (idx + 1 < a.steps.size()) {
+    ApprovalStep& next = a.steps[idx + 1];
+    next.status = "InProgress";
+    next.started = now;
+    s.PutApproval(txn, a);
+    s.Emit(txn, "approvalRequested", StepPayload(r, a, next));
+    s.Commit(lock, std::move(txn));
+    return Status::Ok();
+  }
+  s.PutApproval(txn, a);
+  FinishApproved(s, txn, caller, r, review);
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
+}  // namespace pim

@@ -1,0 +1,404 @@
+// Token grants (password, client_credentials, refresh_token), bearer-token resolution, sign-out,
+// and the lockout bookkeeping shared with TOTP enrollment (CONTRACT.md "Authentication").
+//
+// Errors carry the OAuth2 code in Status::error_code: "invalid_request" (InvalidArgument),
+// "invalid_grant" (InvalidArgument; ResourceExhausted with retry_after while locked or
+// throttled), "invalid_client" (Unauthenticated).
+#include <boost/json.hpp>
+
+#include "engine/engine_state.h"
+#include "engine/pim_service.h"
+#include "engine/store_codec.h"
+
+namespace pim {
+namespace {
+
+constexpr Duration kBreakGlassThrottle = Duration::Minutes(1);
+
+Status OAuthError(StatusCode code, std::string message, const char* oauth_code) {
+  return Status(code, std::move(message), oauth_code);
+}
+Status InvalidGrant(std::string message) {
+  return OAuthError(StatusCode::kInvalidArgument, std::move(message), "invalid_grant");
+}
+Status Locked(Timestamp until, Timestamp now) {
+  Status st(StatusCode::kResourceExhausted,
+            "too many failed attempts; try again after " + FormatTimestamp(until), "invalid_grant");
+  int64_t secs = (until - now).seconds() + 1;
+  st.set_retry_after(static_cast<int>(secs < 1 ? 1 : secs));
+  return st;
+}
+
+// The lock or throttle that applies to `user` signing in from `ip` now, if any.
+std::optional<Timestamp> BlockedUntil(const EngineState& s, const Principal& user,
+                                      const std::string& ip, Timestamp now) {
+  if (user.break_glass) {
+    auto it = s.break_glass_throttle.find(ip);
+    if (it != s.break_glass_throttle.end() && it->second.blocked_until > now) {
+      return it->second.blocked_until;
+    }
+    return std::nullopt;
+  }
+  auto it = s.credentials.find(user.id);
+  if (it != s.credentials.end() && it->second.locked_until && *it->second.locked_until > now) {
+    return it->second.locked_until;
+  }
+  return std::nullopt;
+}
+
+TokenGrant IssueSession(EngineState& s, Txn& txn, const std::string& principal_id,
+                        std::optional<Timestamp> mfa_time, const std::string& ip,
+                        bool with_refresh) {
+  const Timestamp now = s.clock.Now();
+  TokenGrant g;
+  g.access_token = RandomToken();
+  if (with_refresh) g.refresh_token = RandomToken();
+  g.expires_in = s.options.access_token_lifetime.seconds();
+  g.mfa_time = mfa_time;
+  SessionRecord x;
+  x.id = s.ids.NewId();
+  x.principal_id = principal_id;
+  x.access_hash = Sha256Hex(g.access_token);
+  if (with_refresh) x.refresh_hash = Sha256Hex(g.refresh_token);
+  x.created = now;
+  x.access_expires = now + s.options.access_token_lifetime;
+  x.refresh_expires = with_refresh ? now + s.options.refresh_token_lifetime : x.access_expires;
+  x.mfa_time = mfa_time;
+  x.ip = ip;
+  s.PutSession(txn, x);
+  return g;
+}
+
+Caller CallerFor(const EngineState& s, const std::string& principal_id, const std::string& ip) {
+  Caller c;
+  c.principal_id = principal_id;
+  c.ip = ip;
+  if (const Principal* p = s.principals.Find(principal_id)) c.kind = p->kind;
+  return c;
+}
+
+Caller Anonymous(const std::string& ip) {
+  Caller c;
+  c.ip = ip;
+  return c;
+}
+
+// Looks a user up by UPN (case-insensitive) or id. nullptr when unknown.
+const Principal* FindUserByName(const EngineState& s, const std::string& name) {
+  auto it = s.upn_to_id.find(ToLower(name));
+  const Principal* p =
+      it != s.upn_to_id.end() ? s.principals.Find(it->second) : s.principals.Find(ToLower(name));
+  return p && p->kind == PrincipalKind::kUser ? p : nullptr;
+}
+
+}  // namespace
+
+void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std::string& ip,
+                      const std::string& reason) {
+  const Timestamp now = s.clock.Now();
+  Caller who = CallerFor(s, user.id, ip);
+  AuditEvent e = s.Event(who, "Authentication", "Sign-in failed", "Other");
+  e.result = "failure";
+  e.result_reason = reason;
+  e.targets.push_back(s.PrincipalTarget(user.id));
+  std::optional<Timestamp> locked;
+  if (user.break_glass) {
+    IpThrottle& t = s.break_glass_throttle[ip];
+    if (++t.failures >= s.options.lockout_threshold) {
+      t.failures = 0;
+      t.blocked_until = now + kBreakGlassThrottle;
+      locked = t.blocked_until;
+    }
+  } else {
+    CredentialRecord cred = s.credentials[user.id];
+    cred.principal_id = user.id;
+    if (++cred.failed_attempts >= s.options.lockout_threshold) {
+      cred.failed_attempts = 0;
+      cred.locked_until = now + s.options.lockout_duration;
+      locked = cred.locked_until;
+    }
+    e.details.emplace_back("consecutiveFailures", std::to_string(cred.failed_attempts));
+    s.PutCredential(txn, cred);
+  }
+  txn.events.push_back(std::move(e));
+  if (locked) {
+    AuditEvent l =
+        s.Event(who, "Authentication",
+                user.break_glass ? "Break-glass sign-in throttled" : "Account locked", "Other");
+    l.result = "failure";
+    l.targets.push_back(s.PrincipalTarget(user.id));
+    l.details.emplace_back("lockedUntil", FormatTimestamp(*locked));
+    l.details.emplace_back("sourceAddress", ip);
+    txn.events.push_back(std::move(l));
+    s.Emit(txn, "accountLocked",
+           boost::json::serialize(boost::json::object{{"userId", user.id},
+                                                      {"lockedUntil", FormatTimestamp(*locked)}}));
+  }
+}
+
+bool CheckTotp(EngineState& s, Txn& txn, const std::string& user_id, const std::string& code,
+               bool verified_only, const std::string& method_id) {
+  const Timestamp now = s.clock.Now();
+  CredentialRecord cred = s.credentials[user_id];
+  cred.principal_id = user_id;
+  std::optional<int64_t> step;
+  s.totp_methods.ForEach([&](const TotpRecord& t) {
+    if (step || t.user_id != user_id || (verified_only && !t.verified)) return;
+    if (!method_id.empty() && t.id != method_id) return;
+    auto sealed = Base64Decode(t.sealed_secret_b64);
+    if (!sealed.ok()) return;
+    auto secret = s.secrets.Open(*sealed);
+    if (!secret.ok()) return;
+    step = VerifyTotp(*secret, code, now, cred.last_totp_step);
+  });
+  if (!step) return false;
+  cred.last_totp_step = *step;
+  cred.failed_attempts = 0;
+  s.PutCredential(txn, cred);
+  return true;
+}
+
+Result<TokenGrant> PimService::PasswordGrant(const std::string& username,
+                                             const std::string& password,
+                                             const std::optional<std::string>& otp,
+                                             const std::string& ip) {
+  State& s = *state_;
+  if (username.empty() || password.empty()) {
+    return OAuthError(StatusCode::kInvalidArgument, "username and password are required",
+                      "invalid_request");
+  }
+  // Phase 1 (shared lock): who is it, and the hash to check.
+  std::string user_id, hash;
+  bool blocked = false;
+  {
+    SharedLock lock(s.mu);
+    if (const Principal* p = FindUserByName(s, username)) {
+      user_id = p->id;
+      auto it = s.credentials.find(p->id);
+      if (it != s.credentials.end()) hash = it->second.password_hash;
+      blocked = BlockedUntil(s, *p, ip, s.clock.Now()).has_value();
+    }
+  }
+  // Phase 2 (no lock): the slow argon2id verification.
+  bool password_ok = false;
+  if (user_id.empty() || hash.empty()) {
+    std::call_once(s.dummy_once, [&] {
+      auto h = HashPassword("pim-timing-equaliser", s.options.password_cost);
+      if (h.ok()) s.dummy_password_hash = *h;
+    });
+    if (!s.dummy_password_hash.empty()) (void)VerifyPassword(password, s.dummy_password_hash);
+  } else if (!blocked) {  // a locked account does not get to test passwords
+    password_ok = VerifyPassword(password, hash);
+  }
+  // Phase 3 (exclusive lock): apply the outcome.
+  ExclusiveLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  Txn txn;
+  const Principal* user = user_id.empty() ? nullptr : s.principals.Find(user_id);
+  if (!user) {
+    AuditEvent e = s.Event(Anonymous(ip), "Authentication", "Sign-in failed", "Other");
+    e.result = "failure";
+    e.result_reason = "unknown user";
+    e.details.emplace_back("userPrincipalName", username);
+    txn.events.push_back(std::move(e));
+    return s.CommitRefusal(lock, std::move(txn), InvalidGrant("invalid username or password"));
+  }
+  const Principal u = *user;
+  if (auto until = BlockedUntil(s, u, ip, now)) {
+    AuditEvent e = s.Event(CallerFor(s, u.id, ip), "Authentication", "Sign-in failed", "Other");
+    e.result = "failure";
+    e.result_reason = u.break_glass ? "throttled" : "account locked";
+    e.targets.push_back(s.PrincipalTarget(u.id));
+    txn.events.push_back(std::move(e));
+    return s.CommitRefusal(lock, std::move(txn), Locked(*until, now));
+  }
+  auto cred_it = s.credentials.find(u.id);
+  if (!password_ok || cred_it == s.credentials.end() || cred_it->second.password_hash != hash) {
+    CountAuthFailure(s, txn, u, ip, "invalid password");
+    return s.CommitRefusal(lock, std::move(txn), InvalidGrant("invalid username or password"));
+  }
+  if (u.deleted || !u.account_enabled) {
+    AuditEvent e = s.Event(CallerFor(s, u.id, ip), "Authentication", "Sign-in failed", "Other");
+    e.result = "failure";
+    e.result_reason = u.deleted ? "account deleted" : "account disabled";
+    e.targets.push_back(s.PrincipalTarget(u.id));
+    txn.events.push_back(std::move(e));
+    return s.CommitRefusal(lock, std::move(txn), InvalidGrant("the account is disabled"));
+  }
+  std::optional<Timestamp> mfa_time;
+  if (otp) {
+    if (!CheckTotp(s, txn, u.id, *otp, /*verified_only=*/true)) {
+      CountAuthFailure(s, txn, u, ip, "invalid or reused one-time code");
+      return s.CommitRefusal(lock, std::move(txn), InvalidGrant("invalid one-time code"));
+    }
+    mfa_time = now;
+  }
+  CredentialRecord cred = s.credentials[u.id];
+  cred.failed_attempts = 0;
+  cred.locked_until.reset();
+  s.PutCredential(txn, cred);
+  if (u.break_glass) s.break_glass_throttle.erase(ip);
+  TokenGrant grant = IssueSession(s, txn, u.id, mfa_time, ip, /*with_refresh=*/true);
+  Caller who = CallerFor(s, u.id, ip);
+  AuditEvent e = s.Event(who, "Authentication", "Sign-in", "Other");
+  e.targets.push_back(s.PrincipalTarget(u.id));
+  e.details.emplace_back("grantType", "password");
+  e.details.emplace_back("mfa", mfa_time ? "true" : "false");
+  s.Audit(txn, who, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return grant;
+}
+
+Result<TokenGrant> PimService::ClientCredentialsGrant(const std::string& client_id,
+                                                      const std::string& secret,
+                                                      const std::string& ip) {
+  State& s = *state_;
+  if (client_id.empty() || secret.empty()) {
+    return OAuthError(StatusCode::kInvalidArgument, "client_id and client_secret are required",
+                      "invalid_request");
+  }
+  const std::string secret_hash = Sha256Hex(secret);
+  ExclusiveLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  Txn txn;
+  const Principal* sp = s.principals.Find(ToLower(client_id));
+  if (!sp) {
+    auto it = s.app_to_id.find(ToLower(client_id));
+    if (it != s.app_to_id.end()) sp = s.principals.Find(it->second);
+  }
+  bool ok = false;
+  if (sp && sp->kind == PrincipalKind::kServicePrincipal && !sp->deleted && sp->account_enabled) {
+    auto it = s.credentials.find(sp->id);
+    if (it != s.credentials.end()) {
+      for (const auto& cs : it->second.client_secrets) {
+        if (cs.start <= now && now < cs.end && ConstantTimeEquals(cs.secret_hash, secret_hash)) {
+          ok = true;
+        }
+      }
+    }
+  }
+  if (!ok) {
+    AuditEvent e = s.Event(Anonymous(ip), "Authentication", "Sign-in failed", "Other");
+    e.result = "failure";
+    e.result_reason = "invalid client credentials";
+    e.details.emplace_back("clientId", client_id);
+    if (sp) e.targets.push_back(s.PrincipalTarget(sp->id));
+    txn.events.push_back(std::move(e));
+    return s.CommitRefusal(
+        lock, std::move(txn),
+        OAuthError(StatusCode::kUnauthenticated, "invalid client credentials", "invalid_client"));
+  }
+  TokenGrant grant = IssueSession(s, txn, sp->id, std::nullopt, ip, /*with_refresh=*/false);
+  Caller who = CallerFor(s, sp->id, ip);
+  AuditEvent e = s.Event(who, "Authentication", "Sign-in", "Other");
+  e.targets.push_back(s.PrincipalTarget(sp->id));
+  e.details.emplace_back("grantType", "client_credentials");
+  s.Audit(txn, who, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return grant;
+}
+
+Result<TokenGrant> PimService::RefreshGrant(const std::string& refresh_token,
+                                            const std::optional<std::string>& otp,
+                                            const std::string& ip) {
+  State& s = *state_;
+  if (refresh_token.empty()) {
+    return OAuthError(StatusCode::kInvalidArgument, "refresh_token is required", "invalid_request");
+  }
+  const std::string hash = Sha256Hex(refresh_token);
+  ExclusiveLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  Txn txn;
+  auto it = s.refresh_to_session.find(hash);
+  SessionRecord* x = it == s.refresh_to_session.end() ? nullptr : &s.sessions[it->second];
+  const Principal* p = x ? s.principals.Find(x->principal_id) : nullptr;
+  if (!x || x->revoked || x->refresh_expires <= now || !p || p->deleted || !p->account_enabled) {
+    AuditEvent e = s.Event(Anonymous(ip), "Authentication", "Token refresh failed", "Other");
+    e.result = "failure";
+    e.result_reason = !x ? "unknown or already used refresh token" : "session no longer valid";
+    if (p) e.targets.push_back(s.PrincipalTarget(p->id));
+    txn.events.push_back(std::move(e));
+    return s.CommitRefusal(lock, std::move(txn), InvalidGrant("invalid refresh token"));
+  }
+  const Principal u = *p;
+  SessionRecord session = *x;
+  if (otp) {
+    if (auto until = BlockedUntil(s, u, ip, now)) {
+      AuditEvent e = s.Event(CallerFor(s, u.id, ip), "Authentication", "Sign-in failed", "Other");
+      e.result = "failure";
+      e.result_reason = "account locked";
+      e.targets.push_back(s.PrincipalTarget(u.id));
+      txn.events.push_back(std::move(e));
+      return s.CommitRefusal(lock, std::move(txn), Locked(*until, now));
+    }
+    if (!CheckTotp(s, txn, u.id, *otp, /*verified_only=*/true)) {
+      CountAuthFailure(s, txn, u, ip, "invalid or reused one-time code");
+      return s.CommitRefusal(lock, std::move(txn), InvalidGrant("invalid one-time code"));
+    }
+    session.mfa_time = now;
+  }
+  TokenGrant grant;
+  grant.access_token = RandomToken();
+  grant.refresh_token = RandomToken();
+  grant.expires_in = s.options.access_token_lifetime.seconds();
+  grant.mfa_time = session.mfa_time;
+  session.access_hash = Sha256Hex(grant.access_token);
+  session.refresh_hash = Sha256Hex(grant.refresh_token);
+  session.access_expires = now + s.options.access_token_lifetime;
+  session.refresh_expires = now + s.options.refresh_token_lifetime;
+  session.ip = ip;
+  s.PutSession(txn, session);
+  Caller who = CallerFor(s, u.id, ip);
+  AuditEvent e = s.Event(who, "Authentication", "Token refreshed", "Other");
+  e.targets.push_back(s.PrincipalTarget(u.id));
+  e.details.emplace_back("sessionId", session.id);
+  e.details.emplace_back("mfa", otp ? "true" : "false");
+  s.Audit(txn, who, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return grant;
+}
+
+Result<Caller> PimService::Authenticate(const std::string& access_token,
+                                        const std::string& ip) const {
+  const State& s = *state_;
+  if (access_token.empty()) return Unauthenticated("missing access token");
+  const std::string hash = Sha256Hex(access_token);
+  SharedLock lock(s.mu);
+  auto it = s.access_to_session.find(hash);
+  if (it == s.access_to_session.end()) return Unauthenticated("invalid access token");
+  const SessionRecord& x = s.sessions.at(it->second);
+  if (x.revoked) return Unauthenticated("the session was revoked");
+  if (x.access_expires <= s.clock.Now()) return Unauthenticated("the access token has expired");
+  const Principal* p = s.principals.Find(x.principal_id);
+  if (!p || p->deleted || !p->account_enabled) return Unauthenticated("the account is disabled");
+  Caller c;
+  c.principal_id = p->id;
+  c.kind = p->kind;
+  c.session_id = x.id;
+  c.mfa_time = x.mfa_time;
+  c.ip = ip;
+  return c;
+}
+
+Status PimService::RevokeSession(const Caller& caller) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  auto it = s.sessions.find(caller.session_id);
+  if (it == s.sessions.end() || it->second.principal_id != caller.principal_id) {
+    return NotFound("session not found");
+  }
+  SessionRecord x = it->second;
+  if (x.revoked) return Status::Ok();
+  x.revoked = true;
+  Txn txn;
+  s.PutSession(txn, x);
+  AuditEvent e = s.Event(caller, "Authentication", "Sign-out", "Other");
+  e.targets.push_back(s.PrincipalTarget(caller.principal_id));
+  e.details.emplace_back("sessionId", x.id);
+  s.Audit(txn, caller, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
+}  // namespace pim

@@ -1,0 +1,242 @@
+// Groups and service principals. Role-assignable groups (and their memberships, which confer
+// roles) are managed by active Privileged Role Administrators or Global Administrators; other
+// groups also by User Administrators. Service principals and their secrets need an active
+// Global Administrator, Privileged Role Administrator or Application Administrator.
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "core/role_catalog.h"
+#include "engine/engine_state.h"
+#include "engine/pim_service.h"
+#include "engine/store_codec.h"
+#include "engine/validation.h"
+
+namespace pim {
+namespace {
+
+constexpr Duration kClientSecretLifetime = Duration::Days(730);
+
+std::string GroupRefusal(const EngineState& s, const Caller& caller, bool assignable) {
+  if (s.IsRoleAdmin(caller, "/")) return {};
+  if (!assignable && s.IsUserAdmin(caller)) return {};
+  return assignable ? "managing a role-assignable group needs an active Privileged Role "
+                      "Administrator or Global Administrator role"
+                    : "managing groups needs an active User Administrator, Privileged Role "
+                      "Administrator or Global Administrator role";
+}
+
+bool MayManageApps(const EngineState& s, const Caller& caller) {
+  return s.HoldsAny(caller.principal_id,
+                    {role_ids::kGlobalAdministrator, role_ids::kPrivilegedRoleAdministrator,
+                     role_ids::kApplicationAdministrator},
+                    "/", s.clock.Now());
+}
+
+void QueueGroupIndex(EngineState& s, Txn& txn, const Principal& g) {
+  txn.index_ops.push_back([id = g.id, members = s.IndexedMembers(g)](DecisionIndex& ix) {
+    ix.SetGroupMembers(id, members);
+  });
+}
+
+}  // namespace
+
+Result<Principal> PimService::CreateGroup(const Caller& caller, const NewGroup& group) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  RETURN_IF_ERROR(ValidateDisplayName(group.display_name));
+  ExclusiveLock lock(s.mu);
+  AuditEvent e = s.Event(caller, "GroupManagement", "Add group", "Add");
+  e.details.emplace_back("displayName", group.display_name);
+  if (std::string why = GroupRefusal(s, caller, group.is_assignable_to_role); !why.empty()) {
+    return s.RefuseForbidden(lock, caller, std::move(e), why);
+  }
+  Principal g;
+  g.id = s.ids.NewId();
+  g.kind = PrincipalKind::kGroup;
+  g.display_name = group.display_name;
+  g.description = group.description;
+  g.is_assignable_to_role = group.is_assignable_to_role;
+  g.created = s.clock.Now();
+  for (const auto& raw : group.member_ids) {
+    std::string m = ToLower(raw);
+    if (!IsGuid(m) || !s.LivePrincipal(m)) return NotFound("member '" + raw + "' not found");
+    if (std::find(g.members.begin(), g.members.end(), m) == g.members.end()) g.members.push_back(m);
+  }
+  Txn txn;
+  s.PutPrincipal(txn, g);
+  QueueGroupIndex(s, txn, g);
+  e.targets.push_back(s.PrincipalTarget(g.id));
+  for (const auto& m : g.members) e.details.emplace_back("memberId", m);
+  s.Audit(txn, caller, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return g;
+}
+
+Status PimService::AddGroupMember(const Caller& caller, const std::string& group_id,
+                                  const std::string& member_id) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  const Principal* gp = s.LivePrincipal(ToLower(group_id));
+  if (!gp || gp->kind != PrincipalKind::kGroup)
+    return NotFound("group '" + group_id + "' not found");
+  Principal g = *gp;
+  AuditEvent e = s.Event(caller, "GroupManagement", "Add member to group", "Assign");
+  e.targets.push_back(s.PrincipalTarget(g.id));
+  if (std::string why = GroupRefusal(s, caller, g.is_assignable_to_role); !why.empty()) {
+    return s.RefuseForbidden(lock, caller, std::move(e), why);
+  }
+  std::string m = ToLower(member_id);
+  if (!IsGuid(m) || !s.LivePrincipal(m)) return NotFound("member '" + member_id + "' not found");
+  if (m == g.id || s.IsMemberOf(g.id, m)) {
+    return InvalidArgument("adding this member would make the group contain itself");
+  }
+  if (std::find(g.members.begin(), g.members.end(), m) != g.members.end()) {
+    return AlreadyExists("'" + member_id + "' is already a member of the group");
+  }
+  g.members.push_back(m);
+  Txn txn;
+  s.PutPrincipal(txn, g);
+  QueueGroupIndex(s, txn, g);
+  e.targets.push_back(s.PrincipalTarget(m));
+  s.Audit(txn, caller, std::move(e));
+  s.Emit(txn, "groupMemberAdded",
+         boost::json::serialize(boost::json::object{{"groupId", g.id}, {"memberId", m}}));
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
+Status PimService::RemoveGroupMember(const Caller& caller, const std::string& group_id,
+                                     const std::string& member_id) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  const Principal* gp = s.LivePrincipal(ToLower(group_id));
+  if (!gp || gp->kind != PrincipalKind::kGroup)
+    return NotFound("group '" + group_id + "' not found");
+  Principal g = *gp;
+  AuditEvent e = s.Event(caller, "GroupManagement", "Remove member from group", "Unassign");
+  e.targets.push_back(s.PrincipalTarget(g.id));
+  if (std::string why = GroupRefusal(s, caller, g.is_assignable_to_role); !why.empty()) {
+    return s.RefuseForbidden(lock, caller, std::move(e), why);
+  }
+  std::string m = ToLower(member_id);
+  auto it = std::find(g.members.begin(), g.members.end(), m);
+  if (it == g.members.end()) return NotFound("'" + member_id + "' is not a member of the group");
+  g.members.erase(it);
+  Txn txn;
+  s.PutPrincipal(txn, g);
+  QueueGroupIndex(s, txn, g);
+  e.targets.push_back(s.PrincipalTarget(m));
+  s.Audit(txn, caller, std::move(e));
+  s.Emit(txn, "groupMemberRemoved",
+         boost::json::serialize(boost::json::object{{"groupId", g.id}, {"memberId", m}}));
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
+Status PimService::DeleteGroup(const Caller& caller, const std::string& id) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  const Principal* gp = s.LivePrincipal(ToLower(id));
+  if (!gp || gp->kind != PrincipalKind::kGroup) return NotFound("group '" + id + "' not found");
+  Principal g = *gp;
+  AuditEvent e = s.Event(caller, "GroupManagement", "Delete group", "Delete");
+  e.targets.push_back(s.PrincipalTarget(g.id));
+  if (std::string why = GroupRefusal(s, caller, g.is_assignable_to_role); !why.empty()) {
+    return s.RefuseForbidden(lock, caller, std::move(e), why);
+  }
+  const Timestamp now = s.clock.Now();
+  g.deleted = now;
+  Txn txn;
+  s.PutPrincipal(txn, g);
+  std::vector<Schedule> ended;
+  s.schedules.ForEach([&](const Schedule& x) {
+    if (x.principal_id == g.id && !x.removed && x.end > now) ended.push_back(x);
+  });
+  for (Schedule& x : ended) {
+    x.removed = now;
+    x.status = request_status::kRevoked;
+    x.modified = now;
+    s.PutSchedule(txn, x);
+    e.details.emplace_back("revokedScheduleId", x.id);
+  }
+  s.ResyncPrincipalInIndex(txn, g.id);
+  s.Audit(txn, caller, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
+Result<Principal> PimService::CreateServicePrincipal(const Caller& caller,
+                                                     const NewServicePrincipal& sp) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  RETURN_IF_ERROR(ValidateDisplayName(sp.display_name));
+  ExclusiveLock lock(s.mu);
+  AuditEvent e = s.Event(caller, "ApplicationManagement", "Add service principal", "Add");
+  e.details.emplace_back("displayName", sp.display_name);
+  if (!MayManageApps(s, caller)) {
+    return s.RefuseForbidden(lock, caller, std::move(e),
+                             "managing service principals needs an active Application "
+                             "Administrator, Privileged Role Administrator or Global "
+                             "Administrator role");
+  }
+  Principal p;
+  p.id = s.ids.NewId();
+  p.kind = PrincipalKind::kServicePrincipal;
+  p.display_name = sp.display_name;
+  p.description = sp.description;
+  p.app_id = s.ids.NewId();
+  p.created = s.clock.Now();
+  Txn txn;
+  s.PutPrincipal(txn, p);
+  s.app_to_id[p.app_id] = p.id;
+  e.targets.push_back(s.PrincipalTarget(p.id));
+  e.details.emplace_back("appId", p.app_id);
+  s.Audit(txn, caller, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return p;
+}
+
+Result<PasswordCredential> PimService::AddServicePrincipalPassword(
+    const Caller& caller, const std::string& sp_id, const std::string& display_name) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  const Principal* sp = s.LivePrincipal(ToLower(sp_id));
+  if (!sp || sp->kind != PrincipalKind::kServicePrincipal) {
+    return NotFound("servicePrincipal '" + sp_id + "' not found");
+  }
+  const std::string id = sp->id;
+  AuditEvent e =
+      s.Event(caller, "ApplicationManagement", "Add service principal credentials", "Update");
+  e.targets.push_back(s.PrincipalTarget(id));
+  if (!MayManageApps(s, caller)) {
+    return s.RefuseForbidden(lock, caller, std::move(e),
+                             "managing service principals needs an active Application "
+                             "Administrator, Privileged Role Administrator or Global "
+                             "Administrator role");
+  }
+  const Timestamp now = s.clock.Now();
+  PasswordCredential out;
+  out.key_id = s.ids.NewId();
+  out.display_name = display_name;
+  out.secret_text = RandomToken();
+  out.hint = out.secret_text.substr(0, 3);
+  out.start = now;
+  out.end = now + kClientSecretLifetime;
+  CredentialRecord cred = s.credentials[id];
+  cred.principal_id = id;
+  cred.client_secrets.push_back(
+      {out.key_id, out.display_name, out.hint, Sha256Hex(out.secret_text), out.start, out.end});
+  Txn txn;
+  s.PutCredential(txn, cred);
+  e.details.emplace_back("keyId", out.key_id);
+  e.details.emplace_back("endDateTime", FormatTimestamp(out.end));
+  s.Audit(txn, caller, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return out;
+}
+
+}  // namespace pim

@@ -1,0 +1,351 @@
+#include "engine/engine_state.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/role_catalog.h"
+#include "engine/store_codec.h"
+
+namespace pim {
+
+void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
+  const Timestamp now = clock.Now();
+  ChangeSet changes;
+  changes.objects = std::move(txn.objects);
+  changes.outbox = std::move(txn.outbox);
+  for (auto& e : txn.events) {
+    if (e.id.empty()) e.id = ids.NewId();
+    changes.audit.push_back(chain->Seal(e));
+  }
+  std::optional<AuditCheckpoint> checkpoint;
+  if (!changes.audit.empty()) {
+    checkpoint = chain->Checkpoint(now);
+    changes.checkpoint = checkpoint;
+  }
+  if (changes.empty() && txn.index_ops.empty()) {
+    lock.unlock();
+    return;
+  }
+  auto after = [this, ops = std::move(txn.index_ops), checkpoint] {
+    for (const auto& op : ops) op(index);
+    if (checkpoint && !options.checkpoint_file.empty()) {
+      Status st = WriteCheckpointFile(options.checkpoint_file, *checkpoint);
+      if (!st.ok()) {
+        std::fprintf(stderr, "pim engine: writing audit checkpoint file failed: %s\n",
+                     st.ToString().c_str());
+      }
+    }
+  };
+  std::shared_future<Status> done = store.Submit(std::move(changes), std::move(after));
+  lock.unlock();
+  Status st = done.get();
+  if (!st.ok()) {
+    std::fprintf(stderr, "pim engine: store commit failed, aborting: %s\n", st.ToString().c_str());
+    std::fflush(stderr);
+    std::abort();
+  }
+}
+
+Status EngineState::CommitRefusal(ExclusiveLock& lock, Txn txn, Status refusal) {
+  Commit(lock, std::move(txn));
+  return refusal;
+}
+
+Status EngineState::RefuseForbidden(ExclusiveLock& lock, const Caller& caller, AuditEvent e,
+                                    std::string message) {
+  e.result = "failure";
+  e.result_reason = message;
+  Txn txn;
+  Audit(txn, caller, std::move(e));
+  return CommitRefusal(lock, std::move(txn), PermissionDenied(std::move(message)));
+}
+
+AuditEvent EngineState::Event(const Caller& caller, const char* category, const char* activity,
+                              const char* operation_type) const {
+  AuditEvent e;
+  e.time = clock.Now();
+  e.category = category;
+  e.activity = activity;
+  e.operation_type = operation_type;
+  if (caller.anonymous()) {
+    e.initiator_type = "app";
+    e.initiator_id = "pim";
+    e.initiator_ip = caller.ip;
+    return e;
+  }
+  e.initiator_id = caller.principal_id;
+  e.initiator_ip = caller.ip;
+  if (const Principal* p = principals.Find(caller.principal_id)) {
+    e.initiator_type = p->kind == PrincipalKind::kServicePrincipal ? "app" : "user";
+    e.initiator_upn = p->user_principal_name;
+    e.initiator_display_name = p->display_name;
+  }
+  return e;
+}
+
+AuditEvent EngineState::SystemEvent(const char* category, const char* activity,
+                                    const char* operation_type, const char* initiator) const {
+  AuditEvent e;
+  e.time = clock.Now();
+  e.category = category;
+  e.activity = activity;
+  e.operation_type = operation_type;
+  e.initiator_type = "app";
+  e.initiator_id = initiator;
+  e.initiator_display_name = initiator;
+  return e;
+}
+
+void EngineState::Audit(Txn& txn, const Caller& caller, AuditEvent e) const {
+  if (!txn.break_glass_noted && !caller.anonymous() && IsBreakGlass(caller.principal_id)) {
+    txn.break_glass_noted = true;
+    AuditEvent bg = Event(caller, "Authentication", activity::kBreakGlassUsed, "Other");
+    bg.details.emplace_back("activity", e.activity);
+    bg.targets.push_back(PrincipalTarget(caller.principal_id));
+    txn.events.push_back(std::move(e));
+    txn.events.push_back(std::move(bg));
+    return;
+  }
+  txn.events.push_back(std::move(e));
+}
+
+void EngineState::Emit(Txn& txn, const char* type, std::string payload_json) const {
+  txn.outbox.push_back({ids.NewId(), type, std::move(payload_json), clock.Now()});
+}
+
+AuditTarget EngineState::PrincipalTarget(const std::string& id) const {
+  AuditTarget t;
+  t.id = id;
+  t.type = "User";
+  if (const Principal* p = principals.Find(id)) {
+    t.type = p->kind == PrincipalKind::kGroup
+                 ? "Group"
+                 : (p->kind == PrincipalKind::kServicePrincipal ? "ServicePrincipal" : "User");
+    t.display_name = p->display_name;
+    t.user_principal_name = p->user_principal_name;
+  }
+  return t;
+}
+
+AuditTarget EngineState::RoleTarget(const std::string& id) const {
+  AuditTarget t;
+  t.id = id;
+  t.type = "Role";
+  if (const RoleDefinition* r = roles.Find(id)) t.display_name = r->display_name;
+  return t;
+}
+
+bool EngineState::HoldsAny(const std::string& principal, std::initializer_list<const char*> want,
+                           const std::string& scope, Timestamp at) const {
+  if (principal.empty()) return false;
+  for (const char* role : want) {
+    if (index.HasRole(principal, role, scope, at).allowed) return true;
+  }
+  return false;
+}
+
+bool EngineState::IsBreakGlass(const std::string& principal) const {
+  const Principal* p = principals.Find(principal);
+  return p && p->break_glass && !p->deleted && p->account_enabled;
+}
+
+bool EngineState::IsRoleAdmin(const Caller& caller, const std::string& scope) const {
+  return HoldsAny(caller.principal_id,
+                  {role_ids::kGlobalAdministrator, role_ids::kPrivilegedRoleAdministrator}, scope,
+                  clock.Now());
+}
+
+bool EngineState::IsUserAdmin(const Caller& caller) const {
+  return HoldsAny(caller.principal_id,
+                  {role_ids::kGlobalAdministrator, role_ids::kUserAdministrator}, "/", clock.Now());
+}
+
+bool EngineState::IsReader(const Caller& caller) const {
+  return HoldsAny(
+      caller.principal_id,
+      {role_ids::kGlobalAdministrator, role_ids::kPrivilegedRoleAdministrator,
+       role_ids::kSecurityAdministrator, role_ids::kSecurityReader, role_ids::kGlobalReader},
+      "/", clock.Now());
+}
+
+const Principal* EngineState::LivePrincipal(const std::string& id) const {
+  const Principal* p = principals.Find(id);
+  return p && !p->deleted ? p : nullptr;
+}
+
+bool EngineState::IsMemberOf(const std::string& principal, const std::string& group_id) const {
+  std::set<std::string> seen;
+  std::vector<std::string> todo{group_id};
+  while (!todo.empty()) {
+    std::string g = std::move(todo.back());
+    todo.pop_back();
+    if (!seen.insert(g).second) continue;
+    const Principal* group = LivePrincipal(g);
+    if (!group || group->kind != PrincipalKind::kGroup) continue;
+    for (const auto& m : group->members) {
+      if (m == principal) return true;
+      const Principal* mp = principals.Find(m);
+      if (mp && mp->kind == PrincipalKind::kGroup) todo.push_back(m);
+    }
+  }
+  return false;
+}
+
+std::set<std::string> EngineState::GroupsOf(const std::string& principal) const {
+  std::set<std::string> out;
+  principals.ForEach([&](const Principal& p) {
+    if (p.kind == PrincipalKind::kGroup && !p.deleted && IsMemberOf(principal, p.id)) {
+      out.insert(p.id);
+    }
+  });
+  return out;
+}
+
+bool EngineState::IsPrivilegedPrincipal(const std::string& id) const {
+  const Principal* p = principals.Find(id);
+  if (!p) return false;
+  if (p->break_glass) return true;
+  const Timestamp now = clock.Now();
+  bool found = false;
+  schedules.ForEach([&](const Schedule& x) {
+    found = found || (x.principal_id == id && !x.removed && x.end > now);
+  });
+  return found;
+}
+
+std::vector<std::string> EngineState::IndexedMembers(const Principal& group) const {
+  std::vector<std::string> out;
+  if (group.deleted) return out;
+  for (const auto& m : group.members) {
+    const Principal* p = LivePrincipal(m);
+    if (p && p->account_enabled) out.push_back(m);
+  }
+  return out;
+}
+
+void EngineState::PutPrincipal(Txn& txn, const Principal& p) {
+  principals.Put(p.id, p);
+  txn.Put(kinds::kPrincipal, p.id, EncodePrincipal(p));
+}
+
+bool EngineState::ShouldIndex(const Schedule& s) const {
+  if (s.kind != ScheduleKind::kAssignment || s.removed) return false;
+  const Principal* p = LivePrincipal(s.principal_id);
+  if (!p || !p->account_enabled) return false;
+  const RoleDefinition* r = roles.Find(s.role_definition_id);
+  return r && r->is_enabled;
+}
+
+void EngineState::IndexOp(Txn& txn, const Schedule& s) const {
+  if (s.kind != ScheduleKind::kAssignment) return;
+  if (ShouldIndex(s)) {
+    txn.index_ops.push_back([copy = s](DecisionIndex& ix) { ix.UpsertAssignment(copy); });
+  } else {
+    txn.index_ops.push_back([id = s.id](DecisionIndex& ix) { ix.RemoveAssignment(id); });
+  }
+}
+
+void EngineState::AddDeadlines(const Schedule& s) {
+  if (s.removed) return;
+  if (!s.end.is_max() && !timers_done.count("end:" + s.id))
+    deadlines.insert({s.end, "end:" + s.id});
+  if (s.start > s.created && !timers_done.count("start:" + s.id)) {
+    deadlines.insert({s.start, "start:" + s.id});
+  }
+}
+
+void EngineState::PutSchedule(Txn& txn, const Schedule& s) {
+  schedules.Put(s.id, s);
+  txn.Put(kinds::kSchedule, s.id, EncodeSchedule(s));
+  IndexOp(txn, s);
+  AddDeadlines(s);
+}
+
+void EngineState::PutRequest(Txn& txn, const ScheduleRequest& r) {
+  requests.Put(r.id, r);
+  txn.Put(kinds::kRequest, r.id, EncodeRequest(r));
+}
+
+void EngineState::PutApproval(Txn& txn, const Approval& a) {
+  approvals.Put(a.id, a);
+  txn.Put(kinds::kApproval, a.id, EncodeApproval(a));
+  for (const auto& st : a.steps) {
+    if (st.status == "InProgress" && st.started) {
+      deadlines.insert({*st.started + Duration::Days(st.timeout_days), "approval:" + a.id});
+    }
+  }
+}
+
+void EngineState::PutCredential(Txn& txn, const CredentialRecord& c) {
+  credentials[c.principal_id] = c;
+  txn.Put(kinds::kCredential, c.principal_id, EncodeCredential(c));
+}
+
+void EngineState::PutSession(Txn& txn, const SessionRecord& s) {
+  auto it = sessions.find(s.id);
+  if (it != sessions.end()) {
+    access_to_session.erase(it->second.access_hash);
+    if (!it->second.refresh_hash.empty()) refresh_to_session.erase(it->second.refresh_hash);
+  }
+  sessions[s.id] = s;
+  if (!s.revoked) {
+    access_to_session[s.access_hash] = s.id;
+    if (!s.refresh_hash.empty()) refresh_to_session[s.refresh_hash] = s.id;
+  }
+  txn.Put(kinds::kSession, s.id, EncodeSession(s));
+}
+
+void EngineState::ResyncPrincipalInIndex(Txn& txn, const std::string& principal_id) {
+  schedules.ForEach([&](const Schedule& s) {
+    if (s.principal_id == principal_id && !s.removed) IndexOp(txn, s);
+  });
+  principals.ForEach([&](const Principal& g) {
+    if (g.kind != PrincipalKind::kGroup) return;
+    bool contains = g.id == principal_id;
+    for (const auto& m : g.members) contains = contains || m == principal_id;
+    if (!contains) return;
+    txn.index_ops.push_back([id = g.id, members = IndexedMembers(g)](DecisionIndex& ix) {
+      ix.SetGroupMembers(id, members);
+    });
+  });
+}
+
+void EngineState::MarkTimerDone(Txn& txn, const std::string& key) {
+  timers_done.insert(key);
+  txn.Put(kinds::kTimer, key, EncodeTimerMark({key, clock.Now()}));
+}
+
+void EngineState::RevokeSessionsOf(Txn& txn, const std::string& principal_id) {
+  std::vector<SessionRecord> live;
+  for (const auto& [id, s] : sessions) {
+    if (s.principal_id == principal_id && !s.revoked) live.push_back(s);
+  }
+  for (auto& s : live) {
+    s.revoked = true;
+    PutSession(txn, s);
+  }
+}
+
+void AddRequestDetails(AuditEvent& e, const ScheduleRequest& r, const Schedule* s) {
+  auto add = [&](const char* k, const std::string& v) {
+    if (!v.empty()) e.details.emplace_back(k, v);
+  };
+  add("requestId", r.id);
+  add("action", RequestActionName(r.action));
+  add("principalId", r.principal_id);
+  add("roleDefinitionId", r.role_definition_id);
+  add("directoryScopeId", r.directory_scope_id);
+  add("justification", r.justification);
+  add("ticketNumber", r.ticket_number);
+  add("ticketSystem", r.ticket_system);
+  add("requestDateTime", FormatTimestamp(r.created));
+  add("status", r.status);
+  if (r.schedule_info.duration) add("requestedDuration", FormatDuration(*r.schedule_info.duration));
+  if (s) {
+    add("scheduleId", s->id);
+    add("startDateTime", FormatTimestamp(s->start));
+    add("endDateTime", s->end.is_max() ? "noExpiration" : FormatTimestamp(s->end));
+  }
+}
+
+}  // namespace pim

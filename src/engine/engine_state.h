@@ -1,0 +1,200 @@
+// EngineState: PimService's private state and the helpers its .cc files share (commit path,
+// audit events, authorisation, group expansion, index maintenance). Not a public header: only
+// src/engine/*.cc include it.
+//
+// Locking: `mu` guards every member except `index` (internally synchronised), `store`, `clock`,
+// `ids`, `signer`, `secrets` (thread-safe) and the atomic counters. Mutations hold `mu`
+// exclusively from validation to Submit(); Commit() releases it before waiting for durability.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "audit/audit.h"
+#include "auth/crypto.h"
+#include "core/clock.h"
+#include "core/ids.h"
+#include "core/model.h"
+#include "core/policy.h"
+#include "engine/decision_index.h"
+#include "engine/ordered_map.h"
+#include "engine/pim_service.h"
+#include "engine/records.h"
+#include "store/store.h"
+
+namespace pim {
+
+using ExclusiveLock = std::unique_lock<std::shared_mutex>;
+using SharedLock = std::shared_lock<std::shared_mutex>;
+
+// One change in preparation: object rows, audit events (sealed at commit), outbox events and the
+// decision-index updates to apply once the change is durable.
+struct Txn {
+  std::vector<ObjectWrite> objects;
+  std::vector<AuditEvent> events;
+  std::vector<OutboxEvent> outbox;
+  std::vector<std::function<void(DecisionIndex&)>> index_ops;
+  bool break_glass_noted = false;
+
+  void Put(const char* kind, const std::string& id, std::string body) {
+    objects.push_back({kind, id, std::move(body), false});
+  }
+};
+
+// Per-source-address failure counter for break-glass sign-ins (in memory only).
+struct IpThrottle {
+  int failures = 0;
+  Timestamp blocked_until;
+};
+
+struct EngineState {
+  EngineState(Store& st, const Clock& cl, IdGenerator& id, const AuditSigner& sg,
+              const SecretBox& sb, EngineOptions opt)
+      : store(st), clock(cl), ids(id), signer(sg), secrets(sb), options(std::move(opt)) {}
+
+  Store& store;
+  const Clock& clock;
+  IdGenerator& ids;
+  const AuditSigner& signer;
+  const SecretBox& secrets;
+  const EngineOptions options;
+
+  mutable std::shared_mutex mu;
+  DecisionIndex index;
+  std::unique_ptr<AuditChain> chain;
+  bool loaded = false;
+
+  OrderedMap<Principal> principals;
+  std::unordered_map<std::string, std::string> upn_to_id;  // lowercased UPN -> user id
+  std::unordered_map<std::string, std::string> app_to_id;  // appId -> service principal id
+  std::unordered_map<std::string, CredentialRecord> credentials;
+  OrderedMap<TotpRecord> totp_methods;
+  std::unordered_map<std::string, SessionRecord> sessions;
+  std::unordered_map<std::string, std::string> access_to_session;   // SHA-256 -> session id
+  std::unordered_map<std::string, std::string> refresh_to_session;  // SHA-256 -> session id
+  OrderedMap<RoleDefinition> roles;
+  OrderedMap<Schedule> schedules;
+  OrderedMap<ScheduleRequest> requests;
+  OrderedMap<Approval> approvals;
+  OrderedMap<Policy> policies;
+  OrderedMap<PolicyAssignment> policy_assignments;
+  std::set<std::string> timers_done;                      // TimerMark ids
+  std::set<std::pair<Timestamp, std::string>> deadlines;  // (when, "end:"/"start:"/"approval:" id)
+  std::map<std::string, IpThrottle> break_glass_throttle;
+  std::once_flag dummy_once;
+  std::string dummy_password_hash;  // equalises timing for unknown user names (set once)
+
+  std::atomic<int64_t> activation_count{0};
+
+  // ---- Commit path (engine_state.cc) ----
+  // Seals txn's audit events, adds a checkpoint, submits, releases `lock`, waits for the commit
+  // and returns. A failed commit aborts the process (memory would diverge from disk).
+  void Commit(ExclusiveLock& lock, Txn txn);
+  // Commits txn (normally only its refusal audit records) and returns `refusal`.
+  Status CommitRefusal(ExclusiveLock& lock, Txn txn, Status refusal);
+  // Audits `e` as a failed (forbidden) action, commits it and returns PermissionDenied(message).
+  Status RefuseForbidden(ExclusiveLock& lock, const Caller& caller, AuditEvent e,
+                         std::string message);
+
+  // ---- Audit events ----
+  // An event initiated by `caller` (or by the system when caller is anonymous), time = now.
+  AuditEvent Event(const Caller& caller, const char* category, const char* activity,
+                   const char* operation_type) const;
+  // An event initiated by the timer ("pim-timer", app).
+  AuditEvent SystemEvent(const char* category, const char* activity, const char* operation_type,
+                         const char* initiator = "pim-timer") const;
+  // Appends `e` to txn; when the caller is a break-glass account, also (once per txn) records
+  // "Break-glass account used".
+  void Audit(Txn& txn, const Caller& caller, AuditEvent e) const;
+  void Emit(Txn& txn, const char* type, std::string payload_json) const;
+  AuditTarget PrincipalTarget(const std::string& id) const;
+  AuditTarget RoleTarget(const std::string& id) const;
+
+  // ---- Authorisation (decided through the DecisionIndex at now) ----
+  bool HoldsAny(const std::string& principal, std::initializer_list<const char*> roles,
+                const std::string& scope, Timestamp at) const;
+  bool IsBreakGlass(const std::string& principal) const;
+  // GA or PRA active at a scope covering `scope`.
+  bool IsRoleAdmin(const Caller& caller, const std::string& scope) const;
+  // GA or User Administrator active at "/".
+  bool IsUserAdmin(const Caller& caller) const;
+  // Readers of everything: GA, PRA, Security Administrator, Security Reader, Global Reader.
+  bool IsReader(const Caller& caller) const;
+
+  // ---- Directory helpers ----
+  const Principal* LivePrincipal(const std::string& id) const;  // not soft-deleted
+  // Groups `principal` belongs to, transitively (nested groups), live groups only.
+  std::set<std::string> GroupsOf(const std::string& principal) const;
+  // True when `principal` is a member of `group_id`, transitively.
+  bool IsMemberOf(const std::string& principal, const std::string& group_id) const;
+  // True for break-glass accounts and principals holding or eligible for any role (not ended).
+  bool IsPrivilegedPrincipal(const std::string& id) const;
+  // Members of a group as the index should see them: live, enabled principals.
+  std::vector<std::string> IndexedMembers(const Principal& group) const;
+
+  // ---- Persistence helpers: write the object and queue its index update ----
+  void PutPrincipal(Txn& txn, const Principal& p);
+  void PutSchedule(Txn& txn, const Schedule& s);
+  void PutRequest(Txn& txn, const ScheduleRequest& r);
+  void PutApproval(Txn& txn, const Approval& a);
+  void PutCredential(Txn& txn, const CredentialRecord& c);
+  void PutSession(Txn& txn, const SessionRecord& s);
+  // Queues index updates for every assignment of `principal` and every group containing it (after
+  // its enabled/deleted state changed).
+  void ResyncPrincipalInIndex(Txn& txn, const std::string& principal_id);
+  // Whether the index should hold schedule `s` (an assignment of a live, enabled principal for
+  // an existing, enabled role, not removed).
+  bool ShouldIndex(const Schedule& s) const;
+  void IndexOp(Txn& txn, const Schedule& s) const;
+  void AddDeadlines(const Schedule& s);
+  void MarkTimerDone(Txn& txn, const std::string& key);
+  // Revokes every session of `principal` (disable, delete, password reset).
+  void RevokeSessionsOf(Txn& txn, const std::string& principal_id);
+};
+
+struct PimService::State : EngineState {
+  using EngineState::EngineState;
+};
+
+// ---- Authentication helpers (auth_grants.cc) ----
+// Counts one failed password or code for `user` (under the exclusive lock): increments the
+// consecutive-failure counter and locks the account at the threshold (break-glass accounts are
+// throttled per source address instead), auditing the failure and any lock.
+void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std::string& ip,
+                      const std::string& reason);
+// Verifies `code` against the user's verified TOTP methods with replay protection; on success
+// advances the user's last used step (persisted in txn) and returns true.
+bool CheckTotp(EngineState& s, Txn& txn, const std::string& user_id, const std::string& code,
+               bool verified_only, const std::string& method_id = {});
+
+// Activity names shared by several files.
+namespace activity {
+inline constexpr const char* kBreakGlassUsed = "Break-glass account used";
+inline constexpr const char* kAssignmentExpired = "Role assignment expired";
+inline constexpr const char* kEligibilityExpired = "Eligibility expired";
+inline constexpr const char* kScheduledStart = "Scheduled assignment started";
+}  // namespace activity
+
+// Seeds an empty store: built-in roles, one policy per built-in role at "/", the organisation
+// default policy, their policy assignments (policies.cc). Commits (and so releases `lock`).
+void SeedCatalog(EngineState& s, ExclusiveLock& lock);
+// Creates a default policy for `role_id` at "/" and its assignment (custom roles).
+void AddRolePolicy(EngineState& s, Txn& txn, const std::string& role_id, bool global_admin);
+// The policy that governs (role, canonical scope): most specific assignment at or above the
+// scope, then the organisation default. nullptr only if the store holds no policy at all.
+const Policy* FindEffectivePolicy(const EngineState& s, const std::string& role_id,
+                                  const std::string& scope);
+
+// Request details for audit records (who, what, role, scope, justification, ticket, times).
+void AddRequestDetails(AuditEvent& e, const ScheduleRequest& r, const Schedule* s);
+
+}  // namespace pim

@@ -1,0 +1,204 @@
+// PimService: construction, Load (rebuild from the store, seed an empty one), Bootstrap,
+// decisions and metrics. The other methods live in auth_*.cc, directory.cc, roles.cc,
+// policies.cc, requests_*.cc, approvals.cc and timers.cc.
+#include "engine/pim_service.h"
+
+#include "core/role_catalog.h"
+#include "core/scope.h"
+#include "engine/engine_state.h"
+#include "engine/store_codec.h"
+#include "engine/validation.h"
+
+namespace pim {
+namespace {
+
+// Loads every object of `kind` and hands the decoded value to `put`.
+template <typename Decode, typename Put>
+Status LoadKind(Store& store, const char* kind, Decode decode, Put put) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> rows, store.LoadObjects(kind));
+  for (const auto& row : rows) {
+    auto decoded = decode(row.body);
+    if (!decoded.ok()) return Internal(std::string("corrupt ") + kind + " " + row.id);
+    put(std::move(decoded).value());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+PimService::PimService(Store& store, const Clock& clock, IdGenerator& ids,
+                       const AuditSigner& signer, const SecretBox& secrets, EngineOptions options)
+    : state_(std::make_unique<State>(store, clock, ids, signer, secrets, std::move(options))) {}
+
+PimService::~PimService() = default;
+
+Status PimService::Load() {
+  State& s = *state_;
+  ExclusiveLock lock(s.mu);
+  if (s.loaded) return FailedPrecondition("Load() called twice");
+  Store& st = s.store;
+  RETURN_IF_ERROR(LoadKind(st, kinds::kPrincipal, DecodePrincipal, [&](Principal p) {
+    if (p.kind == PrincipalKind::kUser && !p.deleted) {
+      s.upn_to_id[ToLower(p.user_principal_name)] = p.id;
+    }
+    if (p.kind == PrincipalKind::kServicePrincipal) s.app_to_id[p.app_id] = p.id;
+    s.principals.Put(p.id, std::move(p));
+  }));
+  RETURN_IF_ERROR(LoadKind(st, kinds::kCredential, DecodeCredential, [&](CredentialRecord c) {
+    s.credentials[c.principal_id] = std::move(c);
+  }));
+  RETURN_IF_ERROR(LoadKind(st, kinds::kTotpMethod, DecodeTotp,
+                           [&](TotpRecord t) { s.totp_methods.Put(t.id, std::move(t)); }));
+  const Timestamp now = s.clock.Now();
+  RETURN_IF_ERROR(LoadKind(st, kinds::kSession, DecodeSession, [&](SessionRecord x) {
+    if (x.revoked || x.refresh_expires <= now) return;  // dead sessions stay on disk only
+    s.access_to_session[x.access_hash] = x.id;
+    if (!x.refresh_hash.empty()) s.refresh_to_session[x.refresh_hash] = x.id;
+    s.sessions[x.id] = std::move(x);
+  }));
+  RETURN_IF_ERROR(LoadKind(st, kinds::kRoleDefinition, DecodeRoleDefinition,
+                           [&](RoleDefinition r) { s.roles.Put(r.id, std::move(r)); }));
+  RETURN_IF_ERROR(LoadKind(st, kinds::kTimer, DecodeTimerMark,
+                           [&](TimerMark m) { s.timers_done.insert(m.id); }));
+  RETURN_IF_ERROR(LoadKind(st, kinds::kSchedule, DecodeSchedule,
+                           [&](Schedule x) { s.schedules.Put(x.id, std::move(x)); }));
+  RETURN_IF_ERROR(LoadKind(st, kinds::kRequest, DecodeRequest,
+                           [&](ScheduleRequest r) { s.requests.Put(r.id, std::move(r)); }));
+  RETURN_IF_ERROR(LoadKind(st, kinds::kApproval, DecodeApproval,
+                           [&](Approval a) { s.approvals.Put(a.id, std::move(a)); }));
+  RETURN_IF_ERROR(LoadKind(st, kinds::kPolicy, DecodePolicy,
+                           [&](Policy p) { s.policies.Put(p.id, std::move(p)); }));
+  RETURN_IF_ERROR(LoadKind(st, kinds::kPolicyAssignment, DecodePolicyAssignment,
+                           [&](PolicyAssignment a) { s.policy_assignments.Put(a.id, a); }));
+
+  // The audit chain continues after the last stored record.
+  ASSIGN_OR_RETURN(std::vector<SealedAuditRecord> last, st.ReadAuditDescending(0, 1));
+  if (last.empty()) {
+    s.chain = std::make_unique<AuditChain>(0, std::string(64, '0'), &s.signer);
+  } else {
+    s.chain = std::make_unique<AuditChain>(last[0].seq, last[0].hash, &s.signer);
+  }
+
+  // Rebuild the decision index and the timer deadlines.
+  s.roles.ForEach([&](const RoleDefinition& r) {
+    std::vector<std::string> allowed, excluded;
+    for (const auto& rp : r.role_permissions) {
+      allowed.insert(allowed.end(), rp.allowed_resource_actions.begin(),
+                     rp.allowed_resource_actions.end());
+      excluded.insert(excluded.end(), rp.excluded_resource_actions.begin(),
+                      rp.excluded_resource_actions.end());
+    }
+    s.index.SetRolePermissions(r.id, std::move(allowed), std::move(excluded));
+  });
+  s.principals.ForEach([&](const Principal& p) {
+    if (p.kind == PrincipalKind::kGroup) s.index.SetGroupMembers(p.id, s.IndexedMembers(p));
+  });
+  s.schedules.ForEach([&](const Schedule& x) {
+    if (s.ShouldIndex(x) && x.end > now) s.index.UpsertAssignment(x);
+    s.AddDeadlines(x);
+  });
+  s.approvals.ForEach([&](const Approval& a) {
+    for (const auto& step : a.steps) {
+      if (step.status == "InProgress" && step.started) {
+        s.deadlines.insert({*step.started + Duration::Days(step.timeout_days), "approval:" + a.id});
+      }
+    }
+  });
+  s.loaded = true;
+  if (s.roles.empty()) SeedCatalog(s, lock);
+  return Status::Ok();
+}
+
+bool PimService::IsInitialized() const {
+  SharedLock lock(state_->mu);
+  bool found = false;
+  state_->principals.ForEach([&](const Principal& p) { found = found || p.break_glass; });
+  return found;
+}
+
+Result<Principal> PimService::Bootstrap(const std::string& upn, const std::string& password) {
+  State& s = *state_;
+  RETURN_IF_ERROR(ValidateUpn(upn));
+  RETURN_IF_ERROR(ValidatePassword(password));
+  if (IsInitialized()) return FailedPrecondition("pim is already initialised");
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(password, s.options.password_cost));
+
+  ExclusiveLock lock(s.mu);
+  bool initialised = false;
+  s.principals.ForEach([&](const Principal& p) { initialised = initialised || p.break_glass; });
+  if (initialised) return FailedPrecondition("pim is already initialised");
+  if (s.upn_to_id.count(ToLower(upn))) return AlreadyExists("userPrincipalName already in use");
+  const Timestamp now = s.clock.Now();
+  Txn txn;
+  Principal admin;
+  admin.id = s.ids.NewId();
+  admin.kind = PrincipalKind::kUser;
+  admin.user_principal_name = upn;
+  admin.display_name = "Break-glass administrator";
+  admin.break_glass = true;
+  admin.created = now;
+  s.PutPrincipal(txn, admin);
+  s.upn_to_id[ToLower(upn)] = admin.id;
+  CredentialRecord cred;
+  cred.principal_id = admin.id;
+  cred.password_hash = std::move(hash);
+  s.PutCredential(txn, cred);
+
+  AuditEvent e = s.SystemEvent("UserManagement", "Create break-glass account", "Add", "pim-init");
+  e.targets.push_back(s.PrincipalTarget(admin.id));
+  for (const char* role :
+       {role_ids::kGlobalAdministrator, role_ids::kPrivilegedRoleAdministrator}) {
+    Schedule sc;
+    sc.id = s.ids.NewId();
+    sc.kind = ScheduleKind::kAssignment;
+    sc.principal_id = admin.id;
+    sc.role_definition_id = role;
+    sc.assignment_type = "Assigned";
+    sc.created = sc.modified = sc.start = now;
+    s.PutSchedule(txn, sc);
+    e.targets.push_back(s.RoleTarget(role));
+    e.details.emplace_back("scheduleId", sc.id);
+  }
+  e.details.emplace_back("breakGlass", "true");
+  s.Audit(txn, Caller{}, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return admin;
+}
+
+Decision PimService::HasRole(const std::string& principal_id, const std::string& role_definition_id,
+                             const std::string& scope, Timestamp at) const {
+  auto canonical = NormalizeScope(scope);
+  if (!canonical.ok()) return Decision{};
+  return state_->index.HasRole(principal_id, ToLower(role_definition_id), *canonical, at);
+}
+
+Decision PimService::HasPermission(const std::string& principal_id,
+                                   const std::string& resource_action, const std::string& scope,
+                                   Timestamp at) const {
+  auto canonical = NormalizeScope(scope);
+  if (!canonical.ok()) return Decision{};
+  return state_->index.HasPermission(principal_id, resource_action, *canonical, at);
+}
+
+int64_t PimService::ActiveAssignmentCount() const {
+  SharedLock lock(state_->mu);
+  const Timestamp now = state_->clock.Now();
+  int64_t n = 0;
+  state_->schedules.ForEach([&](const Schedule& x) {
+    if (x.kind == ScheduleKind::kAssignment && x.ActiveAt(now)) ++n;
+  });
+  return n;
+}
+
+int64_t PimService::PendingApprovalCount() const {
+  SharedLock lock(state_->mu);
+  int64_t n = 0;
+  state_->requests.ForEach([&](const ScheduleRequest& r) {
+    if (r.status == request_status::kPendingApproval) ++n;
+  });
+  return n;
+}
+
+int64_t PimService::ActivationCount() const { return state_->activation_count.load(); }
+
+}  // namespace pim

@@ -1,0 +1,183 @@
+// Reading requests, schedules and instances, and cancelling requests. Readers (Global Reader,
+// Security Reader, Security Administrator, PRA, GA) see everything; others see their own (and,
+// for schedules, those of groups they belong to; for requests, those they must approve).
+// Objects the caller may not see answer NotFound, so their existence does not leak.
+#include <boost/json.hpp>
+
+#include "engine/pim_service.h"
+#include "engine/requests_internal.h"
+#include "engine/store_codec.h"
+
+namespace pim {
+namespace {
+
+bool OwnsSchedule(const EngineState& s, const Caller& caller, const Schedule& x) {
+  return x.principal_id == caller.principal_id || s.IsMemberOf(caller.principal_id, x.principal_id);
+}
+
+bool CanSeeRequest(const EngineState& s, const Caller& caller, const ScheduleRequest& r,
+                   bool reader) {
+  if (reader || r.principal_id == caller.principal_id || r.created_by == caller.principal_id) {
+    return true;
+  }
+  const Approval* a = r.approval_id.empty() ? nullptr : s.approvals.Find(r.approval_id);
+  if (!a) return false;
+  for (const auto& st : a->steps) {
+    if (IsListedApprover(s, caller.principal_id, r, st)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status PimService::CancelRequest(const Caller& caller, ScheduleKind kind,
+                                 const std::string& request_id) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  const ScheduleRequest* found = s.requests.Find(ToLower(request_id));
+  if (!found || found->kind != kind || !CanSeeRequest(s, caller, *found, s.IsReader(caller))) {
+    return NotFound("request '" + request_id + "' not found");
+  }
+  ScheduleRequest r = *found;
+  AuditEvent e = s.Event(caller, "RoleManagement", "Cancel request (PIM)", "Update");
+  e.correlation_id = r.id;
+  e.targets.push_back(s.PrincipalTarget(r.principal_id));
+  e.targets.push_back(s.RoleTarget(r.role_definition_id));
+  const bool own = r.principal_id == caller.principal_id || r.created_by == caller.principal_id;
+  if (!own && !s.IsRoleAdmin(caller, r.directory_scope_id)) {
+    AddRequestDetails(e, r, nullptr);
+    return s.RefuseForbidden(lock, caller, std::move(e),
+                             "only the requester or a role administrator can cancel a request");
+  }
+  Txn txn;
+  if (r.status == request_status::kPendingApproval) {
+    if (Approval* a = s.approvals.Find(r.approval_id)) {
+      Approval copy = *a;
+      for (auto& st : copy.steps) {
+        if (st.status == "InProgress") st.status = "Completed";
+      }
+      s.PutApproval(txn, copy);
+    }
+  } else if (r.status == request_status::kScheduleCreated) {
+    const Schedule* x = s.schedules.Find(r.target_schedule_id);
+    if (x && !x->removed && x->start <= now) {
+      return FailedPrecondition(
+          "the schedule has already started; deactivate or remove it instead of cancelling");
+    }
+    if (x && !x->removed) RevokeSchedule(s, txn, *x, e);
+  } else if (r.status != request_status::kPendingAdminDecision) {
+    return FailedPrecondition("only pending or scheduled requests can be cancelled (status is " +
+                              r.status + ")");
+  }
+  r.status = request_status::kCanceled;
+  r.completed = now;
+  r.cancel_reason = own ? "Canceled by the requestor" : "Canceled by an administrator";
+  s.PutRequest(txn, r);
+  AddRequestDetails(e, r, nullptr);
+  e.details.emplace_back("cancelReason", r.cancel_reason);
+  s.Audit(txn, caller, std::move(e));
+  s.Emit(txn, "requestCanceled",
+         boost::json::serialize(boost::json::object{{"requestId", r.id},
+                                                    {"principalId", r.principal_id},
+                                                    {"roleDefinitionId", r.role_definition_id},
+                                                    {"reason", r.cancel_reason}}));
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
+Result<ScheduleRequest> PimService::GetRequest(const Caller& caller, ScheduleKind kind,
+                                               const std::string& id) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  bool reader = s.IsReader(caller);
+  SharedLock lock(s.mu);
+  const ScheduleRequest* r = s.requests.Find(ToLower(id));
+  if (!r || r->kind != kind || !CanSeeRequest(s, caller, *r, reader)) {
+    return NotFound("request '" + id + "' not found");
+  }
+  return *r;
+}
+
+Result<std::vector<ScheduleRequest>> PimService::ListRequests(const Caller& caller,
+                                                              ScheduleKind kind) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  bool reader = s.IsReader(caller);
+  SharedLock lock(s.mu);
+  std::vector<ScheduleRequest> out;
+  s.requests.ForEach([&](const ScheduleRequest& r) {
+    if (r.kind != kind) return;
+    if (reader || r.principal_id == caller.principal_id || r.created_by == caller.principal_id) {
+      out.push_back(r);
+    }
+  });
+  return out;
+}
+
+Result<std::vector<ScheduleRequest>> PimService::ListRequestsForCurrentUser(
+    const Caller& caller, ScheduleKind kind, bool as_approver) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  SharedLock lock(s.mu);
+  std::vector<ScheduleRequest> out;
+  s.requests.ForEach([&](const ScheduleRequest& r) {
+    if (r.kind != kind) return;
+    if (!as_approver) {
+      if (r.principal_id == caller.principal_id) out.push_back(r);
+      return;
+    }
+    if (r.status != request_status::kPendingApproval) return;
+    const Approval* a = s.approvals.Find(r.approval_id);
+    const ApprovalStep* st = a ? CurrentStep(*a) : nullptr;
+    if (st && MayReviewNow(s, caller.principal_id, r, *st)) out.push_back(r);
+  });
+  return out;
+}
+
+Result<Schedule> PimService::GetSchedule(const Caller& caller, ScheduleKind kind,
+                                         const std::string& id) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  bool reader = s.IsReader(caller);
+  SharedLock lock(s.mu);
+  const Schedule* x = s.schedules.Find(ToLower(id));
+  if (!x || x->kind != kind || !(reader || OwnsSchedule(s, caller, *x))) {
+    return NotFound("schedule '" + id + "' not found");
+  }
+  return *x;
+}
+
+Result<std::vector<Schedule>> PimService::ListSchedules(const Caller& caller, ScheduleKind kind,
+                                                        bool current_user_only) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  bool all = !current_user_only && s.IsReader(caller);
+  SharedLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  std::vector<Schedule> out;
+  s.schedules.ForEach([&](const Schedule& x) {
+    if (x.kind != kind || x.removed || x.end <= now) return;
+    if (all || OwnsSchedule(s, caller, x)) out.push_back(x);
+  });
+  return out;
+}
+
+Result<std::vector<ScheduleInstance>> PimService::ListInstances(const Caller& caller,
+                                                                ScheduleKind kind,
+                                                                bool current_user_only) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  bool all = !current_user_only && s.IsReader(caller);
+  SharedLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  std::vector<ScheduleInstance> out;
+  s.schedules.ForEach([&](const Schedule& x) {
+    if (x.kind != kind || !x.ActiveAt(now)) return;
+    if (all || OwnsSchedule(s, caller, x)) out.push_back({x.id, x});
+  });
+  return out;
+}
+
+}  // namespace pim

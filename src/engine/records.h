@@ -1,0 +1,64 @@
+// Engine-private records that have no Graph counterpart in core/model.h: credentials, TOTP
+// methods, sessions and processed-timer marks. All are persisted through the store codec.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+
+namespace pim {
+
+// A service principal's client secret: only the SHA-256 of the 256-bit secret is kept.
+struct ClientSecretRecord {
+  std::string key_id;
+  std::string display_name;
+  std::string hint;
+  std::string secret_hash;  // lowercase hex SHA-256
+  Timestamp start;
+  Timestamp end;
+};
+
+// The credentials of one principal (kind "credential", id = principal id).
+struct CredentialRecord {
+  std::string principal_id;
+  std::string password_hash;  // argon2id PHC; empty = cannot sign in with a password
+  int failed_attempts = 0;    // consecutive failed passwords or codes
+  std::optional<Timestamp> locked_until;
+  int64_t last_totp_step = 0;  // replay protection across all of the user's TOTP methods
+  std::vector<ClientSecretRecord> client_secrets;
+};
+
+// A softwareOathMethod (kind "totpMethod"). The secret is sealed with SecretBox, base64.
+struct TotpRecord {
+  std::string id;
+  std::string user_id;
+  std::string sealed_secret_b64;
+  bool verified = false;
+  Timestamp created;
+};
+
+// A sign-in session (kind "session"). Only SHA-256 hashes of the tokens are kept.
+struct SessionRecord {
+  std::string id;
+  std::string principal_id;
+  std::string access_hash;
+  std::string refresh_hash;  // empty for client_credentials
+  Timestamp created;
+  Timestamp access_expires;
+  Timestamp refresh_expires;
+  std::optional<Timestamp> mfa_time;
+  bool revoked = false;
+  std::string ip;
+};
+
+// A timer effect already recorded (kind "timer"), so RunDueTimers audits each event once:
+// id "end:<scheduleId>" or "start:<scheduleId>".
+struct TimerMark {
+  std::string id;
+  Timestamp at;
+};
+
+}  // namespace pim

@@ -1,0 +1,317 @@
+// SubmitRequest: validation common to every action, dispatch to the action handlers, and the
+// grant/revoke building blocks they share (see requests_internal.h for the status model).
+#include <boost/json.hpp>
+
+#include "core/scope.h"
+#include "engine/pim_service.h"
+#include "engine/requests_internal.h"
+#include "engine/store_codec.h"
+
+namespace pim {
+namespace {
+
+constexpr size_t kMaxJustification = 1000;
+
+std::string Payload(const Schedule& x, const char* extra_key = nullptr,
+                    const std::string& extra_value = {}) {
+  boost::json::object o{
+      {"scheduleId", x.id},
+      {"kind", x.kind == ScheduleKind::kAssignment ? "assignment" : "eligibility"},
+      {"principalId", x.principal_id},
+      {"roleDefinitionId", x.role_definition_id},
+      {"directoryScopeId", x.directory_scope_id},
+      {"startDateTime", FormatTimestamp(x.start)},
+      {"endDateTime", x.end.is_max() ? "" : FormatTimestamp(x.end)}};
+  if (extra_key) o[extra_key] = extra_value;
+  return boost::json::serialize(o);
+}
+
+bool IsSelfAction(RequestAction a) {
+  return a == RequestAction::kSelfActivate || a == RequestAction::kSelfDeactivate ||
+         a == RequestAction::kSelfExtend || a == RequestAction::kSelfRenew;
+}
+
+}  // namespace
+
+Result<Prepared> PrepareRequest(EngineState& s, const Caller& caller,
+                                const ScheduleRequestInput& in) {
+  Prepared p;
+  p.now = s.clock.Now();
+  std::string principal_id = ToLower(in.principal_id);
+  std::string role_id = ToLower(in.role_definition_id);
+  if (!IsGuid(principal_id)) return InvalidArgument("principalId must be a GUID");
+  if (!IsGuid(role_id)) return InvalidArgument("roleDefinitionId must be a GUID");
+  const Principal* principal = s.LivePrincipal(principal_id);
+  if (!principal) return NotFound("principal '" + in.principal_id + "' not found");
+  const RoleDefinition* role = s.roles.Find(role_id);
+  if (!role) return NotFound("roleDefinition '" + in.role_definition_id + "' not found");
+  if (!role->is_enabled) return InvalidArgument("roleDefinition '" + role_id + "' is disabled");
+  if (principal->kind == PrincipalKind::kGroup && !principal->is_assignable_to_role) {
+    return InvalidArgument("only role-assignable groups can hold roles");
+  }
+  if (in.directory_scope_id.empty()) return InvalidArgument("directoryScopeId is required");
+  ASSIGN_OR_RETURN(std::string scope, NormalizeScope(in.directory_scope_id));
+  if (in.justification.size() > kMaxJustification) {
+    return InvalidArgument("justification must be at most 1000 characters");
+  }
+  if (!in.target_schedule_id.empty() && !IsGuid(in.target_schedule_id)) {
+    return InvalidArgument("targetScheduleId must be a GUID");
+  }
+  p.principal = *principal;
+  p.role = *role;
+  p.policy = FindEffectivePolicy(s, role_id, scope);
+  if (!p.policy) return Internal("no role management policy is configured");
+  ScheduleRequest& r = p.req;
+  r.id = s.ids.NewId();
+  r.kind = in.kind;
+  r.action = in.action;
+  r.principal_id = principal_id;
+  r.role_definition_id = role_id;
+  r.directory_scope_id = scope;
+  r.justification = in.justification;
+  r.ticket_number = in.ticket_number;
+  r.ticket_system = in.ticket_system;
+  r.schedule_info = in.schedule_info;
+  r.is_validation_only = in.is_validation_only;
+  r.target_schedule_id = ToLower(in.target_schedule_id);
+  r.created_by = caller.principal_id;
+  r.custom_data = in.custom_data;
+  r.created = p.now;
+  return p;
+}
+
+Result<ScheduleRequest> PimService::SubmitRequest(const Caller& caller,
+                                                  const ScheduleRequestInput& in) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  ASSIGN_OR_RETURN(Prepared p, PrepareRequest(s, caller, in));
+  if (IsSelfAction(in.action) && p.req.principal_id != caller.principal_id) {
+    return RefuseRequest(s, lock, caller, p,
+                         std::string(RequestActionName(in.action)) +
+                             " applies only to the caller's own roles (principalId must be the "
+                             "caller)");
+  }
+  const bool assignment = in.kind == ScheduleKind::kAssignment;
+  switch (in.action) {
+    case RequestAction::kSelfActivate:
+      if (!assignment) {
+        return InvalidArgument("selfActivate is a roleAssignmentScheduleRequests action");
+      }
+      return HandleSelfActivate(s, lock, caller, std::move(p));
+    case RequestAction::kSelfRenew:
+      if (!assignment) return HandleEligibilitySelfRequest(s, lock, caller, std::move(p));
+      return HandleSelfActivate(s, lock, caller, std::move(p));
+    case RequestAction::kSelfExtend:
+      if (!assignment) return HandleEligibilitySelfRequest(s, lock, caller, std::move(p));
+      return HandleSelfExtend(s, lock, caller, std::move(p));
+    case RequestAction::kSelfDeactivate:
+      return HandleSelfDeactivate(s, lock, caller, std::move(p));
+    default:
+      return HandleAdminRequest(s, lock, caller, std::move(p));
+  }
+}
+
+Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
+                    const PolicyVerdict& verdict) {
+  Status st = VerdictToStatus(verdict);
+  if (p.req.is_validation_only) return st;
+  std::string activity =
+      std::string("Request refused by policy (") + RequestActionName(p.req.action) + ")";
+  AuditEvent e = s.Event(caller, "RoleManagement", activity.c_str(), "Other");
+  e.result = "failure";
+  e.result_reason = st.message();
+  e.correlation_id = p.req.id;
+  e.targets.push_back(s.PrincipalTarget(p.req.principal_id));
+  e.targets.push_back(s.RoleTarget(p.req.role_definition_id));
+  AddRequestDetails(e, p.req, nullptr);
+  std::string rules;
+  for (const auto& r : verdict.failed_rules) rules += (rules.empty() ? "" : ",") + r;
+  e.details.emplace_back("failedRules", rules);
+  Txn txn;
+  s.Audit(txn, caller, std::move(e));
+  return s.CommitRefusal(lock, std::move(txn), st);
+}
+
+Status RefuseRequest(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
+                     const std::string& why) {
+  if (p.req.is_validation_only) return PermissionDenied(why);
+  std::string activity =
+      std::string("Request refused: not permitted (") + RequestActionName(p.req.action) + ")";
+  AuditEvent e = s.Event(caller, "RoleManagement", activity.c_str(), "Other");
+  e.correlation_id = p.req.id;
+  e.targets.push_back(s.PrincipalTarget(p.req.principal_id));
+  e.targets.push_back(s.RoleTarget(p.req.role_definition_id));
+  AddRequestDetails(e, p.req, nullptr);
+  return s.RefuseForbidden(lock, caller, std::move(e), why);
+}
+
+const Schedule* FindEligibility(const EngineState& s, const std::string& principal,
+                                const std::string& role, const std::string& scope, Timestamp at) {
+  const Schedule* best = nullptr;
+  bool best_direct = false;
+  std::set<std::string> groups;
+  bool groups_loaded = false;
+  s.schedules.ForEach([&](const Schedule& x) {
+    if (x.kind != ScheduleKind::kEligibility || x.role_definition_id != role) return;
+    if (!x.ActiveAt(at) || !ScopeCovers(x.directory_scope_id, scope)) return;
+    bool direct = x.principal_id == principal;
+    if (!direct) {
+      if (!groups_loaded) {
+        groups = s.GroupsOf(principal);
+        groups_loaded = true;
+      }
+      if (!groups.count(x.principal_id)) return;
+    }
+    if (!best || (direct && !best_direct) || (direct == best_direct && x.end > best->end)) {
+      best = &x;
+      best_direct = direct;
+    }
+  });
+  return best;
+}
+
+Status CheckNoActivation(const EngineState& s, const std::string& principal,
+                         const std::string& role, const std::string& scope, Timestamp now,
+                         const std::string& except_request) {
+  std::string existing;
+  const char* code = "RoleAssignmentExists";
+  s.schedules.ForEach([&](const Schedule& x) {
+    if (!existing.empty() || x.kind != ScheduleKind::kAssignment || x.removed || x.end <= now) {
+      return;
+    }
+    if (x.principal_id == principal && x.role_definition_id == role &&
+        x.directory_scope_id == scope) {
+      existing = x.created_using.empty() ? x.id : x.created_using;
+    }
+  });
+  if (existing.empty()) {
+    s.requests.ForEach([&](const ScheduleRequest& r) {
+      if (!existing.empty() || r.kind != ScheduleKind::kAssignment) return;
+      if (r.id == except_request) return;
+      if (r.status != request_status::kPendingApproval) return;
+      if (r.action != RequestAction::kSelfActivate && r.action != RequestAction::kSelfRenew) return;
+      if (r.principal_id == principal && r.role_definition_id == role &&
+          r.directory_scope_id == scope) {
+        existing = r.id;
+        code = "PendingRoleAssignmentRequest";
+      }
+    });
+  }
+  if (existing.empty()) return Status::Ok();
+  return Status(StatusCode::kAlreadyExists,
+                "an active or pending activation already exists for this principal, role and "
+                "scope: request " +
+                    existing,
+                code, boost::json::serialize(boost::json::object{{"existingRequestId", existing}}));
+}
+
+Schedule GrantActivation(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequest& r,
+                         const Schedule& eligibility, const Window& w, const char* activity,
+                         const Details& extra) {
+  const Timestamp now = s.clock.Now();
+  Schedule x;
+  x.id = s.ids.NewId();
+  x.kind = ScheduleKind::kAssignment;
+  x.principal_id = r.principal_id;
+  x.role_definition_id = r.role_definition_id;
+  x.directory_scope_id = r.directory_scope_id;
+  x.member_type = eligibility.principal_id == r.principal_id ? "Direct" : "Group";
+  x.assignment_type = "Activated";
+  x.status = request_status::kProvisioned;
+  x.created_using = r.id;
+  x.activated_using = eligibility.id;
+  x.created = x.modified = now;
+  x.start = w.start;
+  x.end = std::min(w.end, eligibility.end);
+  x.expiration_type = x.end == w.end ? w.type : ExpirationType::kAfterDateTime;
+  x.duration = w.duration;
+  s.PutSchedule(txn, x);
+  r.target_schedule_id = x.id;
+  r.status = w.future ? request_status::kScheduleCreated : request_status::kProvisioned;
+  r.completed = now;
+  s.PutRequest(txn, r);
+  if (r.action == RequestAction::kSelfActivate || r.action == RequestAction::kSelfRenew) {
+    s.activation_count.fetch_add(1);
+  }
+  AuditEvent e = s.Event(caller, "RoleManagement", activity, "Add");
+  e.correlation_id = r.id;
+  e.targets.push_back(s.PrincipalTarget(r.principal_id));
+  e.targets.push_back(s.RoleTarget(r.role_definition_id));
+  AddRequestDetails(e, r, &x);
+  e.details.emplace_back("eligibilityScheduleId", eligibility.id);
+  for (const auto& d : extra) e.details.push_back(d);
+  s.Audit(txn, caller, std::move(e));
+  s.Emit(txn, "roleActivated", Payload(x, "requestId", r.id));
+  return x;
+}
+
+void ApplyExtension(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequest& r,
+                    Schedule target, Timestamp new_end, const char* activity,
+                    const Details& extra) {
+  const Timestamp now = s.clock.Now();
+  std::string old_end = FormatTimestamp(target.end);
+  target.end = new_end;
+  target.expiration_type = ExpirationType::kAfterDateTime;
+  target.modified = now;
+  s.PutSchedule(txn, target);
+  r.target_schedule_id = target.id;
+  r.status = request_status::kProvisioned;
+  r.completed = now;
+  s.PutRequest(txn, r);
+  AuditEvent e = s.Event(caller, "RoleManagement", activity, "Update");
+  e.correlation_id = r.id;
+  e.targets.push_back(s.PrincipalTarget(r.principal_id));
+  e.targets.push_back(s.RoleTarget(r.role_definition_id));
+  AddRequestDetails(e, r, &target);
+  e.details.emplace_back("previousEndDateTime", old_end);
+  for (const auto& d : extra) e.details.push_back(d);
+  s.Audit(txn, caller, std::move(e));
+  s.Emit(txn, "roleExtended", Payload(target, "requestId", r.id));
+}
+
+void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
+  const Timestamp now = s.clock.Now();
+  std::vector<Schedule> derived;
+  if (x.kind == ScheduleKind::kEligibility) {
+    s.schedules.ForEach([&](const Schedule& a) {
+      if (a.activated_using == x.id && !a.removed && a.end > now) derived.push_back(a);
+    });
+  }
+  x.removed = now;
+  x.status = request_status::kRevoked;
+  x.modified = now;
+  s.PutSchedule(txn, x);
+  e.details.emplace_back("revokedScheduleId", x.id);
+  s.Emit(txn, "scheduleRevoked", Payload(x));
+  for (Schedule& a : derived) RevokeSchedule(s, txn, std::move(a), e);
+}
+
+const char* AdminActivity(RequestAction action, ScheduleKind kind, bool permanent) {
+  const bool elig = kind == ScheduleKind::kEligibility;
+  switch (action) {
+    case RequestAction::kAdminAssign:
+      if (elig) {
+        return permanent ? "Add eligible member to role in PIM completed (permanent)"
+                         : "Add eligible member to role in PIM completed (timebound)";
+      }
+      return permanent ? "Add member to role in PIM completed (permanent)"
+                       : "Add member to role in PIM completed (timebound)";
+    case RequestAction::kAdminUpdate:
+      return elig ? "Update eligible member in role in PIM completed"
+                  : "Update member in role in PIM completed";
+    case RequestAction::kAdminExtend:
+      return elig ? "Extend eligible member in role in PIM completed"
+                  : "Extend member in role in PIM completed";
+    case RequestAction::kAdminRenew:
+      return elig ? "Renew eligible member in role in PIM completed"
+                  : "Renew member in role in PIM completed";
+    case RequestAction::kAdminRemove:
+      return elig ? "Remove eligible member from role in PIM completed"
+                  : "Remove member from role in PIM completed";
+    default:
+      return "Role management request completed";
+  }
+}
+
+}  // namespace pim

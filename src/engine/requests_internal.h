@@ -1,0 +1,109 @@
+// Private to the request handlers (requests*.cc, approvals.cc, timers.cc, queries.cc).
+//
+// Statuses follow Graph: an immediate grant answers "Provisioned"; a grant whose start is in the
+// future answers "ScheduleCreated" and becomes "Provisioned" when the timer sees it start; a
+// request needing approval answers "PendingApproval" and, once the last stage approves, is
+// "Granted" and immediately "Provisioned" (only the final status is stored); a deny gives
+// "Denied"; a cancel or an approval-stage timeout gives "Canceled" (with cancel_reason); removals
+// and deactivations answer "Revoked"; an approved request that can no longer be applied (its
+// eligibility or target schedule ended meanwhile) ends "Failed". Eligibility selfExtend and
+// selfRenew record a "PendingAdminDecision" request for an administrator (adminExtend/adminRenew
+// for the same principal, role and scope resolves it; cancel withdraws it).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/engine_state.h"
+#include "engine/validation.h"
+
+namespace pim {
+
+// How near the end an activation may be self-extended, and how long after expiry a schedule may
+// be self-renewed; how near its end an eligibility may be self-extended.
+inline constexpr Duration kSelfExtendWindow = Duration::Minutes(30);
+inline constexpr Duration kSelfRenewWindow = Duration::Days(14);
+inline constexpr Duration kEligibilityExtendWindow = Duration::Days(14);
+
+// A validated request about to be handled.
+struct Prepared {
+  ScheduleRequest req;  // id assigned, canonical ids and scope, created/created_by set
+  Principal principal;
+  RoleDefinition role;
+  const Policy* policy = nullptr;
+  Timestamp now;
+};
+
+// Checks ids (GUID, existing: NotFound otherwise), scope, and fills the request skeleton.
+Result<Prepared> PrepareRequest(EngineState& s, const Caller& caller,
+                                const ScheduleRequestInput& in);
+
+// Action handlers; each holds `lock` on entry, commits (refusals too) and returns the request.
+Result<ScheduleRequest> HandleSelfActivate(EngineState& s, ExclusiveLock& lock,
+                                           const Caller& caller, Prepared p);
+Result<ScheduleRequest> HandleSelfDeactivate(EngineState& s, ExclusiveLock& lock,
+                                             const Caller& caller, Prepared p);
+Result<ScheduleRequest> HandleSelfExtend(EngineState& s, ExclusiveLock& lock, const Caller& caller,
+                                         Prepared p);
+Result<ScheduleRequest> HandleEligibilitySelfRequest(EngineState& s, ExclusiveLock& lock,
+                                                     const Caller& caller, Prepared p);
+Result<ScheduleRequest> HandleAdminRequest(EngineState& s, ExclusiveLock& lock,
+                                           const Caller& caller, Prepared p);
+
+// Audits a policy refusal (unless validation-only), commits it and returns the refusal.
+Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
+                    const PolicyVerdict& verdict);
+// Audits a forbidden action (unless validation-only) and returns PermissionDenied.
+Status RefuseRequest(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
+                     const std::string& why);
+
+// The eligibility that lets `principal` activate (role, scope) at `at`: in force, at a covering
+// scope, held directly or through a group (direct preferred, then the latest end).
+const Schedule* FindEligibility(const EngineState& s, const std::string& principal,
+                                const std::string& role, const std::string& scope, Timestamp at);
+// An activation (or assigned role) in force or scheduled, or a pending activation request other
+// than `except_request`, for (principal, role, scope): AlreadyExists naming it; OK when none.
+Status CheckNoActivation(const EngineState& s, const std::string& principal,
+                         const std::string& role, const std::string& scope, Timestamp now,
+                         const std::string& except_request = {});
+
+// Creates the activated assignment for `r` over `w` (capped at the eligibility's end), sets r's
+// target schedule and status, audits and emits "roleActivated".
+using Details = std::vector<std::pair<std::string, std::string>>;
+Schedule GrantActivation(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequest& r,
+                         const Schedule& eligibility, const Window& w, const char* activity,
+                         const Details& extra = {});
+// Moves the end of activation `target` to `new_end`, audits and emits "roleExtended".
+void ApplyExtension(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequest& r,
+                    Schedule target, Timestamp new_end, const char* activity,
+                    const Details& extra = {});
+// Creates the approval for `r` (status PendingApproval), starts stage 1, audits the request.
+void StartApproval(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequest& r,
+                   const Policy& policy);
+// Ends schedule `x` now (removed, status Revoked); for an eligibility, also the activations
+// made with it.
+void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e);
+
+// The new end of selfExtend request `r` on activation `target` at `now` (scheduleInfo's duration
+// is added to the current end; an endDateTime must lie after it), capped at the end of the
+// eligibility in force (returned through `eligibility`). InvalidArgument / FailedPrecondition.
+Result<Window> ExtensionWindow(const EngineState& s, const ScheduleRequest& r,
+                               const Schedule& target, Timestamp now, const Schedule** eligibility);
+
+// True when `principal` is listed for `step` of the approval of `r` (a singleUser, a transitive
+// member of a listed group, or for fallback stages an active GA/PRA at r's scope), ignoring the
+// step's status; the requester (principal or creator of r) is never an approver.
+bool IsListedApprover(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
+                      const ApprovalStep& step);
+// IsListedApprover, and the step is InProgress and `principal` has not reviewed it yet.
+bool MayReviewNow(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
+                  const ApprovalStep& step);
+// The step currently in progress, or nullptr.
+const ApprovalStep* CurrentStep(const Approval& a);
+
+// The activity names of admin actions for a schedule kind.
+const char* AdminActivity(RequestAction action, ScheduleKind kind, bool permanent);
+
+}  // namespace pim

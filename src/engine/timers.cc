@@ -1,0 +1,134 @@
+// Timers: record what time did. Decisions never wait for these (Schedule::ActiveAt(now) is
+// exact); timers write the audit records and outbox events for expiries, scheduled starts and
+// approval-stage timeouts, each exactly once: expiries and starts leave a durable TimerMark,
+// timeouts change the request's status.
+#include <boost/json.hpp>
+
+#include "engine/pim_service.h"
+#include "engine/requests_internal.h"
+#include "engine/store_codec.h"
+
+namespace pim {
+namespace {
+
+std::string SchedulePayload(const Schedule& x) {
+  return boost::json::serialize(boost::json::object{
+      {"scheduleId", x.id},
+      {"kind", x.kind == ScheduleKind::kAssignment ? "assignment" : "eligibility"},
+      {"principalId", x.principal_id},
+      {"roleDefinitionId", x.role_definition_id},
+      {"directoryScopeId", x.directory_scope_id},
+      {"startDateTime", FormatTimestamp(x.start)},
+      {"endDateTime", x.end.is_max() ? "" : FormatTimestamp(x.end)}});
+}
+
+AuditEvent ScheduleEvent(const EngineState& s, const Schedule& x, const char* activity,
+                         const char* op) {
+  AuditEvent e = s.SystemEvent("RoleManagement", activity, op);
+  e.correlation_id = x.created_using;
+  e.targets.push_back(s.PrincipalTarget(x.principal_id));
+  e.targets.push_back(s.RoleTarget(x.role_definition_id));
+  e.details.emplace_back("scheduleId", x.id);
+  e.details.emplace_back("principalId", x.principal_id);
+  e.details.emplace_back("roleDefinitionId", x.role_definition_id);
+  e.details.emplace_back("directoryScopeId", x.directory_scope_id);
+  if (!x.assignment_type.empty()) e.details.emplace_back("assignmentType", x.assignment_type);
+  if (!x.activated_using.empty()) e.details.emplace_back("activatedUsing", x.activated_using);
+  if (!x.created_using.empty()) e.details.emplace_back("requestId", x.created_using);
+  e.details.emplace_back("startDateTime", FormatTimestamp(x.start));
+  if (!x.end.is_max()) e.details.emplace_back("endDateTime", FormatTimestamp(x.end));
+  return e;
+}
+
+void ScheduleEnded(EngineState& s, Txn& txn, const std::string& key, const Schedule& x) {
+  const bool assignment = x.kind == ScheduleKind::kAssignment;
+  txn.events.push_back(ScheduleEvent(
+      s, x, assignment ? activity::kAssignmentExpired : activity::kEligibilityExpired, "Unassign"));
+  s.MarkTimerDone(txn, key);
+  s.Emit(txn, assignment ? "roleExpired" : "eligibilityExpired", SchedulePayload(x));
+  if (assignment) {
+    // No longer decidable as active; drop it from the index to keep it small.
+    txn.index_ops.push_back([id = x.id](DecisionIndex& ix) { ix.RemoveAssignment(id); });
+  }
+}
+
+void ScheduleStarted(EngineState& s, Txn& txn, const std::string& key, const Schedule& x) {
+  txn.events.push_back(ScheduleEvent(s, x, activity::kScheduledStart, "Assign"));
+  s.MarkTimerDone(txn, key);
+  s.Emit(txn, "scheduleStarted", SchedulePayload(x));
+  if (ScheduleRequest* r = s.requests.Find(x.created_using)) {
+    if (r->status == request_status::kScheduleCreated) {
+      ScheduleRequest copy = *r;
+      copy.status = request_status::kProvisioned;
+      s.PutRequest(txn, copy);
+    }
+  }
+}
+
+void ApprovalTimedOut(EngineState& s, Txn& txn, const std::string& approval_id, Timestamp now) {
+  const Approval* a = s.approvals.Find(approval_id);
+  const ScheduleRequest* rp = a ? s.requests.Find(a->request_id) : nullptr;
+  const ApprovalStep* st = a ? CurrentStep(*a) : nullptr;
+  if (!rp || !st || rp->status != request_status::kPendingApproval || !st->started) return;
+  if (*st->started + Duration::Days(st->timeout_days) > now) return;
+  Approval copy = *a;
+  for (auto& step : copy.steps) {
+    if (step.status == "InProgress") step.status = "Expired";
+  }
+  ScheduleRequest r = *rp;
+  r.status = request_status::kCanceled;
+  r.cancel_reason = "Approval stage timed out";
+  r.completed = now;
+  s.PutApproval(txn, copy);
+  s.PutRequest(txn, r);
+  AuditEvent e = s.SystemEvent("RoleManagement",
+                               "Add member to role request canceled (approval timed out)", "Other");
+  e.result = "timeout";
+  e.result_reason = r.cancel_reason;
+  e.correlation_id = r.id;
+  e.targets.push_back(s.PrincipalTarget(r.principal_id));
+  e.targets.push_back(s.RoleTarget(r.role_definition_id));
+  AddRequestDetails(e, r, nullptr);
+  e.details.emplace_back("approvalId", copy.id);
+  e.details.emplace_back("cancelReason", r.cancel_reason);
+  txn.events.push_back(std::move(e));
+  s.Emit(txn, "requestCanceled",
+         boost::json::serialize(boost::json::object{{"requestId", r.id},
+                                                    {"principalId", r.principal_id},
+                                                    {"roleDefinitionId", r.role_definition_id},
+                                                    {"reason", r.cancel_reason}}));
+}
+
+}  // namespace
+
+Timestamp PimService::NextDeadline() const {
+  SharedLock lock(state_->mu);
+  return state_->deadlines.empty() ? Timestamp::Max() : state_->deadlines.begin()->first;
+}
+
+Status PimService::RunDueTimers() {
+  State& s = *state_;
+  ExclusiveLock lock(s.mu);
+  if (!s.loaded) return FailedPrecondition("Load() has not run");
+  const Timestamp now = s.clock.Now();
+  Txn txn;
+  while (!s.deadlines.empty() && s.deadlines.begin()->first <= now) {
+    auto [when, key] = *s.deadlines.begin();
+    s.deadlines.erase(s.deadlines.begin());
+    if (s.timers_done.count(key)) continue;
+    if (key.rfind("approval:", 0) == 0) {
+      ApprovalTimedOut(s, txn, key.substr(9), now);
+      continue;
+    }
+    const bool end = key.rfind("end:", 0) == 0;
+    const Schedule* x = s.schedules.Find(key.substr(end ? 4 : 6));
+    if (!x || x->removed) continue;
+    if (end && x->end <= now) ScheduleEnded(s, txn, key, *x);
+    if (!end && x->start <= now) ScheduleStarted(s, txn, key, *x);
+  }
+  if (txn.objects.empty() && txn.events.empty()) return Status::Ok();
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
+}  // namespace pim
