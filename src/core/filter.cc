@@ -203,7 +203,17 @@ class Parser {
     return lhs;
   }
 
+  // Every nested "not" or "(" passes through here; the depth bound keeps hostile input from
+  // exhausting the stack.
   Result<NodePtr> ParseUnary() {
+    if (depth_ >= kMaxDepth) return Error("nesting deeper than 64 levels", Peek().pos);
+    ++depth_;
+    Result<NodePtr> result = ParseNested();
+    --depth_;
+    return result;
+  }
+
+  Result<NodePtr> ParseNested() {
     if (PeekWord("not")) {
       Next();
       ASSIGN_OR_RETURN(NodePtr operand, ParseUnary());
@@ -323,7 +333,9 @@ class Parser {
 
   std::vector<Token> tokens_;
   const std::set<std::string>& allowed_;
+  static constexpr int kMaxDepth = 64;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 const json::value* Lookup(const json::object& object, const std::vector<std::string>& path) {

@@ -228,6 +228,15 @@ TEST_F(FilterTest, UnterminatedStringAndBadDates) {
   EXPECT_NE(Error("createdDateTime ge 2026-11-26").find("DateTimeOffset"), std::string::npos);
 }
 
+TEST_F(FilterTest, DeepNestingIsRefusedNotOverflowed) {
+  std::string deep = std::string(5000, '(') + "status eq 'x'" + std::string(5000, ')');
+  EXPECT_NE(Error(deep).find("nesting"), std::string::npos);
+  std::string nots;
+  for (int i = 0; i < 5000; ++i) nots += "not ";
+  EXPECT_NE(Error(nots + "status eq 'x'").find("nesting"), std::string::npos);
+  EXPECT_TRUE(Match(std::string(30, '(') + "status eq 'Provisioned'" + std::string(30, ')')));
+}
+
 TEST_F(FilterTest, ErrorsCarryPositions) {
   EXPECT_NE(Error("status eq 'x' and colour eq 'y'").find("position 18"), std::string::npos);
   EXPECT_NE(Error("status eq 'x')").find("position 13"), std::string::npos);
