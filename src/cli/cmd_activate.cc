@@ -36,7 +36,8 @@ Timestamp RequestEnd(const json::value& request, Timestamp now) {
   Result<Duration> d = ParseDuration(duration);
   if (!d.ok()) return Timestamp::Max();
   const Timestamp start = InstantOrNever(StrAt(request, {"scheduleInfo", "startDateTime"}));
-  return (start.is_max() ? now : start) + *d;
+  // Without a start from the server this is an estimate: shown to the second.
+  return start.is_max() ? Timestamp::FromSeconds((now + *d).micros() / 1000000) : start + *d;
 }
 
 // "Granted: Global Administrator at / until 2026-11-26 06:21:04Z (1h 0m left)".
