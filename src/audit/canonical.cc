@@ -1,0 +1,78 @@
+// CanonicalEncode: the audit encoding v1 (docs/AUDIT.md). Keys are inserted in a fixed order and
+// boost::json::object keeps insertion order, so the serialized text is deterministic.
+#include <boost/json.hpp>
+
+#include "audit/audit.h"
+
+namespace pim {
+
+namespace {
+
+boost::json::object Initiator(const AuditEvent& e) {
+  boost::json::object initiator;
+  if (e.initiator_type == "app") {
+    boost::json::object app;
+    app["servicePrincipalId"] = e.initiator_id;
+    app["displayName"] = e.initiator_display_name;
+    initiator["app"] = std::move(app);
+  } else {
+    boost::json::object user;
+    user["id"] = e.initiator_id;
+    user["displayName"] = e.initiator_display_name;
+    user["userPrincipalName"] = e.initiator_upn;
+    user["ipAddress"] = e.initiator_ip;
+    initiator["user"] = std::move(user);
+  }
+  return initiator;
+}
+
+boost::json::array Targets(const AuditEvent& e) {
+  boost::json::array targets;
+  for (const AuditTarget& t : e.targets) {
+    boost::json::object target;
+    target["id"] = t.id;
+    target["displayName"] = t.display_name;
+    target["type"] = t.type;
+    target["userPrincipalName"] = t.user_principal_name;
+    boost::json::array modified;
+    for (const auto& [name, old_value, new_value] : t.modified) {
+      boost::json::object property;
+      property["displayName"] = name;
+      property["oldValue"] = old_value;
+      property["newValue"] = new_value;
+      modified.push_back(std::move(property));
+    }
+    target["modifiedProperties"] = std::move(modified);
+    targets.push_back(std::move(target));
+  }
+  return targets;
+}
+
+}  // namespace
+
+std::string CanonicalEncode(const AuditEvent& e) {
+  boost::json::object o;
+  o["pimEncodingVersion"] = 1;
+  o["id"] = e.id;
+  o["category"] = e.category;
+  o["correlationId"] = e.correlation_id;
+  o["result"] = e.result;
+  o["resultReason"] = e.result_reason;
+  o["activityDisplayName"] = e.activity;
+  o["activityDateTime"] = FormatTimestamp(e.time);
+  o["loggedByService"] = e.logged_by_service;
+  o["operationType"] = e.operation_type;
+  o["initiatedBy"] = Initiator(e);
+  o["targetResources"] = Targets(e);
+  boost::json::array details;
+  for (const auto& [key, value] : e.details) {
+    boost::json::object detail;
+    detail["key"] = key;
+    detail["value"] = value;
+    details.push_back(std::move(detail));
+  }
+  o["additionalDetails"] = std::move(details);
+  return boost::json::serialize(o);
+}
+
+}  // namespace pim

@@ -1,0 +1,213 @@
+// VerifyAudit: walks the whole chain in physical order and checks it against the signed
+// checkpoints (docs/AUDIT.md, "What verify detects").
+#include <algorithm>
+#include <boost/json.hpp>
+#include <functional>
+#include <map>
+
+#include "audit/audit.h"
+#include "audit/checkpoint_file.h"
+#include "audit/digest.h"
+
+namespace pim {
+
+namespace {
+
+constexpr int kPageSize = 1000;
+
+// Every audit record, in the physical order the store keeps them, one page at a time.
+class AuditCursor {
+ public:
+  explicit AuditCursor(Store& store) : store_(store) {}
+
+  // The next record (valid until the following call), nullptr at the end.
+  Result<const SealedAuditRecord*> Next() {
+    if (pos_ >= page_.size()) {
+      if (exhausted_) return nullptr;
+      ASSIGN_OR_RETURN(page_, store_.ReadAuditAscending(next_from_, kPageSize));
+      pos_ = 0;
+      exhausted_ = page_.size() < static_cast<size_t>(kPageSize);
+      for (const SealedAuditRecord& r : page_) next_from_ = std::max(next_from_, r.seq + 1);
+      if (page_.empty()) return nullptr;
+    }
+    return &page_[pos_++];
+  }
+
+ private:
+  Store& store_;
+  std::vector<SealedAuditRecord> page_;
+  size_t pos_ = 0;
+  int64_t next_from_ = 0;
+  bool exhausted_ = false;
+};
+
+// The seq of the first record matching `match`, if any (a full scan; used only on failure).
+Result<std::optional<int64_t>> Find(Store& store,
+                                    const std::function<bool(const SealedAuditRecord&)>& match) {
+  AuditCursor cursor(store);
+  while (true) {
+    ASSIGN_OR_RETURN(const SealedAuditRecord* r, cursor.Next());
+    if (r == nullptr) return std::optional<int64_t>();
+    if (match(*r)) return std::optional<int64_t>(r->seq);
+  }
+}
+
+// The name of the first stored column that disagrees with the hashed canonical text, or "".
+std::string ColumnMismatch(const SealedAuditRecord& r) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(r.canonical, ec);
+  if (ec || !v.is_object()) return "canonical";
+  const boost::json::object& o = v.get_object();
+  auto text = [](const boost::json::value* value) -> std::string {
+    return value != nullptr && value->is_string() ? std::string(value->get_string()) : "\x01";
+  };
+  if (text(o.if_contains("id")) != r.id) return "id";
+  if (text(o.if_contains("category")) != r.category) return "category";
+  if (text(o.if_contains("activityDisplayName")) != r.activity) return "activity";
+  if (text(o.if_contains("activityDateTime")) != FormatTimestamp(r.time)) return "time";
+  const boost::json::value* initiator = o.if_contains("initiatedBy");
+  const boost::json::value* id = nullptr;
+  if (initiator != nullptr && initiator->is_object()) {
+    const boost::json::object& by = initiator->get_object();
+    if (const boost::json::value* user = by.if_contains("user"); user && user->is_object()) {
+      id = user->get_object().if_contains("id");
+    } else if (const boost::json::value* app = by.if_contains("app"); app && app->is_object()) {
+      id = app->get_object().if_contains("servicePrincipalId");
+    }
+  }
+  if (text(id) != r.initiator_id) return "initiator";
+  return "";
+}
+
+AuditVerifyReport Fail(AuditVerifyReport report, int64_t seq, std::string problem,
+                       std::string message) {
+  report.ok = false;
+  report.first_bad_seq = seq;
+  report.problem = std::move(problem);
+  report.message = std::move(message);
+  return report;
+}
+
+std::string Rec(int64_t seq) { return "audit record " + std::to_string(seq); }
+
+// Checks one record against its predecessor (expected seq, head hash). Returns a failed report
+// or nullopt when the record is sound.
+Result<std::optional<AuditVerifyReport>> CheckRecord(Store& store, const AuditVerifyReport& report,
+                                                     const SealedAuditRecord& r, int64_t expected,
+                                                     const std::string& head) {
+  using Out = std::optional<AuditVerifyReport>;
+  const std::string prev = expected == 1 ? "the start of the chain" : Rec(expected - 1);
+  if (r.seq < expected) {
+    return Out(Fail(report, r.seq, "reordered",
+                    Rec(r.seq) + " is out of order (found after " + Rec(expected - 1) + ")"));
+  }
+  if (r.seq > expected) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> elsewhere,
+                     Find(store, [&](const SealedAuditRecord& x) { return x.seq == expected; }));
+    if (elsewhere) {
+      return Out(Fail(report, expected, "reordered",
+                      Rec(expected) + " is out of order (" + Rec(r.seq) + " comes first)"));
+    }
+    return Out(Fail(report, expected, "removed",
+                    Rec(expected) + " was removed (" + prev + " is followed by record " +
+                        std::to_string(r.seq) + ")"));
+  }
+  if (audit_internal::Sha256Hex(r.prev_hash + r.canonical) != r.hash) {
+    return Out(Fail(report, r.seq, "altered", Rec(r.seq) + " was altered (hash mismatch)"));
+  }
+  if (r.prev_hash != head) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> linked, Find(store, [&](const SealedAuditRecord& x) {
+                       return x.hash == r.prev_hash && x.seq != r.seq;
+                     }));
+    if (linked) {
+      return Out(Fail(report, r.seq, "reordered",
+                      Rec(r.seq) + " was reordered (it follows record " + std::to_string(*linked) +
+                          ", not " + prev + ")"));
+    }
+    return Out(Fail(report, r.seq, "altered",
+                    Rec(r.seq) + " was altered (its prev_hash does not match " + prev + ")"));
+  }
+  if (std::string column = ColumnMismatch(r); !column.empty()) {
+    return Out(Fail(
+        report, r.seq, "altered",
+        Rec(r.seq) + " was altered (its " + column + " column differs from the hashed record)"));
+  }
+  return Out();
+}
+
+struct Claim {
+  std::string where;  // "the database" or "checkpoint file <path>"
+  AuditCheckpoint checkpoint;
+};
+
+}  // namespace
+
+Result<AuditVerifyReport> VerifyAudit(Store& store, const AuditSigner& signer,
+                                      const std::string& checkpoint_file) {
+  AuditVerifyReport report;
+  std::vector<Claim> claims;
+  ASSIGN_OR_RETURN(std::optional<AuditCheckpoint> db_checkpoint, store.LatestCheckpoint());
+  if (db_checkpoint) claims.push_back({"the database", *db_checkpoint});
+  Status file_problem;
+  if (!checkpoint_file.empty()) {
+    Result<std::optional<AuditCheckpoint>> file = ReadCheckpointFile(checkpoint_file);
+    if (!file.ok() && file.status().code() != StatusCode::kInvalidArgument) return file.status();
+    if (!file.ok()) {
+      file_problem = file.status();
+    } else if (file->has_value()) {
+      claims.push_back({"checkpoint file " + checkpoint_file, **file});
+    }
+  }
+  // The hash at each checkpointed seq, filled in by the walk.
+  std::map<int64_t, std::string> hash_at{{0, audit_internal::ZeroHash()}};
+
+  AuditCursor cursor(store);
+  int64_t expected = 1;
+  std::string head = audit_internal::ZeroHash();
+  while (true) {
+    ASSIGN_OR_RETURN(const SealedAuditRecord* r, cursor.Next());
+    if (r == nullptr) break;
+    ASSIGN_OR_RETURN(std::optional<AuditVerifyReport> bad,
+                     CheckRecord(store, report, *r, expected, head));
+    if (bad) return *bad;
+    head = r->hash;
+    expected = r->seq + 1;
+    ++report.records_checked;
+    for (const Claim& claim : claims) {
+      if (claim.checkpoint.seq == r->seq) hash_at[r->seq] = r->hash;
+    }
+  }
+  const int64_t last = expected - 1;
+
+  if (!file_problem.ok()) {
+    return Fail(report, 0, "checkpoint-invalid", file_problem.message());
+  }
+  for (const Claim& claim : claims) {
+    const AuditCheckpoint& c = claim.checkpoint;
+    if (!signer.Verify(CheckpointMessage(c.seq, c.head_hash, c.time), c.signature)) {
+      return Fail(report, c.seq, "checkpoint-invalid",
+                  "the audit checkpoint in " + claim.where + " (record " + std::to_string(c.seq) +
+                      ") has an invalid signature");
+    }
+    report.checkpoint_seq = std::max(report.checkpoint_seq, c.seq);
+  }
+  std::sort(claims.begin(), claims.end(),
+            [](const Claim& a, const Claim& b) { return a.checkpoint.seq > b.checkpoint.seq; });
+  for (const Claim& claim : claims) {
+    const AuditCheckpoint& c = claim.checkpoint;
+    if (c.seq > last) {
+      return Fail(report, last + 1, "truncated",
+                  "the audit log was truncated after " + Rec(last) + ": the checkpoint in " +
+                      claim.where + " signed at " + FormatTimestamp(c.time) + " covers " +
+                      std::to_string(c.seq) + " records");
+    }
+    if (hash_at[c.seq] != c.head_hash) {
+      return Fail(report, c.seq, "altered",
+                  Rec(c.seq) + " was altered (its hash differs from the checkpoint in " +
+                      claim.where + ")");
+    }
+  }
+  return report;
+}
+
+}  // namespace pim
