@@ -4,9 +4,6 @@
 #include <array>
 #include <boost/container/small_vector.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
-#include <boost/uuid/uuid.hpp>
-#include <boost/uuid/uuid_io.hpp>
-#include <charconv>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -33,60 +30,59 @@ template <typename V>
 using FlatStringMap = boost::unordered_flat_map<std::string, V, StringHash, std::equal_to<>>;
 using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
-// An id as the index stores it, without heap: a canonical lowercase GUID as its 128 bits
-// (`text` == 0), any other id as a per-shard intern number (`text` > 0, never reused). pim's own
-// ids are GUIDs; the text form keeps the index correct for anything else.
+// pim's ids are GUIDs, whose text is 36 bytes. The index keeps such ids inline (no heap, no
+// parsing: bytes are compared exactly, as ids are) and any other id through a fallback.
+constexpr size_t kIdSize = 36;
+using IdBytes = std::array<char, kIdSize>;
+
+size_t HashId(std::string_view id) { return std::hash<std::string_view>{}(id); }
+IdBytes ToBytes(std::string_view id) {
+  IdBytes b;
+  std::copy_n(id.data(), kIdSize, b.data());
+  return b;
+}
+
+// A principal as the index keys it: a 36-byte id inline (`text` == 0), any other id by a
+// per-shard intern number (`text` > 0, never reused).
 struct IdKey {
-  uint64_t hi = 0;
-  uint64_t lo = 0;
+  IdBytes bytes{};
   uint32_t text = 0;
   bool operator==(const IdKey&) const = default;
 };
-struct IdKeyHash {
-  size_t operator()(const IdKey& k) const noexcept {
-    return static_cast<size_t>(k.hi ^ (k.lo * 0x9e3779b97f4a7c15ULL) ^ k.text);
-  }
+size_t HashKey(const IdKey& k) {
+  return k.text ? k.text * size_t{0x9e3779b97f4a7c15} : HashId({k.bytes.data(), kIdSize});
+}
+// A lookup probe carrying the key's hash, computed once per query for both the shard choice and
+// the table probe.
+struct Probe {
+  const IdKey& key;
+  size_t hash;
 };
+struct IdKeyHash {
+  using is_transparent = void;
+  size_t operator()(const IdKey& k) const noexcept { return HashKey(k); }
+  size_t operator()(const Probe& p) const noexcept { return p.hash; }
+};
+struct IdKeyEq {
+  using is_transparent = void;
+  bool operator()(const IdKey& a, const IdKey& b) const noexcept { return a == b; }
+  bool operator()(const Probe& a, const IdKey& b) const noexcept { return a.key == b; }
+  bool operator()(const IdKey& a, const Probe& b) const noexcept { return a == b.key; }
+};
+template <typename V>
+using IdMap = boost::unordered_flat_map<IdKey, V, IdKeyHash, IdKeyEq>;
 
-// Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in lowercase hex only, so that ids differing in
-// case stay distinct (the index compares ids exactly).
-bool ParseGuid(std::string_view s, IdKey* key) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < 36; ++i) {
-    const char c = s[i];
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  uint64_t part[5];
-  static constexpr size_t kStart[] = {0, 9, 14, 19, 24}, kLen[] = {8, 4, 4, 4, 12};
-  for (int i = 0; i < 5; ++i) {
-    std::from_chars(s.data() + kStart[i], s.data() + kStart[i] + kLen[i], part[i], 16);
-  }
-  *key = {(part[0] << 32) | (part[1] << 16) | part[2], (part[3] << 48) | part[4], 0};
-  return true;
-}
-
-std::string FormatGuid(uint64_t hi, uint64_t lo) {
-  boost::uuids::uuid u;
-  for (int i = 0; i < 8; ++i) {
-    u.data[i] = static_cast<uint8_t>(hi >> (56 - 8 * i));
-    u.data[8 + i] = static_cast<uint8_t>(lo >> (56 - 8 * i));
-  }
-  return boost::uuids::to_string(u);
-}
-
-// A schedule id as entries hold it: a GUID's bits, or (`text` set) the address of the id's text,
-// the key of ScheduleShard::by_text (node-based, so stable), which outlives the entry because
-// removal erases the entry first.
+// A schedule id as entries hold it: a 36-byte id inline, or (`text` set) the address of the id's
+// text, the key of ScheduleShard::by_text (node-based, so stable), which outlives the entry
+// because removal erases the entry first.
 struct SidRef {
-  uint64_t hi = 0;
-  uint64_t lo = 0;
+  IdBytes bytes{};
   const std::string* text = nullptr;
   bool operator==(const SidRef&) const = default;
-  std::string ToString() const { return text ? *text : FormatGuid(hi, lo); }
+  std::string ToString() const { return text ? *text : std::string(bytes.data(), kIdSize); }
 };
 
-// One indexed assignment schedule (48 bytes, no heap). Role and scope are interned per shard.
+// One indexed assignment schedule (72 bytes, no heap). Role and scope are interned per shard.
 struct Entry {
   int64_t start_us;
   int64_t end_us;
@@ -103,11 +99,12 @@ struct Node {
   std::vector<const std::string*> groups;
 };
 
-// Where a principal id lives: its shard and, for a GUID, its key.
+// Where a principal id lives: its shard and, for a 36-byte id, its key and hash.
 struct Locator {
   size_t shard;
-  bool guid;
+  bool inline_id;
   IdKey key;
+  size_t hash;
 };
 
 // Where a schedule's entry lives.
@@ -120,13 +117,9 @@ constexpr uint32_t kNoRole = UINT32_MAX;
 constexpr size_t kShards = 64;
 
 Locator Locate(std::string_view id) {
-  Locator loc{0, false, {}};
-  if (ParseGuid(id, &loc.key)) {
-    loc.guid = true;
-    loc.shard = (IdKeyHash{}(loc.key) >> 7) % kShards;
-  } else {
-    loc.shard = StringHash{}(id) % kShards;
-  }
+  Locator loc{0, id.size() == kIdSize, {}, HashId(id)};
+  if (loc.inline_id) loc.key.bytes = ToBytes(id);
+  loc.shard = (loc.hash >> 40) % kShards;  // the table uses all bits, post-mixed
   return loc;
 }
 
@@ -169,8 +162,8 @@ size_t FlatTableBytes(const Map& m) {  // slots + one metadata byte per slot
 // One of kShards partitions of the principals, chosen by the principal id.
 struct alignas(64) Shard {
   mutable std::shared_mutex mu;
-  boost::unordered_flat_map<IdKey, Node, IdKeyHash> principals;
-  FlatStringMap<uint32_t> text_ids;  // non-GUID principal ids -> IdKey::text (never freed)
+  IdMap<Node> principals;
+  FlatStringMap<uint32_t> text_ids;  // other principal ids -> IdKey::text (never freed)
   FlatStringMap<uint32_t> role_ids;
   std::vector<std::string> roles;
   FlatStringMap<uint32_t> scope_ids;
@@ -182,23 +175,23 @@ struct alignas(64) Shard {
   }
   // The node of the principal `id` located at `loc`, or nullptr. Caller holds mu.
   const Node* Find(const Locator& loc, std::string_view id) const {
-    IdKey key = loc.key;
-    if (!loc.guid) {
-      auto t = text_ids.find(id);
-      if (t == text_ids.end()) return nullptr;
-      key.text = t->second;
+    if (loc.inline_id) {
+      auto it = principals.find(Probe{loc.key, loc.hash});
+      return it == principals.end() ? nullptr : &it->second;
     }
-    auto it = principals.find(key);
+    auto t = text_ids.find(id);
+    if (t == text_ids.end()) return nullptr;
+    auto it = principals.find(IdKey{{}, t->second});
     return it == principals.end() ? nullptr : &it->second;
   }
-  // The key of principal `id` located at `loc`, interning a non-GUID id. Caller holds mu.
+  // The key of principal `id` located at `loc`, interning another id. Caller holds mu.
   IdKey Key(const Locator& loc, std::string_view id) {
-    if (loc.guid) return loc.key;
+    if (loc.inline_id) return loc.key;
     auto it = text_ids.find(id);
     if (it == text_ids.end()) {
       it = text_ids.emplace(std::string(id), static_cast<uint32_t>(text_ids.size() + 1)).first;
     }
-    return IdKey{0, 0, it->second};
+    return IdKey{{}, it->second};
   }
   void EraseIfEmpty(decltype(principals)::iterator it) {
     if (it->second.entries.empty() && it->second.groups.empty()) principals.erase(it);
@@ -208,7 +201,7 @@ struct alignas(64) Shard {
 // Schedule id -> owner, for replacement and removal. Writers only.
 struct ScheduleShard {
   std::mutex mu;
-  boost::unordered_flat_map<IdKey, Owner, IdKeyHash> by_guid;
+  IdMap<Owner> by_bytes;     // 36-byte ids
   StringMap<Owner> by_text;  // node-based: entries point at the keys
 };
 
@@ -392,11 +385,9 @@ void DecisionIndex::UpsertAssignment(const Schedule& s) {
   SidRef sid;
   Owner* owner;
   bool existed;
-  IdKey guid;
-  if (ParseGuid(s.id, &guid)) {
-    sid.hi = guid.hi;
-    sid.lo = guid.lo;
-    auto [it, inserted] = ss.by_guid.try_emplace(guid);
+  if (s.id.size() == kIdSize) {
+    sid.bytes = ToBytes(s.id);
+    auto [it, inserted] = ss.by_bytes.try_emplace(IdKey{sid.bytes, 0});
     owner = &it->second;
     existed = !inserted;
   } else {
@@ -412,16 +403,16 @@ void DecisionIndex::UpsertAssignment(const Schedule& s) {
 void DecisionIndex::RemoveAssignment(const std::string& schedule_id) {
   ScheduleShard& ss = impl_->ScheduleShardFor(schedule_id);
   std::lock_guard lock(ss.mu);
-  IdKey guid;
-  if (ParseGuid(schedule_id, &guid)) {
-    auto it = ss.by_guid.find(guid);
-    if (it == ss.by_guid.end()) return;
-    impl_->RemoveFrom(it->second, SidRef{guid.hi, guid.lo, nullptr});
-    ss.by_guid.erase(it);
+  if (schedule_id.size() == kIdSize) {
+    const IdBytes bytes = ToBytes(schedule_id);
+    auto it = ss.by_bytes.find(IdKey{bytes, 0});
+    if (it == ss.by_bytes.end()) return;
+    impl_->RemoveFrom(it->second, SidRef{bytes, nullptr});
+    ss.by_bytes.erase(it);
   } else {
     auto it = ss.by_text.find(schedule_id);
     if (it == ss.by_text.end()) return;
-    impl_->RemoveFrom(it->second, SidRef{0, 0, &it->first});
+    impl_->RemoveFrom(it->second, SidRef{{}, &it->first});
     ss.by_text.erase(it);
   }
 }
@@ -498,7 +489,7 @@ size_t DecisionIndex::MemoryBytes() const {
   }
   for (ScheduleShard& ss : impl_->schedules) {
     std::lock_guard lock(ss.mu);
-    total += FlatTableBytes(ss.by_guid) + TableBytes(ss.by_text);
+    total += FlatTableBytes(ss.by_bytes) + TableBytes(ss.by_text);
     for (const auto& [id, owner] : ss.by_text) total += StrHeap(id);
   }
   GroupGraph& g = impl_->groups;
@@ -517,7 +508,7 @@ size_t DecisionIndex::AssignmentCount() const {
   size_t n = 0;
   for (ScheduleShard& ss : impl_->schedules) {
     std::lock_guard lock(ss.mu);
-    n += ss.by_guid.size() + ss.by_text.size();
+    n += ss.by_bytes.size() + ss.by_text.size();
   }
   return n;
 }
