@@ -21,12 +21,16 @@
 // group that holds the schedule (the one nearest in the membership graph is not guaranteed; a
 // direct grant is always preferred over a group grant).
 //
-// Inputs: scopes and ids are compared exactly as given, except that stored scopes are lowercased;
-// callers pass canonical scopes (NormalizeScope) to the queries. The index does not validate ids.
+// Inputs: ids are compared exactly (byte for byte) and not validated. Stored scopes are
+// lowercased; callers pass canonical scopes (NormalizeScope) to the queries. Ids of 36 bytes (the
+// text of a GUID, as all of pim's ids are) are kept inline; other ids work too but cost a heap
+// string, and a non-36-byte principal id stays interned for the life of the index.
 //
 // Thread-safety: all methods may be called concurrently from any thread. Queries take only shared
-// locks on one shard at a time (readers never block each other) and do not allocate except for
-// the strings of the returned Decision. Writers lock the shards they change.
+// locks, on one shard at a time (readers never block each other), and allocate only the strings of
+// the returned Decision (and a list when the principal is in more than 32 groups). Writers lock
+// the shards they change. A query racing with writes to different shards (e.g. a membership
+// change and an assignment) may observe either write first.
 #pragma once
 
 #include <cstddef>
