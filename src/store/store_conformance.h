@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +32,9 @@ struct StoreFactory {
   bool persistent = false;
   std::function<std::unique_ptr<Store>(const std::string& dir)> open;
 };
+
+// Keeps GoogleTest from printing the factory's bytes.
+inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
 
 inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
   return info.param.name;
