@@ -1,5 +1,10 @@
 #include "store/sqlite/batch_writer.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "store/sqlite/migrations.h"
@@ -7,7 +12,13 @@
 namespace pim::sqlite {
 
 Result<std::unique_ptr<BatchWriter>> BatchWriter::Open(const std::string& path, int busy_ms) {
+  const bool existed = access(path.c_str(), F_OK) == 0;
   ASSIGN_OR_RETURN(Connection db, Connection::Open(path, busy_ms));
+  // A new database holds credentials: only its owner may read it (SQLite gives the -wal and
+  // -shm files the same mode).
+  if (!existed && chmod(path.c_str(), 0600) != 0) {
+    return Internal("cannot chmod 600 " + path + ": " + std::strerror(errno));
+  }
   std::unique_ptr<BatchWriter> writer(new BatchWriter(std::move(db)));
   Connection& conn = writer->db_;
   {

@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "store/sqlite/batch_writer.h"
+#include "store/sqlite/sqlite_db.h"
+
 namespace pim {
 
 namespace {
@@ -40,10 +43,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
                    sqlite::BatchWriter::Open(path, kBusyTimeoutMs));
   ASSIGN_OR_RETURN(sqlite::Connection reader, sqlite::Connection::Open(path, kBusyTimeoutMs));
   RETURN_IF_ERROR(reader.Exec("PRAGMA query_only=ON"));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(reader)));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::move(writer), std::make_unique<sqlite::Connection>(std::move(reader))));
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<sqlite::BatchWriter> writer, sqlite::Connection reader)
+SqliteStore::SqliteStore(std::unique_ptr<sqlite::BatchWriter> writer,
+                         std::unique_ptr<sqlite::Connection> reader)
     : writer_(std::move(writer)),
       reader_(std::move(reader)),
       schema_version_(writer_->schema_version()) {
@@ -69,7 +74,7 @@ Status SqliteStore::CommitBatch(const std::vector<const ChangeSet*>& batch) {
 Result<std::vector<StoredObject>> SqliteStore::LoadObjects(const std::string& kind) {
   std::lock_guard<std::mutex> lock(reader_mu_);
   ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   reader_.Prepare("SELECT id, body FROM objects WHERE kind = ? ORDER BY seq"));
+                   reader_->Prepare("SELECT id, body FROM objects WHERE kind = ? ORDER BY seq"));
   stmt.Bind(1, kind);
   std::vector<StoredObject> out;
   while (true) {
@@ -84,9 +89,9 @@ Result<std::vector<SealedAuditRecord>> SqliteStore::ReadAuditDescending(int64_t 
                                                                         int limit) {
   std::lock_guard<std::mutex> lock(reader_mu_);
   ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   reader_.Prepare(std::string("SELECT ") + kAuditColumns +
-                                   " FROM audit WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC "
-                                   "LIMIT ?2"));
+                   reader_->Prepare(std::string("SELECT ") + kAuditColumns +
+                                    " FROM audit WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC "
+                                    "LIMIT ?2"));
   stmt.Bind(1, before_seq).Bind(2, static_cast<int64_t>(limit));
   return ReadAuditRows(stmt);
 }
@@ -96,8 +101,8 @@ Result<std::vector<SealedAuditRecord>> SqliteStore::ReadAuditAscending(int64_t f
   std::lock_guard<std::mutex> lock(reader_mu_);
   // seq is the rowid, so this is physical order.
   ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   reader_.Prepare(std::string("SELECT ") + kAuditColumns +
-                                   " FROM audit WHERE seq >= ? ORDER BY rowid LIMIT ?"));
+                   reader_->Prepare(std::string("SELECT ") + kAuditColumns +
+                                    " FROM audit WHERE seq >= ? ORDER BY rowid LIMIT ?"));
   stmt.Bind(1, from_seq).Bind(2, static_cast<int64_t>(limit));
   return ReadAuditRows(stmt);
 }
@@ -105,8 +110,8 @@ Result<std::vector<SealedAuditRecord>> SqliteStore::ReadAuditAscending(int64_t f
 Result<std::optional<AuditCheckpoint>> SqliteStore::LatestCheckpoint() {
   std::lock_guard<std::mutex> lock(reader_mu_);
   ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   reader_.Prepare("SELECT seq, head_hash, time_us, signature "
-                                   "FROM audit_checkpoints ORDER BY rowid DESC LIMIT 1"));
+                   reader_->Prepare("SELECT seq, head_hash, time_us, signature "
+                                    "FROM audit_checkpoints ORDER BY rowid DESC LIMIT 1"));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<AuditCheckpoint>();
   AuditCheckpoint checkpoint;
@@ -120,8 +125,8 @@ Result<std::optional<AuditCheckpoint>> SqliteStore::LatestCheckpoint() {
 Result<std::vector<OutboxEvent>> SqliteStore::PendingOutbox(int limit) {
   std::lock_guard<std::mutex> lock(reader_mu_);
   ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   reader_.Prepare("SELECT id, type, payload, created_us FROM outbox "
-                                   "WHERE delivered_us IS NULL ORDER BY rowid LIMIT ?"));
+                   reader_->Prepare("SELECT id, type, payload, created_us FROM outbox "
+                                    "WHERE delivered_us IS NULL ORDER BY rowid LIMIT ?"));
   stmt.Bind(1, static_cast<int64_t>(limit));
   std::vector<OutboxEvent> out;
   while (true) {

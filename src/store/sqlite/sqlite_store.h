@@ -21,11 +21,14 @@
 #include <vector>
 
 #include "store/commit_queue.h"
-#include "store/sqlite/batch_writer.h"
-#include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 
 namespace pim {
+
+namespace sqlite {
+class BatchWriter;
+class Connection;
+}  // namespace sqlite
 
 class SqliteStore final : public Store {
  public:
@@ -54,12 +57,13 @@ class SqliteStore final : public Store {
   int64_t schema_version() const { return schema_version_; }
 
  private:
-  SqliteStore(std::unique_ptr<sqlite::BatchWriter> writer, sqlite::Connection reader);
+  SqliteStore(std::unique_ptr<sqlite::BatchWriter> writer,
+              std::unique_ptr<sqlite::Connection> reader);
   Status CommitBatch(const std::vector<const ChangeSet*>& batch);
 
   std::unique_ptr<sqlite::BatchWriter> writer_;  // used only by the writer thread after Open()
   std::mutex reader_mu_;
-  sqlite::Connection reader_;  // guarded by reader_mu_
+  std::unique_ptr<sqlite::Connection> reader_;  // guarded by reader_mu_
   const int64_t schema_version_;
   std::atomic<int64_t> commit_count_{0};
   std::unique_ptr<CommitQueue> queue_;  // last: destroyed (joined) first

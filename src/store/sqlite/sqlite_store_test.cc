@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -174,6 +175,9 @@ TEST_F(SqliteStoreTest, UsesWalAndRecordsSchemaVersion) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->schema_version(), sqlite::LatestSchemaVersion());
   store->Close();
+  struct stat st;
+  ASSERT_EQ(stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_EQ(RawQueryText(path_, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(RawQueryText(path_, "SELECT MAX(version) FROM schema_migrations"),
             std::to_string(sqlite::LatestSchemaVersion()));
