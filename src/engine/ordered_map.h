@@ -22,9 +22,10 @@ class OrderedMap {
     auto it = map_.find(id);
     return it == map_.end() ? nullptr : &it->second;
   }
-  // Inserts or replaces; a new id goes to the end of the order.
-  T& Put(const std::string& id, T value) {
-    auto [it, inserted] = map_.insert_or_assign(id, std::move(value));
+  // Inserts or replaces (a copy of `value`); a new id goes to the end of the order. Takes a
+  // const reference on purpose: Put(x.id, std::move(x)) would read a moved-from id.
+  T& Put(const std::string& id, const T& value) {
+    auto [it, inserted] = map_.insert_or_assign(id, value);
     if (inserted) order_.push_back(id);
     return it->second;
   }

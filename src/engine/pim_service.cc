@@ -42,13 +42,13 @@ Status PimService::Load() {
       s.upn_to_id[ToLower(p.user_principal_name)] = p.id;
     }
     if (p.kind == PrincipalKind::kServicePrincipal) s.app_to_id[p.app_id] = p.id;
-    s.principals.Put(p.id, std::move(p));
+    s.principals.Put(p.id, p);
   }));
   RETURN_IF_ERROR(LoadKind(st, kinds::kCredential, DecodeCredential, [&](CredentialRecord c) {
     s.credentials[c.principal_id] = std::move(c);
   }));
   RETURN_IF_ERROR(LoadKind(st, kinds::kTotpMethod, DecodeTotp,
-                           [&](TotpRecord t) { s.totp_methods.Put(t.id, std::move(t)); }));
+                           [&](TotpRecord t) { s.totp_methods.Put(t.id, t); }));
   const Timestamp now = s.clock.Now();
   RETURN_IF_ERROR(LoadKind(st, kinds::kSession, DecodeSession, [&](SessionRecord x) {
     if (x.revoked || x.refresh_expires <= now) return;  // dead sessions stay on disk only
@@ -57,17 +57,17 @@ Status PimService::Load() {
     s.sessions[x.id] = std::move(x);
   }));
   RETURN_IF_ERROR(LoadKind(st, kinds::kRoleDefinition, DecodeRoleDefinition,
-                           [&](RoleDefinition r) { s.roles.Put(r.id, std::move(r)); }));
+                           [&](RoleDefinition r) { s.roles.Put(r.id, r); }));
   RETURN_IF_ERROR(LoadKind(st, kinds::kTimer, DecodeTimerMark,
                            [&](TimerMark m) { s.timers_done.insert(m.id); }));
   RETURN_IF_ERROR(LoadKind(st, kinds::kSchedule, DecodeSchedule,
-                           [&](Schedule x) { s.schedules.Put(x.id, std::move(x)); }));
+                           [&](Schedule x) { s.schedules.Put(x.id, x); }));
   RETURN_IF_ERROR(LoadKind(st, kinds::kRequest, DecodeRequest,
-                           [&](ScheduleRequest r) { s.requests.Put(r.id, std::move(r)); }));
+                           [&](ScheduleRequest r) { s.requests.Put(r.id, r); }));
   RETURN_IF_ERROR(LoadKind(st, kinds::kApproval, DecodeApproval,
-                           [&](Approval a) { s.approvals.Put(a.id, std::move(a)); }));
-  RETURN_IF_ERROR(LoadKind(st, kinds::kPolicy, DecodePolicy,
-                           [&](Policy p) { s.policies.Put(p.id, std::move(p)); }));
+                           [&](Approval a) { s.approvals.Put(a.id, a); }));
+  RETURN_IF_ERROR(
+      LoadKind(st, kinds::kPolicy, DecodePolicy, [&](Policy p) { s.policies.Put(p.id, p); }));
   RETURN_IF_ERROR(LoadKind(st, kinds::kPolicyAssignment, DecodePolicyAssignment,
                            [&](PolicyAssignment a) { s.policy_assignments.Put(a.id, a); }));
 

@@ -25,8 +25,8 @@ void AddRolePolicy(EngineState& s, Txn& txn, const std::string& role_id, bool gl
   a.scope_type = "DirectoryRole";
   txn.Put(kinds::kPolicy, p.id, EncodePolicy(p));
   txn.Put(kinds::kPolicyAssignment, a.id, EncodePolicyAssignment(a));
-  s.policies.Put(p.id, std::move(p));
-  s.policy_assignments.Put(a.id, std::move(a));
+  s.policies.Put(p.id, p);
+  s.policy_assignments.Put(a.id, a);
 }
 
 void SeedCatalog(EngineState& s, ExclusiveLock& lock) {
@@ -48,7 +48,7 @@ void SeedCatalog(EngineState& s, ExclusiveLock& lock) {
     });
     AddRolePolicy(s, txn, r.id, r.id == role_ids::kGlobalAdministrator);
     e.targets.push_back({r.id, "Role", r.display_name, "", {}});
-    s.roles.Put(r.id, std::move(r));
+    s.roles.Put(r.id, r);
   }
   Policy org = MakeDefaultPolicy(s.ids.NewId(), "Directory");
   org.is_organization_default = true;
@@ -58,7 +58,7 @@ void SeedCatalog(EngineState& s, ExclusiveLock& lock) {
   org.last_modified = now;
   txn.Put(kinds::kPolicy, org.id, EncodePolicy(org));
   e.details.emplace_back("organizationDefaultPolicyId", org.id);
-  s.policies.Put(org.id, std::move(org));
+  s.policies.Put(org.id, org);
   txn.events.push_back(std::move(e));
   s.Commit(lock, std::move(txn));
 }
@@ -160,7 +160,9 @@ Result<Policy> PimService::EffectivePolicy(const std::string& role_definition_id
 
 Status PimService::CheckCanReadAudit(const Caller& caller) const {
   if (caller.anonymous()) return Unauthenticated("sign-in required");
-  if (state_->IsReader(caller) || state_->IsBreakGlass(caller.principal_id)) return Status::Ok();
+  if (state_->IsReader(caller)) return Status::Ok();
+  SharedLock lock(state_->mu);
+  if (state_->IsBreakGlass(caller.principal_id)) return Status::Ok();
   return PermissionDenied(
       "reading the audit log needs an active Global Administrator, Privileged Role "
       "Administrator, Security Administrator, Security Reader or Global Reader role");

@@ -1,0 +1,219 @@
+#include "engine/engine_test_util.h"
+
+namespace pim {
+namespace {
+
+using testing_util::EngineTest;
+using testing_util::kPassword;
+
+class AuthTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    alice_ = NewUser("alice");
+  }
+  // Enrolls and verifies a TOTP method for alice; returns the raw secret.
+  std::string EnrollAlice() {
+    Caller c = Sign(alice_, /*mfa=*/false);
+    auto e = svc_->EnrollTotp(c);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    auto secret = Base32Decode(e->secret_key);
+    EXPECT_TRUE(secret.ok());
+    EXPECT_TRUE(svc_->VerifyTotpEnrollment(c, e->method.id, TotpCode(*secret, clock_.Now())).ok());
+    clock_.Advance(Duration::Seconds(30));  // the enrollment code's step is now used
+    return *secret;
+  }
+  std::string alice_;
+};
+
+TEST_F(AuthTest, PasswordGrantIssuesOpaqueTokensThatAuthenticate) {
+  auto g = svc_->PasswordGrant("ALICE@pim.local", kPassword, std::nullopt, "10.0.0.1");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->access_token.size(), 43u);
+  EXPECT_FALSE(g->refresh_token.empty());
+  EXPECT_EQ(g->expires_in, 3600);
+  EXPECT_FALSE(g->mfa_time.has_value());
+  auto c = svc_->Authenticate(g->access_token, "10.0.0.1");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->principal_id, alice_);
+  EXPECT_FALSE(c->mfa_time.has_value());
+  EXPECT_EQ(svc_->Authenticate("not-a-token", "").status().code(), StatusCode::kUnauthenticated);
+  clock_.Advance(Duration::Hours(1));
+  EXPECT_EQ(svc_->Authenticate(g->access_token, "").status().code(), StatusCode::kUnauthenticated);
+}
+
+TEST_F(AuthTest, WrongPasswordIsInvalidGrantAndAudited) {
+  auto g = svc_->PasswordGrant("alice@pim.local", "wrong password!", std::nullopt, "10.0.0.1");
+  EXPECT_EQ(g.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(g.status().error_code(), "invalid_grant");
+  auto u = svc_->PasswordGrant("nobody@pim.local", kPassword, std::nullopt, "10.0.0.1");
+  EXPECT_EQ(u.status().error_code(), "invalid_grant");
+  EXPECT_EQ(CountActivity("Sign-in failed"), 2);
+  auto missing = svc_->PasswordGrant("alice@pim.local", "", std::nullopt, "");
+  EXPECT_EQ(missing.status().error_code(), "invalid_request");
+}
+
+TEST_F(AuthTest, FiveFailuresLockFor15MinutesDurablyAcrossRestart) {
+  for (int i = 0; i < 5; ++i) {
+    auto g = svc_->PasswordGrant("alice@pim.local", "wrong password!", std::nullopt, "10.0.0.1");
+    EXPECT_EQ(g.status().code(), StatusCode::kInvalidArgument) << i;
+  }
+  EXPECT_EQ(CountActivity("Account locked"), 1);
+  auto locked = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "10.0.0.1");
+  EXPECT_EQ(locked.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(locked.status().retry_after(), 15 * 60 + 1);
+
+  Start();  // restart over the same store: the lock survives
+  clock_.Advance(Duration::Minutes(15) - Duration::Seconds(1));
+  EXPECT_EQ(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").status().code(),
+            StatusCode::kResourceExhausted);
+  clock_.Advance(Duration::Seconds(1));
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").ok());
+}
+
+TEST_F(AuthTest, SuccessResetsTheFailureCounter) {
+  for (int i = 0; i < 4; ++i) {
+    (void)svc_->PasswordGrant("alice@pim.local", "wrong password!", std::nullopt, "");
+  }
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").ok());
+  for (int i = 0; i < 4; ++i) {
+    (void)svc_->PasswordGrant("alice@pim.local", "wrong password!", std::nullopt, "");
+  }
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").ok());
+}
+
+TEST_F(AuthTest, BreakGlassIsNeverLockedButThrottledPerAddress) {
+  for (int i = 0; i < 5; ++i) {
+    (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, "10.0.0.9");
+  }
+  EXPECT_EQ(
+      svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9").status().code(),
+      StatusCode::kResourceExhausted);
+  // Another address is not throttled, and the account itself is not locked.
+  auto g = svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.10");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_GE(CountActivity("Break-glass account used"), 1);
+  clock_.Advance(Duration::Minutes(1));
+  EXPECT_TRUE(svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9").ok());
+}
+
+TEST_F(AuthTest, TotpCodeIsAcceptedOnceAndProvesMfa) {
+  std::string secret = EnrollAlice();
+  std::string code = TotpCode(secret, clock_.Now());
+  auto g = svc_->PasswordGrant("alice@pim.local", kPassword, code, "");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  ASSERT_TRUE(g->mfa_time.has_value());
+  EXPECT_EQ(*g->mfa_time, clock_.Now());
+  auto c = svc_->Authenticate(g->access_token, "");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->mfa_time, clock_.Now());
+  // Replay of the same code is refused (and counts as a failure).
+  auto replay = svc_->PasswordGrant("alice@pim.local", kPassword, code, "");
+  EXPECT_EQ(replay.status().error_code(), "invalid_grant");
+  auto wrong = svc_->PasswordGrant("alice@pim.local", kPassword, "000000", "");
+  EXPECT_FALSE(wrong.ok());
+}
+
+TEST_F(AuthTest, FailedCodesCountTowardsTheLockout) {
+  EnrollAlice();
+  for (int i = 0; i < 5; ++i) {
+    (void)svc_->PasswordGrant("alice@pim.local", kPassword, "999999", "");
+  }
+  EXPECT_EQ(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").status().code(),
+            StatusCode::kResourceExhausted);
+}
+
+TEST_F(AuthTest, RefreshRotatesAndNeverFreshensMfaWithoutACode) {
+  std::string secret = EnrollAlice();
+  auto g = svc_->PasswordGrant("alice@pim.local", kPassword, TotpCode(secret, clock_.Now()), "");
+  ASSERT_TRUE(g.ok());
+  Timestamp proven = *g->mfa_time;
+  clock_.Advance(Duration::Minutes(10));
+  auto r = svc_->RefreshGrant(g->refresh_token, std::nullopt, "");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->mfa_time, proven);  // not fresher
+  EXPECT_NE(r->refresh_token, g->refresh_token);
+  // The old refresh token and the old access token are dead.
+  EXPECT_EQ(svc_->RefreshGrant(g->refresh_token, std::nullopt, "").status().error_code(),
+            "invalid_grant");
+  EXPECT_FALSE(svc_->Authenticate(g->access_token, "").ok());
+  EXPECT_TRUE(svc_->Authenticate(r->access_token, "").ok());
+  // With a valid code the session's MFA becomes fresh.
+  auto r2 = svc_->RefreshGrant(r->refresh_token, TotpCode(secret, clock_.Now()), "");
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  EXPECT_EQ(r2->mfa_time, clock_.Now());
+  EXPECT_EQ(svc_->Authenticate(r2->access_token, "")->mfa_time, clock_.Now());
+}
+
+TEST_F(AuthTest, SignOutAndDisablingTheUserKillTokens) {
+  auto g1 = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "");
+  auto g2 = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "");
+  ASSERT_TRUE(g1.ok() && g2.ok());
+  auto c1 = svc_->Authenticate(g1->access_token, "");
+  ASSERT_TRUE(c1.ok());
+  ASSERT_TRUE(svc_->RevokeSession(*c1).ok());
+  EXPECT_FALSE(svc_->Authenticate(g1->access_token, "").ok());
+  EXPECT_TRUE(svc_->Authenticate(g2->access_token, "").ok());
+
+  UserPatch patch;
+  patch.account_enabled = false;
+  ASSERT_TRUE(svc_->UpdateUser(admin_, alice_, patch).ok());
+  EXPECT_FALSE(svc_->Authenticate(g2->access_token, "").ok());
+  EXPECT_FALSE(svc_->RefreshGrant(g2->refresh_token, std::nullopt, "").ok());
+  EXPECT_EQ(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").status().code(),
+            StatusCode::kInvalidArgument);
+  patch.account_enabled = true;
+  ASSERT_TRUE(svc_->UpdateUser(admin_, alice_, patch).ok());
+  EXPECT_FALSE(svc_->Authenticate(g2->access_token, "").ok());  // revoked for good
+}
+
+TEST_F(AuthTest, TokensSurviveRestart) {
+  auto g = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "");
+  ASSERT_TRUE(g.ok());
+  Start();
+  EXPECT_TRUE(svc_->Authenticate(g->access_token, "").ok());
+  EXPECT_TRUE(svc_->RefreshGrant(g->refresh_token, std::nullopt, "").ok());
+}
+
+TEST_F(AuthTest, ClientCredentialsForServicePrincipals) {
+  auto sp = svc_->CreateServicePrincipal(admin_, {"deployer", "CI"});
+  ASSERT_TRUE(sp.ok()) << sp.status().ToString();
+  auto secret = svc_->AddServicePrincipalPassword(admin_, sp->id, "ci");
+  ASSERT_TRUE(secret.ok());
+  EXPECT_EQ(secret->hint, secret->secret_text.substr(0, 3));
+  auto g = svc_->ClientCredentialsGrant(sp->app_id, secret->secret_text, "");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_TRUE(g->refresh_token.empty());
+  auto c = svc_->Authenticate(g->access_token, "");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->kind, PrincipalKind::kServicePrincipal);
+  EXPECT_TRUE(svc_->ClientCredentialsGrant(sp->id, secret->secret_text, "").ok());
+  auto bad = svc_->ClientCredentialsGrant(sp->app_id, "nope", "");
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(bad.status().error_code(), "invalid_client");
+}
+
+TEST_F(AuthTest, TotpEnrollmentNeedsAValidCodeAndASecondMethodNeedsFreshMfa) {
+  Caller c = Sign(alice_, /*mfa=*/false);
+  auto e = svc_->EnrollTotp(c);
+  ASSERT_TRUE(e.ok());
+  EXPECT_NE(e->otpauth_uri.find("secret=" + e->secret_key), std::string::npos);
+  EXPECT_EQ(svc_->VerifyTotpEnrollment(c, e->method.id, "123456").code(),
+            StatusCode::kInvalidArgument);
+  auto methods = svc_->ListTotpMethods(c, alice_);
+  ASSERT_TRUE(methods.ok());
+  ASSERT_EQ(methods->size(), 1u);
+  EXPECT_FALSE((*methods)[0].verified);
+  auto secret = Base32Decode(e->secret_key);
+  ASSERT_TRUE(svc_->VerifyTotpEnrollment(c, e->method.id, TotpCode(*secret, clock_.Now())).ok());
+  EXPECT_TRUE((*svc_->ListTotpMethods(c, alice_))[0].verified);
+  EXPECT_EQ(svc_->EnrollTotp(c).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(svc_->EnrollTotp(Sign(alice_, /*mfa=*/true)).ok());
+  // Another user cannot list alice's methods.
+  std::string bob = NewUser("bob");
+  EXPECT_EQ(svc_->ListTotpMethods(Sign(bob), alice_).status().code(),
+            StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace pim
