@@ -1,0 +1,76 @@
+#include "apps/pimd/pimd_config.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+namespace pim::pimd {
+
+namespace {
+constexpr size_t kMinPasswordLength = 12;
+}  // namespace
+
+Result<ListenAddress> ParseListen(std::string_view text) {
+  ListenAddress out;
+  std::string_view port_text;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return InvalidArgument("--listen: expected [IPV6]:PORT, got '" + std::string(text) + "'");
+    }
+    out.host = std::string(text.substr(1, close - 1));
+    port_text = text.substr(close + 2);
+  } else {
+    size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || text.find(':') != colon) {
+      return InvalidArgument("--listen: expected HOST:PORT, got '" + std::string(text) + "'");
+    }
+    out.host = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+  }
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (out.host.empty() || port_text.empty() || ec != std::errc() ||
+      end != port_text.data() + port_text.size() || port > 65535) {
+    return InvalidArgument("--listen: bad host or port in '" + std::string(text) + "'");
+  }
+  out.port = static_cast<uint16_t>(port);
+  return out;
+}
+
+bool IsLoopback(std::string_view host) {
+  if (host == "localhost") return true;
+  std::string h(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
+    static const in6_addr kLoopback = IN6ADDR_LOOPBACK_INIT;
+    return std::equal(std::begin(v6.s6_addr), std::end(v6.s6_addr), std::begin(kLoopback.s6_addr));
+  }
+  return false;
+}
+
+std::string ListenUrl(bool tls, const std::string& host, uint16_t port) {
+  std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return std::string(tls ? "https://" : "http://") + shown + ":" + std::to_string(port);
+}
+
+Result<std::string> ReadPasswordFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("Cannot read the password file " + path);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string password = buffer.str();
+  if (!password.empty() && password.back() == '\n') password.pop_back();
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.size() < kMinPasswordLength) {
+    return InvalidArgument("The password in " + path + " is shorter than " +
+                           std::to_string(kMinPasswordLength) + " characters");
+  }
+  return password;
+}
+
+}  // namespace pim::pimd

@@ -1,0 +1,40 @@
+// pimd's command-line level checks and the layout of its data directory. Plain functions so
+// they are unit-tested without starting anything.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace pim::pimd {
+
+// Files in the data directory (DIR/...).
+struct DataPaths {
+  explicit DataPaths(std::string dir) : dir(std::move(dir)) {}
+  std::string dir;
+  std::string Database() const { return dir + "/pim.db"; }
+  std::string AuditKey() const { return dir + "/audit-signing-key.pem"; }
+  std::string SecretKey() const { return dir + "/secret.key"; }
+  std::string AuditCheckpoint() const { return dir + "/audit-checkpoint"; }
+  std::string DemoCredentials() const { return dir + "/demo-credentials.txt"; }
+};
+
+struct ListenAddress {
+  std::string host;  // without brackets for IPv6
+  uint16_t port = 0;
+};
+
+// Parses HOST:PORT, [IPV6]:PORT. InvalidArgument naming the problem.
+Result<ListenAddress> ParseListen(std::string_view text);
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopback(std::string_view host);
+// "http://HOST:PORT" / "https://[V6]:PORT".
+std::string ListenUrl(bool tls, const std::string& host, uint16_t port);
+
+// Reads a password file: one trailing newline ("\n" or "\r\n") is ignored; the password must be
+// at least 12 characters. InvalidArgument naming the file otherwise.
+Result<std::string> ReadPasswordFile(const std::string& path);
+
+}  // namespace pim::pimd

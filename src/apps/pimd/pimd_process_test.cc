@@ -1,0 +1,268 @@
+// Runs the pimd binary as a user would and checks the process contract (CONTRACT.md
+// "Processes"): what init prints and refuses, the first line of the server, SIGTERM → exit 0.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A child process with its stdout on a pipe and its stderr in a file.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const std::string& stderr_path) {
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (err >= 0) dup2(err, STDERR_FILENO);
+      close(out[0]);
+      std::vector<char*> argv;
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    stdout_fd_ = out[0];
+  }
+  ~Child() {
+    if (pid_ > 0 && !waited_) {
+      kill(pid_, SIGKILL);
+      Wait();
+    }
+    if (stdout_fd_ >= 0) close(stdout_fd_);
+  }
+
+  // The next line of standard output (without '\n'); "" after 30 s or at EOF.
+  std::string ReadLine() {
+    while (true) {
+      size_t nl = pending_.find('\n');
+      if (nl != std::string::npos) {
+        std::string line = pending_.substr(0, nl);
+        pending_.erase(0, nl + 1);
+        return line;
+      }
+      pollfd pfd{stdout_fd_, POLLIN, 0};
+      if (poll(&pfd, 1, 30000) <= 0) return "";
+      char buf[4096];
+      ssize_t n = read(stdout_fd_, buf, sizeof buf);
+      if (n <= 0) return "";
+      pending_.append(buf, static_cast<size_t>(n));
+    }
+  }
+  // Everything left on standard output, until EOF.
+  std::string ReadAll() {
+    std::string all = pending_;
+    pending_.clear();
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(stdout_fd_, buf, sizeof buf)) > 0) all.append(buf, static_cast<size_t>(n));
+    return all;
+  }
+  void Signal(int sig) { kill(pid_, sig); }
+  // The exit code, or -signal when killed.
+  int Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    waited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  bool waited_ = false;
+  std::string pending_;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int Mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int>(st.st_mode & 0777);
+}
+
+// One HTTP/1.1 request with Connection: close; returns the whole raw response.
+std::string HttpExchange(uint16_t port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  timeval tv{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  (void)!write(fd, request.data(), request.size());
+  std::string response;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return response;
+}
+
+std::string Get(uint16_t port, const std::string& path) {
+  return HttpExchange(port,
+                      "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+}
+
+class PimdProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/pimd_process_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    tmp_ = tmpl;
+    data_ = tmp_ + "/data";
+    password_file_ = tmp_ + "/admin-password";
+    std::ofstream(password_file_) << "a-long-admin-password\n";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(tmp_, ec);
+  }
+
+  // Runs pimd to completion; returns (exit code, stdout).
+  std::pair<int, std::string> Run(std::vector<std::string> args) {
+    args.insert(args.begin(), PIMD_BINARY);
+    Child child(args, StderrPath());
+    std::string out = child.ReadAll();
+    return {child.Wait(), out};
+  }
+  std::vector<std::string> InitArgs() {
+    return {"init",
+            "--data",
+            data_,
+            "--admin-password-file",
+            password_file_,
+            "--argon2-memory-kib",
+            "8192",
+            "--argon2-passes",
+            "1"};
+  }
+  std::string StderrPath() const { return tmp_ + "/stderr"; }
+  std::string Stderr() const { return ReadFile(StderrPath()); }
+
+  std::string tmp_, data_, password_file_;
+};
+
+TEST_F(PimdProcessTest, InitPrintsTheAdminAndRefusesAnExistingDatabase) {
+  auto [code, out] = Run(InitArgs());
+  ASSERT_EQ(code, 0) << Stderr();
+  EXPECT_EQ(out, "admin: admin@pim.local\n");  // the password came from the file
+  EXPECT_EQ(Mode(data_), 0700);
+  EXPECT_EQ(Mode(data_ + "/audit-signing-key.pem"), 0600);
+  EXPECT_EQ(Mode(data_ + "/secret.key"), 0600);
+  ASSERT_TRUE(fs::exists(data_ + "/pim.db"));
+  auto before = fs::last_write_time(data_ + "/pim.db");
+  auto size_before = fs::file_size(data_ + "/pim.db");
+
+  auto [again, again_out] = Run(InitArgs());
+  EXPECT_EQ(again, 1);
+  EXPECT_EQ(again_out, "");
+  EXPECT_NE(Stderr().find(data_ + "/pim.db"), std::string::npos) << Stderr();
+  EXPECT_EQ(fs::last_write_time(data_ + "/pim.db"), before);
+  EXPECT_EQ(fs::file_size(data_ + "/pim.db"), size_before);
+}
+
+TEST_F(PimdProcessTest, InitGeneratesAndPrintsAPasswordWhenNoneIsGiven) {
+  auto [code, out] = Run({"init", "--data", data_, "--admin-upn", "ops@example.org",
+                          "--argon2-memory-kib", "8192", "--argon2-passes", "1"});
+  ASSERT_EQ(code, 0) << Stderr();
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_match(out, m, std::regex("admin: ops@example.org\npassword: (\\S{24,})\n")))
+      << out;
+}
+
+TEST_F(PimdProcessTest, InitRefusesAShortPasswordAndCreatesNothing) {
+  std::ofstream(password_file_) << "short\n";
+  auto [code, out] = Run(InitArgs());
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(out, "");
+  EXPECT_FALSE(fs::exists(data_));
+  EXPECT_NE(Stderr().find(password_file_), std::string::npos) << Stderr();
+}
+
+TEST_F(PimdProcessTest, InitDemoWritesPrivateCredentials) {
+  std::vector<std::string> args = InitArgs();
+  args.push_back("--demo");
+  auto [code, out] = Run(args);
+  ASSERT_EQ(code, 0) << Stderr();
+  EXPECT_EQ(out, "admin: admin@pim.local\n");
+  EXPECT_EQ(Mode(data_ + "/demo-credentials.txt"), 0600);
+  std::string creds = ReadFile(data_ + "/demo-credentials.txt");
+  for (const char* upn : {"requester@pim.local", "approver@pim.local", "auditor@pim.local"}) {
+    EXPECT_NE(creds.find(upn), std::string::npos) << upn;
+  }
+}
+
+TEST_F(PimdProcessTest, ServeNeedsAnInitialisedDataDirectory) {
+  auto [code, out] = Run({"--data", data_, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(out, "");
+  EXPECT_NE(Stderr().find("pimd init"), std::string::npos) << Stderr();
+}
+
+TEST_F(PimdProcessTest, ServeRefusesPlainHttpOnANonLoopbackAddress) {
+  ASSERT_EQ(Run(InitArgs()).first, 0);
+  auto [code, out] = Run({"--data", data_, "--listen", "0.0.0.0:0"});
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(out, "");
+  EXPECT_NE(Stderr().find("--insecure-http"), std::string::npos) << Stderr();
+}
+
+TEST_F(PimdProcessTest, ServesPrintsItsAddressFirstAndStopsCleanlyOnSigterm) {
+  ASSERT_EQ(Run(InitArgs()).first, 0) << Stderr();
+  Child server({PIMD_BINARY, "--data", data_, "--listen", "127.0.0.1:0", "--argon2-memory-kib",
+                "8192", "--argon2-passes", "1"},
+               StderrPath());
+  std::string first = server.ReadLine();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(first, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)")))
+      << first << "\n"
+      << Stderr();
+  uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  ASSERT_NE(port, 0);
+
+  std::string health = Get(port, "/healthz");
+  EXPECT_EQ(health.rfind("HTTP/1.1 200", 0), 0u) << health;
+  EXPECT_NE(health.find(R"({"status":"ok"})"), std::string::npos);
+  std::string metrics = Get(port, "/metrics");
+  EXPECT_TRUE(std::regex_search(metrics, std::regex("\npim_active_assignments [0-9]+\n")))
+      << metrics;
+  EXPECT_NE(metrics.find("\npim_pending_approvals 0\n"), std::string::npos);
+
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0) << Stderr();
+  EXPECT_EQ(server.ReadAll(), "");  // nothing but the first line on stdout
+}
+
+}  // namespace

@@ -1,0 +1,197 @@
+// `pimd` (serve): the engine, the HTTP server, the timer thread and signal handling.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "apps/pimd/commands.h"
+#include "apps/pimd/engine_setup.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+
+#if defined(PIM_WITH_GRAPH_ROUTES) && __has_include("http/graph/graph_routes.h")
+#include "http/graph/graph_routes.h"
+#define PIM_GRAPH_ROUTES 1
+#endif
+
+namespace pim::pimd {
+
+namespace {
+
+// Runs PimService's timers: sleeps until the next deadline (at most 1 s, so deadlines created
+// meanwhile are picked up within a second), then RunDueTimers(). Stop() wakes it at once.
+class TimerThread {
+ public:
+  TimerThread(PimService& service, const Clock& clock) : service_(service), clock_(clock) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~TimerThread() { Stop(); }
+
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    constexpr auto kMaxSleep = std::chrono::seconds(1);
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      Timestamp next = service_.NextDeadline();
+      Timestamp now = clock_.Now();
+      if (next > now) {
+        auto wait = std::min<std::chrono::microseconds>(
+            std::chrono::microseconds((next - now).micros()), kMaxSleep);
+        cv_.wait_for(lock, wait, [this] { return stop_; });
+        continue;
+      }
+      lock.unlock();
+      Status status = service_.RunDueTimers();
+      bool progressed = service_.NextDeadline() > next;
+      lock.lock();
+      if (!status.ok()) spdlog::error("timers: {}", status.ToString());
+      // A failing run, or a deadline still reported due after its run, is retried after a
+      // second instead of in a busy loop.
+      if (!status.ok() || !progressed) {
+        cv_.wait_for(lock, kMaxSleep, [this] { return stop_; });
+      }
+    }
+  }
+
+  PimService& service_;
+  const Clock& clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// Waits for SIGTERM/SIGINT (blocked in every thread by BlockStopSignals) and calls on_signal.
+class SignalThread {
+ public:
+  explicit SignalThread(std::function<void()> on_signal) {
+    thread_ = std::thread([this, on_signal = std::move(on_signal)] {
+      sigset_t set = StopSignals();
+      timespec poll{0, 200'000'000};
+      while (!done_.load()) {
+        int sig = sigtimedwait(&set, nullptr, &poll);
+        if (sig == SIGTERM || sig == SIGINT) {
+          spdlog::info("signal {}: stopping", sig);
+          on_signal();
+          return;
+        }
+      }
+    });
+  }
+  ~SignalThread() {
+    done_.store(true);
+    thread_.join();
+  }
+  static sigset_t StopSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    return set;
+  }
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+// Must run before any thread starts, so that every thread inherits the mask and only
+// SignalThread receives the signals.
+void BlockStopSignals() {
+  sigset_t set = SignalThread::StopSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+int Fail(const std::string& message) {
+  std::cerr << "pimd: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int RunServe(const ServeOptions& options) {
+  Result<ListenAddress> listen = ParseListen(options.listen);
+  if (!listen.ok()) return Fail(listen.status().message());
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return Fail("--tls-cert and --tls-key go together");
+  }
+  bool tls = !options.tls_cert.empty();
+  if (!tls && !IsLoopback(listen->host) && !options.insecure_http) {
+    return Fail("refusing to serve plain HTTP on the non-loopback address " + listen->host +
+                "; give --tls-cert and --tls-key, or --insecure-http to accept the risk");
+  }
+  DataPaths paths(options.data);
+  std::error_code ec;
+  if (!std::filesystem::exists(paths.Database(), ec)) {
+    return Fail("no database at " + paths.Database() + "; run `pimd init --data " + paths.dir +
+                "` first");
+  }
+
+  BlockStopSignals();
+  Result<std::unique_ptr<Engine>> opened =
+      OpenEngine(paths, options, /*create_keys=*/false, options.mfa_freshness_seconds);
+  if (!opened.ok()) return Fail("cannot open " + paths.dir + ": " + opened.status().ToString());
+  Engine& engine = **opened;
+  PimService& service = *engine.service;
+  if (!service.IsInitialized()) {
+    return Fail(paths.Database() + " has no administrator; run `pimd init --data " + paths.dir +
+                "` first");
+  }
+
+  http::Router router;
+#ifdef PIM_GRAPH_ROUTES
+  http::RegisterGraphRoutes(router, service, *engine.store, engine.clock);
+#else
+  spdlog::warn("built without the Graph API routes: only /healthz, /readyz and /metrics");
+#endif
+  http::Metrics metrics;
+  metrics.AddGauge("pim_active_assignments", "Role assignments active now.",
+                   [&service] { return static_cast<double>(service.ActiveAssignmentCount()); });
+  metrics.AddGauge("pim_pending_approvals", "Requests waiting for an approval.",
+                   [&service] { return static_cast<double>(service.PendingApprovalCount()); });
+  metrics.AddGauge("pim_activations_total", "Activations granted since the server started.",
+                   [&service] { return static_cast<double>(service.ActivationCount()); });
+
+  http::ServerOptions server_options;
+  server_options.host = listen->host;
+  server_options.port = listen->port;
+  server_options.tls_cert = options.tls_cert;
+  server_options.tls_key = options.tls_key;
+  http::Server server(server_options, router, metrics);
+  Status started = server.Start();
+  if (!started.ok()) return Fail(started.message());
+
+  std::cout << "listening on " << ListenUrl(tls, listen->host, server.port()) << std::endl;
+  spdlog::info("serving {} on port {}", paths.dir, server.port());
+
+  {
+    TimerThread timers(service, engine.clock);
+    SignalThread signals([&server] { server.Stop(); });
+    server.Run();
+    timers.Stop();
+  }
+  engine.store->Close();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace pim::pimd
