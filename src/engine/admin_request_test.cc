@@ -1,0 +1,155 @@
+#include "engine/engine_test_util.h"
+
+namespace pim {
+namespace {
+
+using testing_util::EngineTest;
+using testing_util::kPRA;
+using testing_util::kReader;
+using testing_util::kSecAdmin;
+
+class AdminRequestTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    alice_ = NewUser("alice");
+  }
+  ScheduleRequestInput Assign(ScheduleKind kind, const std::string& who, const std::string& role,
+                              std::optional<Duration> d) {
+    ScheduleRequestInput in = Input(kind, RequestAction::kAdminAssign, who, role);
+    if (d) in.schedule_info.duration = d;
+    return in;
+  }
+  std::string alice_;
+};
+
+TEST_F(AdminRequestTest, NonAdministratorCannotAssignAndIsAudited) {
+  std::string bob = NewUser("bob");
+  auto r = svc_->SubmitRequest(Sign(bob),
+                               Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, std::nullopt));
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(CountActivity("Request refused: not permitted (adminAssign)"), 1);
+  EXPECT_TRUE(svc_->ListSchedules(admin_, ScheduleKind::kEligibility, false)->empty());
+}
+
+TEST_F(AdminRequestTest, EligiblePrivilegedRoleAdministratorMustActivateFirst) {
+  std::string pra = NewUser("pra");
+  MakeEligible(pra, kPRA);
+  auto in = Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, std::nullopt);
+  EXPECT_EQ(svc_->SubmitRequest(Sign(pra), in).status().code(), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(Activate(pra, kPRA, Duration::Hours(1)).ok());
+  auto r = svc_->SubmitRequest(Sign(pra), in);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, "Provisioned");
+  // Once the activation ends, the power is gone again.
+  clock_.Advance(Duration::Hours(1));
+  auto other = Assign(ScheduleKind::kEligibility, alice_, kReader, std::nullopt);
+  EXPECT_EQ(svc_->SubmitRequest(Sign(pra), other).status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(AdminRequestTest, ActiveAssignmentsFollowTheAdminPolicy) {
+  // Default: active assignments need a justification and an end within 180 days.
+  auto permanent = Assign(ScheduleKind::kAssignment, alice_, kReader, std::nullopt);
+  auto r = svc_->SubmitRequest(admin_, permanent);
+  EXPECT_NE(r.status().details_json().find("ExpirationRule"), std::string::npos);
+  auto in = Assign(ScheduleKind::kAssignment, alice_, kReader, Duration::Days(180));
+  in.justification.clear();
+  EXPECT_NE(svc_->SubmitRequest(admin_, in).status().details_json().find("JustificationRule"),
+            std::string::npos);
+  in.justification = "audit season";
+  auto ok = svc_->SubmitRequest(admin_, in);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(Holds(alice_, kReader));
+  EXPECT_EQ(svc_->SubmitRequest(admin_, in).status().code(), StatusCode::kAlreadyExists);
+}
+
+TEST_F(AdminRequestTest, UpdateExtendRemoveAndRenewAnEligibility) {
+  auto in = Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, Duration::Days(10));
+  auto assigned = svc_->SubmitRequest(admin_, in);
+  ASSERT_TRUE(assigned.ok());
+  const std::string schedule_id = assigned->target_schedule_id;
+
+  ScheduleRequestInput upd =
+      Input(ScheduleKind::kEligibility, RequestAction::kAdminUpdate, alice_, kSecAdmin);
+  upd.schedule_info.duration = Duration::Days(5);
+  auto u = svc_->SubmitRequest(admin_, upd);
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(u->target_schedule_id, schedule_id);
+  EXPECT_EQ(svc_->GetSchedule(admin_, ScheduleKind::kEligibility, schedule_id)->end,
+            clock_.Now() + Duration::Days(5));
+
+  ScheduleRequestInput ext =
+      Input(ScheduleKind::kEligibility, RequestAction::kAdminExtend, alice_, kSecAdmin);
+  ext.schedule_info.duration = Duration::Days(2);
+  EXPECT_EQ(svc_->SubmitRequest(admin_, ext).status().code(), StatusCode::kInvalidArgument);
+  ext.schedule_info.duration = Duration::Days(30);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, ext).ok());
+  EXPECT_EQ(svc_->GetSchedule(admin_, ScheduleKind::kEligibility, schedule_id)->end,
+            clock_.Now() + Duration::Days(30));
+
+  // Removing the eligibility also ends the activation made with it.
+  ASSERT_TRUE(Activate(alice_, kSecAdmin, Duration::Hours(4)).ok());
+  EXPECT_TRUE(Holds(alice_, kSecAdmin));
+  auto removed = svc_->SubmitRequest(
+      admin_, Input(ScheduleKind::kEligibility, RequestAction::kAdminRemove, alice_, kSecAdmin));
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(removed->status, "Revoked");
+  EXPECT_FALSE(Holds(alice_, kSecAdmin));
+  EXPECT_EQ(Activate(alice_, kSecAdmin, Duration::Hours(1)).status().code(),
+            StatusCode::kPermissionDenied);
+
+  // adminRenew needs an expired (not removed) schedule.
+  std::string bob = NewUser("bob");
+  auto short_elig = Assign(ScheduleKind::kEligibility, bob, kSecAdmin, Duration::Days(1));
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, short_elig).ok());
+  ScheduleRequestInput renew =
+      Input(ScheduleKind::kEligibility, RequestAction::kAdminRenew, bob, kSecAdmin);
+  renew.schedule_info.duration = Duration::Days(90);
+  EXPECT_EQ(svc_->SubmitRequest(admin_, renew).status().code(), StatusCode::kAlreadyExists);
+  clock_.Advance(Duration::Days(2));
+  auto renewed = svc_->SubmitRequest(admin_, renew);
+  ASSERT_TRUE(renewed.ok()) << renewed.status().ToString();
+  EXPECT_TRUE(Activate(bob, kSecAdmin, Duration::Hours(1)).ok());
+}
+
+TEST_F(AdminRequestTest, AdminRemoveOfNothingIsNotFoundAndUnknownPrincipalToo) {
+  auto r = svc_->SubmitRequest(
+      admin_, Input(ScheduleKind::kAssignment, RequestAction::kAdminRemove, alice_, kReader));
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  auto unknown = Assign(ScheduleKind::kEligibility, "11111111-2222-4333-8444-555555555555",
+                        kSecAdmin, std::nullopt);
+  EXPECT_EQ(svc_->SubmitRequest(admin_, unknown).status().code(), StatusCode::kNotFound);
+  auto group = svc_->CreateGroup(admin_, {"plain", "", false, {}});
+  ASSERT_TRUE(group.ok());
+  auto to_group = Assign(ScheduleKind::kEligibility, group->id, kSecAdmin, std::nullopt);
+  EXPECT_EQ(svc_->SubmitRequest(admin_, to_group).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(AdminRequestTest, ScopedAdministratorManagesOnlyItsSubtree) {
+  std::string pra = NewUser("pra");
+  auto scoped = Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, pra, kPRA, "/east");
+  scoped.schedule_info.duration = Duration::Days(30);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, scoped).ok());
+  auto inside = Input(ScheduleKind::kEligibility, RequestAction::kAdminAssign, alice_, kSecAdmin,
+                      "/east/site1");
+  EXPECT_TRUE(svc_->SubmitRequest(Sign(pra), inside).ok());
+  auto outside =
+      Input(ScheduleKind::kEligibility, RequestAction::kAdminAssign, alice_, kSecAdmin, "/west");
+  EXPECT_EQ(svc_->SubmitRequest(Sign(pra), outside).status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(AdminRequestTest, FutureAssignmentStartsOnTimeAndCanBeCancelled) {
+  auto in = Assign(ScheduleKind::kAssignment, alice_, kReader, Duration::Days(1));
+  in.schedule_info.start = clock_.Now() + Duration::Days(1);
+  auto r = svc_->SubmitRequest(admin_, in);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, "ScheduleCreated");
+  EXPECT_FALSE(Holds(alice_, kReader));
+  clock_.Advance(Duration::Days(1));
+  EXPECT_TRUE(Holds(alice_, kReader));
+  EXPECT_EQ(svc_->CancelRequest(admin_, ScheduleKind::kAssignment, r->id).code(),
+            StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace pim

@@ -1,0 +1,238 @@
+#include "engine/engine_test_util.h"
+
+namespace pim {
+namespace {
+
+using testing_util::EngineTest;
+using testing_util::kGA;
+using testing_util::kPRA;
+using testing_util::kSecAdmin;
+
+// Global Administrator's seeded policy: approval required (one stage, fallback approvers =
+// active PRA/GA holders), activation up to 2 h, MFA and justification.
+class ApprovalTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    alice_ = NewUser("alice");
+    MakeEligible(alice_, kGA);
+  }
+  // Sets the approval stages of `role`'s policy: each stage a list of (type, id) approvers.
+  void SetStages(const std::string& role,
+                 const std::vector<std::vector<std::pair<std::string, std::string>>>& stages,
+                 int quorum = 1, bool extension = false) {
+    EditRule(role, "Approval_EndUser_Assignment", [&](boost::json::object& rule) {
+      boost::json::object& setting = rule["setting"].as_object();
+      setting["isApprovalRequired"] = true;
+      setting["isApprovalRequiredForExtension"] = extension;
+      setting["approvalMode"] = stages.size() > 1 ? "Serial" : "SingleStage";
+      boost::json::array out;
+      for (const auto& stage : stages) {
+        boost::json::array approvers;
+        for (const auto& [type, id] : stage) {
+          boost::json::object a{{"@odata.type", "#microsoft.graph." + type}};
+          a[type == "groupMembers" ? "groupId" : "userId"] = id;
+          approvers.push_back(a);
+        }
+        out.push_back(boost::json::object{{"approvalStageTimeOutInDays", 1},
+                                          {"isApproverJustificationRequired", true},
+                                          {"escalationTimeInMinutes", 0},
+                                          {"isEscalationEnabled", false},
+                                          {"primaryApprovers", approvers},
+                                          {"escalationApprovers", boost::json::array{}},
+                                          {"pimQuorum", quorum}});
+      }
+      setting["approvalStages"] = out;
+    });
+  }
+  Status Review(const std::string& who, const ScheduleRequest& r, const std::string& result,
+                size_t stage = 0) {
+    auto a = svc_->GetApproval(admin_, r.approval_id);
+    if (!a.ok()) return a.status();
+    return svc_->ReviewApprovalStep(Sign(who), r.approval_id, a->steps.at(stage).id, result,
+                                    "looks right");
+  }
+  std::string Status_(const ScheduleRequest& r) {
+    return svc_->GetRequest(admin_, ScheduleKind::kAssignment, r.id)->status;
+  }
+  std::string alice_;
+};
+
+TEST_F(ApprovalTest, FallbackApproverGrantsAndTheDurationStartsAtApproval) {
+  auto r = Activate(alice_, kGA, Duration::Hours(2));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, "PendingApproval");
+  EXPECT_FALSE(Holds(alice_, kGA));
+  EXPECT_EQ(svc_->PendingApprovalCount(), 1);
+  // The break-glass admin holds GA: a fallback approver. Alice is not.
+  auto mine = svc_->ListRequestsForCurrentUser(admin_, ScheduleKind::kAssignment, true);
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_TRUE(
+      svc_->ListRequestsForCurrentUser(Sign(alice_), ScheduleKind::kAssignment, true)->empty());
+  auto approval = svc_->GetApproval(Sign(alice_), r->approval_id);
+  ASSERT_TRUE(approval.ok());
+  EXPECT_TRUE(svc_->IsAssignedApprover(admin_, *approval, approval->steps[0]));
+  EXPECT_FALSE(svc_->IsAssignedApprover(Sign(alice_), *approval, approval->steps[0]));
+
+  clock_.Advance(Duration::Hours(3));
+  EXPECT_EQ(
+      svc_->ReviewApprovalStep(admin_, r->approval_id, approval->steps[0].id, "Approve", "").code(),
+      StatusCode::kInvalidArgument);  // approver justification required
+  ASSERT_TRUE(Review(admin_.principal_id, *r, "approve").ok());
+  EXPECT_EQ(Status_(*r), "Provisioned");
+  auto granted = svc_->GetRequest(admin_, ScheduleKind::kAssignment, r->id);
+  auto s = svc_->GetSchedule(admin_, ScheduleKind::kAssignment, granted->target_schedule_id);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->start, clock_.Now());
+  EXPECT_EQ(s->end, clock_.Now() + Duration::Hours(2));
+  EXPECT_TRUE(Holds(alice_, kGA));
+  EXPECT_EQ(CountActivity("Add member to role request approved (PIM activation)"), 1);
+  EXPECT_EQ(Review(admin_.principal_id, *r, "Approve").code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ApprovalTest, SelfApprovalIsRefusedEvenThroughTheApproverGroup) {
+  std::string bob = NewUser("bob");
+  auto approvers = svc_->CreateGroup(admin_, {"approvers", "", true, {alice_, bob}});
+  ASSERT_TRUE(approvers.ok());
+  SetStages(kGA, {{{"groupMembers", approvers->id}}});
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Review(alice_, *r, "Approve").code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(CountActivity("Self-approval attempt refused"), 1);
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+  // A member who is not the requester may approve; the admin is not listed.
+  EXPECT_EQ(Review(admin_.principal_id, *r, "Approve").code(), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(Review(bob, *r, "Approve").ok());
+  EXPECT_TRUE(Holds(alice_, kGA));
+}
+
+TEST_F(ApprovalTest, QuorumOfTwoNeedsTwoDistinctApprovers) {
+  std::string bob = NewUser("bob"), carol = NewUser("carol");
+  SetStages(kGA, {{{"singleUser", bob}, {"singleUser", carol}}}, /*quorum=*/2);
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(Review(bob, *r, "Approve").ok());
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+  EXPECT_EQ(Review(bob, *r, "Approve").code(), StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(Holds(alice_, kGA));
+  ASSERT_TRUE(Review(carol, *r, "Approve").ok());
+  EXPECT_EQ(Status_(*r), "Provisioned");
+  auto a = svc_->GetApproval(admin_, r->approval_id);
+  EXPECT_EQ(a->steps[0].reviews.size(), 2u);
+  EXPECT_EQ(a->steps[0].review_result, "Approve");
+}
+
+TEST_F(ApprovalTest, SerialStagesRunInOrder) {
+  std::string bob = NewUser("bob"), carol = NewUser("carol");
+  SetStages(kGA, {{{"singleUser", bob}}, {{"singleUser", carol}}});
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Review(carol, *r, "Approve", 1).code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Review(bob, *r, "Approve", 0).ok());
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+  auto a = svc_->GetApproval(admin_, r->approval_id);
+  EXPECT_EQ(a->steps[0].status, "Completed");
+  EXPECT_EQ(a->steps[1].status, "InProgress");
+  EXPECT_EQ(svc_->ListRequestsForCurrentUser(Sign(carol), ScheduleKind::kAssignment, true)->size(),
+            1u);
+  ASSERT_TRUE(Review(carol, *r, "Approve", 1).ok());
+  EXPECT_TRUE(Holds(alice_, kGA));
+}
+
+TEST_F(ApprovalTest, OneDenyDeniesTheRequest) {
+  std::string bob = NewUser("bob"), carol = NewUser("carol");
+  SetStages(kGA, {{{"singleUser", bob}, {"singleUser", carol}}}, /*quorum=*/2);
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(Review(bob, *r, "Approve").ok());
+  ASSERT_TRUE(Review(carol, *r, "Deny").ok());
+  EXPECT_EQ(Status_(*r), "Denied");
+  EXPECT_FALSE(Holds(alice_, kGA));
+  EXPECT_EQ(svc_->PendingApprovalCount(), 0);
+  // After a denial alice may ask again.
+  EXPECT_TRUE(Activate(alice_, kGA, Duration::Hours(1)).ok());
+}
+
+TEST_F(ApprovalTest, SecondPendingActivationIsAConflict) {
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  auto again = Activate(alice_, kGA, Duration::Hours(1));
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(again.status().error_code(), "PendingRoleAssignmentRequest");
+  EXPECT_NE(again.status().message().find(r->id), std::string::npos);
+}
+
+TEST_F(ApprovalTest, RequesterCancelsAPendingRequest) {
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(svc_->CancelRequest(Sign(alice_), ScheduleKind::kAssignment, r->id).ok());
+  EXPECT_EQ(Status_(*r), "Canceled");
+  EXPECT_EQ(Review(admin_.principal_id, *r, "Approve").code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Activate(alice_, kGA, Duration::Hours(1)).ok());
+}
+
+TEST_F(ApprovalTest, StageTimesOutAfterItsDays) {
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  const Timestamp deadline = clock_.Now() + Duration::Days(1);
+  EXPECT_EQ(svc_->NextDeadline(), deadline);
+  clock_.Set(deadline - Duration::Micros(1));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+  clock_.Set(deadline);
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  auto after = svc_->GetRequest(admin_, ScheduleKind::kAssignment, r->id);
+  EXPECT_EQ(after->status, "Canceled");
+  EXPECT_EQ(after->cancel_reason, "Approval stage timed out");
+  EXPECT_EQ(svc_->GetApproval(admin_, r->approval_id)->steps[0].status, "Expired");
+  EXPECT_EQ(Review(admin_.principal_id, *r, "Approve").code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(CountActivity("Add member to role request canceled (approval timed out)"), 1);
+}
+
+TEST_F(ApprovalTest, ExtensionNeedsApprovalWhenThePolicySaysSo) {
+  std::string bob = NewUser("bob");
+  MakeEligible(alice_, kSecAdmin);
+  SetStages(kSecAdmin, {{{"singleUser", bob}}}, 1, /*extension=*/true);
+  EditRule(kSecAdmin, "Approval_EndUser_Assignment", [](boost::json::object& rule) {
+    rule["setting"].as_object()["isApprovalRequired"] = false;
+  });
+  auto r = Activate(alice_, kSecAdmin, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, "Provisioned");
+  const Timestamp end = clock_.Now() + Duration::Hours(1);
+  clock_.Set(end - Duration::Minutes(10));
+  ScheduleRequestInput ext =
+      Input(ScheduleKind::kAssignment, RequestAction::kSelfExtend, alice_, kSecAdmin);
+  ext.schedule_info.duration = Duration::Hours(1);
+  auto e = svc_->SubmitRequest(Sign(alice_), ext);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->status, "PendingApproval");
+  ASSERT_TRUE(Review(bob, *e, "Approve").ok());
+  EXPECT_TRUE(svc_->HasRole(alice_, kSecAdmin, "/", end + Duration::Minutes(59)).allowed);
+}
+
+TEST_F(ApprovalTest, ApprovedAfterTheEligibilityWasRemovedFails) {
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, Input(ScheduleKind::kEligibility,
+                                                RequestAction::kAdminRemove, alice_, kGA))
+                  .ok());
+  ASSERT_TRUE(Review(admin_.principal_id, *r, "Approve").ok());
+  EXPECT_EQ(Status_(*r), "Failed");
+  EXPECT_FALSE(Holds(alice_, kGA));
+}
+
+TEST_F(ApprovalTest, FallbackApproverMustHoldTheRoleActively) {
+  std::string pra = NewUser("pra");
+  MakeEligible(pra, kPRA);
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Review(pra, *r, "Approve").code(), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(Activate(pra, kPRA, Duration::Hours(1)).ok());
+  EXPECT_TRUE(Review(pra, *r, "Approve").ok());
+  EXPECT_TRUE(Holds(alice_, kGA));
+}
+
+}  // namespace
+}  // namespace pim

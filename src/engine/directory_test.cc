@@ -1,0 +1,139 @@
+#include "engine/engine_test_util.h"
+
+namespace pim {
+namespace {
+
+using testing_util::EngineTest;
+using testing_util::kPassword;
+using testing_util::kUA;
+
+class DirectoryTest : public EngineTest {};
+
+TEST_F(DirectoryTest, BootstrapCreatesAPermanentBreakGlassAdministratorOnce) {
+  EXPECT_TRUE(svc_->IsInitialized());
+  auto admin = svc_->GetPrincipal(admin_, admin_.principal_id);
+  ASSERT_TRUE(admin.ok());
+  EXPECT_TRUE(admin->break_glass);
+  EXPECT_TRUE(Holds(admin_.principal_id, testing_util::kGA, "/any/scope"));
+  EXPECT_TRUE(Holds(admin_.principal_id, testing_util::kPRA));
+  clock_.Advance(Duration::Days(3650));
+  EXPECT_TRUE(Holds(admin_.principal_id, testing_util::kGA));
+  EXPECT_EQ(svc_->Bootstrap("other@pim.local", kPassword).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(DirectoryTest, NonAdministratorCannotCreateUsersAndTheRefusalIsAudited) {
+  std::string alice = NewUser("alice");
+  NewUser_ u{"Bob", "bob@pim.local", "", kPassword, true};
+  auto r = svc_->CreateUser(Sign(alice), u);
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->FindUser(admin_, "bob@pim.local").status().code(), StatusCode::kNotFound);
+  auto records = store_.ReadAuditDescending(0, 1);
+  ASSERT_TRUE(records.ok());
+  EXPECT_EQ((*records)[0].activity, "Add user");
+  EXPECT_NE((*records)[0].canonical.find("failure"), std::string::npos);
+}
+
+TEST_F(DirectoryTest, UserAdministratorMustBeActiveNotMerelyEligible) {
+  std::string ua = NewUser("ua");
+  MakeEligible(ua, kUA);
+  NewUser_ u{"Bob", "bob@pim.local", "", kPassword, true};
+  EXPECT_EQ(svc_->CreateUser(Sign(ua), u).status().code(), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(Activate(ua, kUA, Duration::Hours(1)).ok());
+  auto bob = svc_->CreateUser(Sign(ua), u);
+  ASSERT_TRUE(bob.ok()) << bob.status().ToString();
+  // A User Administrator may not reset a Global Administrator's password.
+  UserPatch reset;
+  reset.password = "another long password";
+  EXPECT_EQ(svc_->UpdateUser(Sign(ua), admin_.principal_id, reset).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_TRUE(svc_->UpdateUser(Sign(ua), bob->id, reset).ok());
+  EXPECT_TRUE(svc_->PasswordGrant("bob@pim.local", "another long password", std::nullopt, "").ok());
+}
+
+TEST_F(DirectoryTest, UserPrincipalNamesAreUniqueCaseInsensitivelyAndPasswordsLong) {
+  NewUser("alice");
+  NewUser_ dup{"Alice 2", "ALICE@PIM.LOCAL", "", kPassword, true};
+  EXPECT_EQ(svc_->CreateUser(admin_, dup).status().code(), StatusCode::kAlreadyExists);
+  NewUser_ weak{"Carol", "carol@pim.local", "", "short", true};
+  EXPECT_EQ(svc_->CreateUser(admin_, weak).status().code(), StatusCode::kInvalidArgument);
+  NewUser_ bad{"Dan", "no-at-sign", "", kPassword, true};
+  EXPECT_EQ(svc_->CreateUser(admin_, bad).status().code(), StatusCode::kInvalidArgument);
+  auto found = svc_->FindUser(admin_, "Alice@Pim.Local");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->display_name, "alice");
+}
+
+TEST_F(DirectoryTest, DeletingAUserIsSoftAndEndsItsGrants) {
+  std::string alice = NewUser("alice");
+  MakeEligible(alice, testing_util::kSecAdmin);
+  ASSERT_TRUE(Activate(alice, testing_util::kSecAdmin, Duration::Hours(1)).ok());
+  EXPECT_TRUE(Holds(alice, testing_util::kSecAdmin));
+  ASSERT_TRUE(svc_->DeleteUser(admin_, alice).ok());
+  EXPECT_FALSE(Holds(alice, testing_util::kSecAdmin));
+  auto p = svc_->GetPrincipal(admin_, alice);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->deleted.has_value());
+  auto users = svc_->ListPrincipals(admin_, PrincipalKind::kUser);
+  ASSERT_TRUE(users.ok());
+  for (const auto& u : *users) EXPECT_NE(u.id, alice);
+  EXPECT_EQ(svc_->DeleteUser(admin_, admin_.principal_id).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(DirectoryTest, GroupsConferRolesTransitivelyAndRefuseCycles) {
+  std::string alice = NewUser("alice");
+  auto inner = svc_->CreateGroup(admin_, {"inner", "", true, {alice}});
+  ASSERT_TRUE(inner.ok()) << inner.status().ToString();
+  auto outer = svc_->CreateGroup(admin_, {"outer", "", true, {inner->id}});
+  ASSERT_TRUE(outer.ok());
+  EXPECT_EQ(svc_->AddGroupMember(admin_, inner->id, outer->id).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(svc_->AddGroupMember(admin_, inner->id, alice).code(), StatusCode::kAlreadyExists);
+
+  ScheduleRequestInput in = Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, outer->id,
+                                  testing_util::kReader);
+  in.schedule_info.type = ExpirationType::kAfterDuration;
+  in.schedule_info.duration = Duration::Days(30);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  EXPECT_TRUE(Holds(alice, testing_util::kReader));
+  ASSERT_TRUE(svc_->RemoveGroupMember(admin_, inner->id, alice).ok());
+  EXPECT_FALSE(Holds(alice, testing_util::kReader));
+}
+
+TEST_F(DirectoryTest, DisablingAUserWithdrawsItsDecisions) {
+  std::string alice = NewUser("alice");
+  ScheduleRequestInput in =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, alice, testing_util::kReader);
+  in.schedule_info.duration = Duration::Days(30);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  EXPECT_TRUE(Holds(alice, testing_util::kReader));
+  UserPatch off;
+  off.account_enabled = false;
+  ASSERT_TRUE(svc_->UpdateUser(admin_, alice, off).ok());
+  EXPECT_FALSE(Holds(alice, testing_util::kReader));
+  off.account_enabled = true;
+  ASSERT_TRUE(svc_->UpdateUser(admin_, alice, off).ok());
+  EXPECT_TRUE(Holds(alice, testing_util::kReader));
+}
+
+TEST_F(DirectoryTest, CustomRolesGetTheirOwnPolicyAndBuiltInsAreReadOnly) {
+  RoleDefinition def;
+  def.display_name = "Ticket Reader";
+  def.role_permissions.push_back({{"microsoft.directory/tickets/read"}, {}, ""});
+  auto role = svc_->CreateRoleDefinition(admin_, def);
+  ASSERT_TRUE(role.ok()) << role.status().ToString();
+  EXPECT_FALSE(role->is_built_in);
+  auto policy = svc_->EffectivePolicy(role->id, "/");
+  ASSERT_TRUE(policy.ok());
+  EXPECT_FALSE(policy->is_organization_default);
+  EXPECT_EQ(svc_->UpdateRoleDefinition(admin_, testing_util::kGA, def).status().code(),
+            StatusCode::kInvalidArgument);
+  std::string alice = NewUser("alice");
+  EXPECT_EQ(svc_->CreateRoleDefinition(Sign(alice), def).status().code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_TRUE(svc_->DeleteRoleDefinition(admin_, role->id).ok());
+  EXPECT_EQ(svc_->GetRoleDefinition(admin_, role->id).status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace pim
