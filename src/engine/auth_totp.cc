@@ -64,7 +64,12 @@ Status PimService::VerifyTotpEnrollment(const Caller& caller, const std::string&
       *cred->second.locked_until > now) {
     Status st(StatusCode::kResourceExhausted, "too many failed attempts");
     st.set_retry_after(static_cast<int>((*cred->second.locked_until - now).seconds() + 1));
-    return st;
+    AuditEvent e = s.Event(caller, "Authentication", "Sign-in failed", "Other");
+    e.result = "failure";
+    e.result_reason = "account locked (authenticator app verification)";
+    e.targets.push_back(s.PrincipalTarget(user.id));
+    txn.events.push_back(std::move(e));
+    return s.CommitRefusal(lock, std::move(txn), st);
   }
   if (!CheckTotp(s, txn, user.id, code, /*verified_only=*/false, method_id)) {
     CountAuthFailure(s, txn, user, caller.ip, "invalid code while verifying an authenticator app");

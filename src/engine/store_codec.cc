@@ -2,95 +2,19 @@
 
 #include <boost/json.hpp>
 
+#include "engine/store_codec_json.h"
+
 namespace pim {
 namespace {
 
 namespace json = boost::json;
-
-json::value Ts(Timestamp t) { return t.micros(); }
-json::value OptTs(const std::optional<Timestamp>& t) {
-  return t ? json::value(t->micros()) : json::value(nullptr);
-}
-json::value OptDur(const std::optional<Duration>& d) {
-  return d ? json::value(d->micros()) : json::value(nullptr);
-}
-json::array Strs(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
-
-// Reads members with defaults for missing or mistyped ones.
-class Reader {
- public:
-  explicit Reader(const json::object& o) : o_(o) {}
-  std::string Str(std::string_view k) const {
-    const auto* v = o_.if_contains(k);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-  }
-  int64_t Int(std::string_view k, int64_t def = 0) const {
-    const auto* v = o_.if_contains(k);
-    if (v && v->is_int64()) return v->get_int64();
-    if (v && v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
-    return def;
-  }
-  bool Bool(std::string_view k, bool def = false) const {
-    const auto* v = o_.if_contains(k);
-    return v && v->is_bool() ? v->get_bool() : def;
-  }
-  Timestamp Time(std::string_view k) const { return Timestamp::FromMicros(Int(k)); }
-  std::optional<Timestamp> OptTime(std::string_view k) const {
-    const auto* v = o_.if_contains(k);
-    if (!v || v->is_null()) return std::nullopt;
-    return Timestamp::FromMicros(Int(k));
-  }
-  std::optional<Duration> OptDuration(std::string_view k) const {
-    const auto* v = o_.if_contains(k);
-    if (!v || v->is_null()) return std::nullopt;
-    return Duration::Micros(Int(k));
-  }
-  std::vector<std::string> StrList(std::string_view k) const {
-    std::vector<std::string> out;
-    const auto* v = o_.if_contains(k);
-    if (!v || !v->is_array()) return out;
-    for (const auto& e : v->get_array()) {
-      if (e.is_string()) out.emplace_back(e.get_string());
-    }
-    return out;
-  }
-  const json::object* Object(std::string_view k) const {
-    const auto* v = o_.if_contains(k);
-    return v && v->is_object() ? &v->get_object() : nullptr;
-  }
-  // Each element that is an object.
-  std::vector<const json::object*> Objects(std::string_view k) const {
-    std::vector<const json::object*> out;
-    const auto* v = o_.if_contains(k);
-    if (!v || !v->is_array()) return out;
-    for (const auto& e : v->get_array()) {
-      if (e.is_object()) out.push_back(&e.get_object());
-    }
-    return out;
-  }
-
- private:
-  const json::object& o_;
-};
-
-Result<json::object> ParseObject(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return Internal("stored object is not a JSON object");
-  return std::move(v.get_object());
-}
-
-template <typename T, typename F>
-Result<T> Decode(std::string_view text, F&& fill) {
-  ASSIGN_OR_RETURN(json::object o, ParseObject(text));
-  T out;
-  fill(Reader(o), out);
-  return out;
-}
+using codec::Decode;
+using codec::OptDur;
+using codec::OptTs;
+using codec::ParseObject;
+using codec::Reader;
+using codec::Strs;
+using codec::Ts;
 
 constexpr RequestAction kActions[] = {
     RequestAction::kAdminAssign,  RequestAction::kAdminUpdate,    RequestAction::kAdminRemove,
@@ -399,115 +323,6 @@ Result<Approval> DecodeApproval(std::string_view text) {
       st.started = sr.OptTime("started");
       a.steps.push_back(std::move(st));
     }
-  });
-}
-
-std::string EncodePolicyAssignment(const PolicyAssignment& a) {
-  json::object o{{"id", a.id},
-                 {"policyId", a.policy_id},
-                 {"roleDefinitionId", a.role_definition_id},
-                 {"scopeId", a.scope_id},
-                 {"scopeType", a.scope_type}};
-  return json::serialize(o);
-}
-
-Result<PolicyAssignment> DecodePolicyAssignment(std::string_view text) {
-  return Decode<PolicyAssignment>(text, [](const Reader& r, PolicyAssignment& a) {
-    a.id = r.Str("id");
-    a.policy_id = r.Str("policyId");
-    a.role_definition_id = r.Str("roleDefinitionId");
-    a.scope_id = r.Str("scopeId");
-    a.scope_type = r.Str("scopeType");
-  });
-}
-
-std::string EncodeCredential(const CredentialRecord& c) {
-  json::array secrets;
-  for (const auto& s : c.client_secrets) {
-    secrets.emplace_back(json::object{{"keyId", s.key_id},
-                                      {"displayName", s.display_name},
-                                      {"hint", s.hint},
-                                      {"hash", s.secret_hash},
-                                      {"start", Ts(s.start)},
-                                      {"end", Ts(s.end)}});
-  }
-  json::object o{{"principalId", c.principal_id},       {"passwordHash", c.password_hash},
-                 {"failedAttempts", c.failed_attempts}, {"lockedUntil", OptTs(c.locked_until)},
-                 {"lastTotpStep", c.last_totp_step},    {"clientSecrets", std::move(secrets)}};
-  return json::serialize(o);
-}
-
-Result<CredentialRecord> DecodeCredential(std::string_view text) {
-  return Decode<CredentialRecord>(text, [](const Reader& r, CredentialRecord& c) {
-    c.principal_id = r.Str("principalId");
-    c.password_hash = r.Str("passwordHash");
-    c.failed_attempts = static_cast<int>(r.Int("failedAttempts"));
-    c.locked_until = r.OptTime("lockedUntil");
-    c.last_totp_step = r.Int("lastTotpStep");
-    for (const auto* so : r.Objects("clientSecrets")) {
-      Reader sr(*so);
-      c.client_secrets.push_back({sr.Str("keyId"), sr.Str("displayName"), sr.Str("hint"),
-                                  sr.Str("hash"), sr.Time("start"), sr.Time("end")});
-    }
-  });
-}
-
-std::string EncodeTotp(const TotpRecord& t) {
-  json::object o{{"id", t.id},
-                 {"userId", t.user_id},
-                 {"sealedSecret", t.sealed_secret_b64},
-                 {"verified", t.verified},
-                 {"created", Ts(t.created)}};
-  return json::serialize(o);
-}
-
-Result<TotpRecord> DecodeTotp(std::string_view text) {
-  return Decode<TotpRecord>(text, [](const Reader& r, TotpRecord& t) {
-    t.id = r.Str("id");
-    t.user_id = r.Str("userId");
-    t.sealed_secret_b64 = r.Str("sealedSecret");
-    t.verified = r.Bool("verified");
-    t.created = r.Time("created");
-  });
-}
-
-std::string EncodeSession(const SessionRecord& s) {
-  json::object o{{"id", s.id},
-                 {"principalId", s.principal_id},
-                 {"accessHash", s.access_hash},
-                 {"refreshHash", s.refresh_hash},
-                 {"created", Ts(s.created)},
-                 {"accessExpires", Ts(s.access_expires)},
-                 {"refreshExpires", Ts(s.refresh_expires)},
-                 {"mfaTime", OptTs(s.mfa_time)},
-                 {"revoked", s.revoked},
-                 {"ip", s.ip}};
-  return json::serialize(o);
-}
-
-Result<SessionRecord> DecodeSession(std::string_view text) {
-  return Decode<SessionRecord>(text, [](const Reader& r, SessionRecord& s) {
-    s.id = r.Str("id");
-    s.principal_id = r.Str("principalId");
-    s.access_hash = r.Str("accessHash");
-    s.refresh_hash = r.Str("refreshHash");
-    s.created = r.Time("created");
-    s.access_expires = r.Time("accessExpires");
-    s.refresh_expires = r.Time("refreshExpires");
-    s.mfa_time = r.OptTime("mfaTime");
-    s.revoked = r.Bool("revoked");
-    s.ip = r.Str("ip");
-  });
-}
-
-std::string EncodeTimerMark(const TimerMark& m) {
-  return json::serialize(json::object{{"id", m.id}, {"at", Ts(m.at)}});
-}
-
-Result<TimerMark> DecodeTimerMark(std::string_view text) {
-  return Decode<TimerMark>(text, [](const Reader& r, TimerMark& m) {
-    m.id = r.Str("id");
-    m.at = r.Time("at");
   });
 }
 
