@@ -1,0 +1,141 @@
+// /v1.0/auditLogs/directoryAudits (newest first, $filter, paging by audit sequence number),
+// /v1.0/auditLogs/directoryAudits/{id}, and pim's GET /v1.0/pim/audit/verify.
+//
+// The audit log is read straight from the Store (it can be far larger than memory) after
+// PimService::CheckCanReadAudit. A page scans ReadAuditDescending in chunks, applying $filter,
+// until it holds $top records; it then looks a bounded distance further for one more match to
+// decide whether to emit @odata.nextLink ($skiptoken = the sequence number of the page's last
+// record). Past the bound the link is emitted anyway, so a following page may be empty.
+#include <boost/json/array.hpp>
+
+#include "http/graph/codecs_audit.h"
+#include "http/graph/route_families.h"
+#include "http/graph/serve.h"
+
+namespace pim::http {
+namespace json = boost::json;
+namespace {
+
+constexpr int kChunk = 256;
+constexpr int64_t kLookaheadBudget = 4096;  // records scanned past a full page
+
+CollectionSpec AuditsSpec() {
+  return {"auditLogs/directoryAudits",
+          {"id", "activityDateTime", "activityDisplayName", "category", "correlationId", "result",
+           "operationType", "loggedByService", "initiatedBy/user/id",
+           "initiatedBy/user/userPrincipalName", "initiatedBy/app/servicePrincipalId"},
+          {"id", "category", "correlationId", "result", "resultReason", "activityDisplayName",
+           "activityDateTime", "loggedByService", "operationType", "initiatedBy", "targetResources",
+           "additionalDetails"},
+          {}};
+}
+
+// Calls `visit(seq, object)` for records with seq < before (0 = all), newest first, until it
+// returns false or the log ends.
+template <typename Visit>
+Status ScanDescending(Store& store, int64_t before, Visit visit) {
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<SealedAuditRecord> chunk,
+                     store.ReadAuditDescending(before, kChunk));
+    for (const SealedAuditRecord& record : chunk) {
+      ASSIGN_OR_RETURN(json::object object, DirectoryAuditFromRecord(record));
+      if (!visit(record.seq, std::move(object))) return Status::Ok();
+      before = record.seq;
+    }
+    if (static_cast<int>(chunk.size()) < kChunk || before <= 1) return Status::Ok();
+  }
+}
+
+Result<json::object> AuditPage(Store& store, const HttpRequest& request,
+                               const QueryOptions& options) {
+  int64_t before = 0;
+  if (options.skiptoken) {
+    ASSIGN_OR_RETURN(before, DecodeSkipToken(*options.skiptoken, "seq"));
+    if (before < 1) return InvalidArgument("Invalid value for query option '$skiptoken'.");
+  }
+  json::array value;
+  int64_t last_seq = 0;
+  int64_t scanned_past_page = 0;
+  bool more = false;
+  RETURN_IF_ERROR(ScanDescending(store, before, [&](int64_t seq, json::object object) {
+    const bool full = static_cast<int>(value.size()) >= options.top;
+    if (full && ++scanned_past_page > kLookaheadBudget) {
+      more = true;
+      return false;
+    }
+    if (options.has_filter && !options.filter.Matches(object)) return true;
+    if (full) {
+      more = true;
+      return false;
+    }
+    ApplySelect(options, object);
+    value.emplace_back(std::move(object));
+    last_seq = seq;
+    return true;
+  }));
+  std::optional<int64_t> count;
+  if (options.count) {
+    int64_t n = 0;
+    RETURN_IF_ERROR(ScanDescending(store, 0, [&](int64_t, json::object object) {
+      if (!options.has_filter || options.filter.Matches(object)) ++n;
+      return true;
+    }));
+    count = n;
+  }
+  std::optional<std::string> next;
+  if (more) next = EncodeSkipToken("seq", last_seq);
+  return CollectionObject(request, AuditsSpec(), std::move(value), count, next);
+}
+
+}  // namespace
+
+void RegisterAuditRoutes(Router& router, const GraphContext& ctx) {
+  PimService& svc = ctx.service;
+  Store& store = ctx.store;
+  const std::string base = "/v1.0/auditLogs/directoryAudits";
+  // Reads from the database: run on the worker pool.
+  router.Add(
+      "GET", base, "directoryAudits.list",
+      WithCaller(svc,
+                 [&svc, &store](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                   Result<QueryOptions> options = ParseQueryOptions(req, AuditsSpec());
+                   if (!options.ok()) return GraphError(options.status());
+                   Status allowed = svc.CheckCanReadAudit(c);
+                   if (!allowed.ok()) return GraphError(allowed);
+                   Result<json::object> page = AuditPage(store, req, *options);
+                   return page.ok() ? ObjectResponse(200, *page) : GraphError(page.status());
+                 }),
+      /*blocking=*/true);
+  router.Add(
+      "GET", base + "/{id}", "directoryAudits.get",
+      WithCaller(svc,
+                 [&svc, &store](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+                   return ServeEntity(req, AuditsSpec(), [&]() -> Result<json::object> {
+                     RETURN_IF_ERROR(svc.CheckCanReadAudit(c));
+                     std::optional<json::object> found;
+                     const std::string& id = p.at("id");
+                     RETURN_IF_ERROR(ScanDescending(store, 0, [&](int64_t, json::object object) {
+                       const json::value* v = object.if_contains("id");
+                       if (v != nullptr && v->is_string() && v->get_string() == id) {
+                         found = std::move(object);
+                         return false;
+                       }
+                       return true;
+                     }));
+                     if (!found) return NotFound("No directoryAudit with id '" + id + "'.");
+                     return std::move(*found);
+                   });
+                 }),
+      /*blocking=*/true);
+  router.Add("GET", "/v1.0/pim/audit/verify", "pim.audit.verify",
+             WithCaller(svc,
+                        [&svc](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                          Result<AuditVerifyReport> report = svc.VerifyAuditLog(c);
+                          if (!report.ok()) return GraphError(report.status());
+                          return EntityResponse(req, 200, "pim.auditVerifyReport",
+                                                VerifyReportToGraph(*report));
+                        }),
+             /*blocking=*/true);
+}
+
+}  // namespace pim::http

@@ -1,0 +1,255 @@
+#include "http/graph/codecs_schedule.h"
+
+#include "http/graph/json_fields.h"
+
+namespace pim::http {
+namespace json = boost::json;
+namespace {
+
+const std::vector<std::string_view> kActions = {"adminAssign",  "adminUpdate",    "adminRemove",
+                                                "selfActivate", "selfDeactivate", "adminExtend",
+                                                "adminRenew",   "selfExtend",     "selfRenew"};
+
+const std::vector<std::string_view> kExpirationTypes = {"notSpecified", "noExpiration",
+                                                        "afterDateTime", "afterDuration"};
+
+json::value OrNull(const std::string& s) {
+  if (s.empty()) return nullptr;
+  return json::value(s);
+}
+
+json::value TimeOrNull(const std::optional<Timestamp>& t) {
+  if (!t || t->is_max()) return nullptr;
+  return json::value(FormatTimestamp(*t));
+}
+
+RequestAction ActionFromName(std::string_view name) {
+  static constexpr RequestAction kValues[] = {
+      RequestAction::kAdminAssign,  RequestAction::kAdminUpdate,    RequestAction::kAdminRemove,
+      RequestAction::kSelfActivate, RequestAction::kSelfDeactivate, RequestAction::kAdminExtend,
+      RequestAction::kAdminRenew,   RequestAction::kSelfExtend,     RequestAction::kSelfRenew};
+  size_t i = 0;
+  for (std::string_view n : kActions) {
+    if (n == name) return kValues[i];
+    ++i;
+  }
+  return RequestAction::kSelfActivate;  // unreachable: `name` comes from ParseEnum
+}
+
+ExpirationType ExpirationFromName(std::string_view name) {
+  if (name == "noExpiration") return ExpirationType::kNoExpiration;
+  if (name == "afterDateTime") return ExpirationType::kAfterDateTime;
+  if (name == "afterDuration") return ExpirationType::kAfterDuration;
+  return ExpirationType::kNotSpecified;
+}
+
+Status DecodeExpiration(const json::object& object, ScheduleInfo& info) {
+  FieldReader r(object, "scheduleInfo.expiration");
+  ASSIGN_OR_RETURN(std::optional<std::string> type, r.OptEnum("type", kExpirationTypes));
+  ASSIGN_OR_RETURN(info.end, r.OptTimestamp("endDateTime"));
+  ASSIGN_OR_RETURN(info.duration, r.OptDuration("duration"));
+  RETURN_IF_ERROR(r.Finish());
+  info.type = type ? ExpirationFromName(*type) : ExpirationType::kNotSpecified;
+  auto conflict = [&](const char* field, const char* why) {
+    return InvalidArgument("Invalid value for 'scheduleInfo.expiration." + std::string(field) +
+                           "': " + why);
+  };
+  switch (info.type) {
+    case ExpirationType::kAfterDuration:
+      if (!info.duration) return conflict("duration", "required when type is afterDuration.");
+      if (info.end) return conflict("endDateTime", "not allowed when type is afterDuration.");
+      break;
+    case ExpirationType::kAfterDateTime:
+      if (!info.end) return conflict("endDateTime", "required when type is afterDateTime.");
+      if (info.duration) return conflict("duration", "not allowed when type is afterDateTime.");
+      break;
+    case ExpirationType::kNoExpiration:
+      if (info.end) return conflict("endDateTime", "not allowed when type is noExpiration.");
+      if (info.duration) return conflict("duration", "not allowed when type is noExpiration.");
+      break;
+    case ExpirationType::kNotSpecified:
+      if (info.end && info.duration) {
+        return conflict("duration", "give either endDateTime or duration, not both.");
+      }
+      if (info.end) info.type = ExpirationType::kAfterDateTime;
+      if (info.duration) info.type = ExpirationType::kAfterDuration;
+      break;
+  }
+  return Status::Ok();
+}
+
+Status DecodeScheduleInfo(const json::object& object, ScheduleInfo& info) {
+  FieldReader r(object, "scheduleInfo");
+  ASSIGN_OR_RETURN(info.start, r.OptTimestamp("startDateTime"));
+  RETURN_IF_ERROR(
+      r.Unsupported("recurrence", "is not supported (recurring schedules are refused)"));
+  ASSIGN_OR_RETURN(const json::object* expiration, r.OptObject("expiration"));
+  RETURN_IF_ERROR(r.Finish());
+  if (expiration != nullptr) RETURN_IF_ERROR(DecodeExpiration(*expiration, info));
+  if (info.start && info.end && *info.end <= *info.start) {
+    return InvalidArgument(
+        "Invalid value for 'scheduleInfo.expiration.endDateTime': it must be after "
+        "scheduleInfo.startDateTime.");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string ActionName(RequestAction action) {
+  return std::string(kActions[static_cast<size_t>(action)]);
+}
+
+std::string ExpirationTypeName(ExpirationType type) {
+  return std::string(kExpirationTypes[static_cast<size_t>(type)]);
+}
+
+std::string RequestCollectionName(ScheduleKind kind) {
+  return kind == ScheduleKind::kAssignment ? "roleAssignmentScheduleRequests"
+                                           : "roleEligibilityScheduleRequests";
+}
+std::string ScheduleCollectionName(ScheduleKind kind) {
+  return kind == ScheduleKind::kAssignment ? "roleAssignmentSchedules" : "roleEligibilitySchedules";
+}
+std::string InstanceCollectionName(ScheduleKind kind) {
+  return kind == ScheduleKind::kAssignment ? "roleAssignmentScheduleInstances"
+                                           : "roleEligibilityScheduleInstances";
+}
+
+json::object RequestScheduleToGraph(const ScheduleInfo& info) {
+  json::object expiration;
+  expiration["type"] = ExpirationTypeName(info.type);
+  expiration["endDateTime"] = TimeOrNull(info.end);
+  expiration["duration"] = info.duration ? json::value(FormatDuration(*info.duration)) : nullptr;
+  json::object out;
+  out["startDateTime"] = TimeOrNull(info.start);
+  out["recurrence"] = nullptr;
+  out["expiration"] = std::move(expiration);
+  return out;
+}
+
+json::object RequestToGraph(const ScheduleRequest& r) {
+  json::object out;
+  out["id"] = r.id;
+  out["status"] = r.status;
+  out["action"] = ActionName(r.action);
+  out["principalId"] = r.principal_id;
+  out["roleDefinitionId"] = r.role_definition_id;
+  out["directoryScopeId"] = r.directory_scope_id;
+  out["appScopeId"] = OrNull(r.app_scope_id);
+  out["justification"] = OrNull(r.justification);
+  out["isValidationOnly"] = r.is_validation_only;
+  out["targetScheduleId"] = OrNull(r.target_schedule_id);
+  out["approvalId"] = OrNull(r.approval_id);
+  out["customData"] = OrNull(r.custom_data);
+  out["createdDateTime"] = FormatTimestamp(r.created);
+  out["completedDateTime"] = TimeOrNull(r.completed);
+  json::object user;
+  user["id"] = OrNull(r.created_by);
+  out["createdBy"] = json::object{{"application", nullptr}, {"device", nullptr}, {"user", user}};
+  out["ticketInfo"] = json::object{{"ticketNumber", OrNull(r.ticket_number)},
+                                   {"ticketSystem", OrNull(r.ticket_system)}};
+  out["scheduleInfo"] = RequestScheduleToGraph(r.schedule_info);
+  return out;
+}
+
+json::object ScheduleToGraph(const Schedule& s) {
+  json::object expiration;
+  if (s.end.is_max()) {
+    expiration["type"] = "noExpiration";
+    expiration["endDateTime"] = nullptr;
+    expiration["duration"] = nullptr;
+  } else {
+    ExpirationType type = s.expiration_type == ExpirationType::kAfterDuration
+                              ? ExpirationType::kAfterDuration
+                              : ExpirationType::kAfterDateTime;
+    expiration["type"] = ExpirationTypeName(type);
+    expiration["endDateTime"] = FormatTimestamp(s.end);
+    expiration["duration"] = s.duration ? json::value(FormatDuration(*s.duration)) : nullptr;
+  }
+  json::object out;
+  out["id"] = s.id;
+  out["principalId"] = s.principal_id;
+  out["roleDefinitionId"] = s.role_definition_id;
+  out["directoryScopeId"] = s.directory_scope_id;
+  out["appScopeId"] = OrNull(s.app_scope_id);
+  out["createdUsing"] = OrNull(s.created_using);
+  out["createdDateTime"] = FormatTimestamp(s.created);
+  out["modifiedDateTime"] = FormatTimestamp(s.modified);
+  out["status"] = s.status;
+  out["memberType"] = s.member_type;
+  if (s.kind == ScheduleKind::kAssignment) {
+    out["assignmentType"] = OrNull(s.assignment_type);
+    out["activatedUsing"] = s.activated_using.empty()
+                                ? json::value(nullptr)
+                                : json::value(json::object{{"id", s.activated_using}});
+  }
+  out["scheduleInfo"] = json::object{{"startDateTime", FormatTimestamp(s.start)},
+                                     {"recurrence", nullptr},
+                                     {"expiration", std::move(expiration)}};
+  return out;
+}
+
+json::object InstanceToGraph(const ScheduleInstance& instance) {
+  const Schedule& s = instance.schedule;
+  json::object out;
+  out["id"] = instance.id;
+  out["principalId"] = s.principal_id;
+  out["roleDefinitionId"] = s.role_definition_id;
+  out["directoryScopeId"] = s.directory_scope_id;
+  out["appScopeId"] = OrNull(s.app_scope_id);
+  out["startDateTime"] = FormatTimestamp(s.start);
+  out["endDateTime"] = TimeOrNull(s.end);
+  out["memberType"] = s.member_type;
+  if (s.kind == ScheduleKind::kAssignment) {
+    out["assignmentType"] = OrNull(s.assignment_type);
+    out["roleAssignmentOriginId"] = s.id;
+    out["roleAssignmentScheduleId"] = s.id;
+    out["activatedUsing"] = s.activated_using.empty()
+                                ? json::value(nullptr)
+                                : json::value(json::object{{"id", s.activated_using}});
+  } else {
+    out["roleEligibilityScheduleId"] = s.id;
+  }
+  return out;
+}
+
+Result<ScheduleRequestInput> DecodeScheduleRequest(ScheduleKind kind, std::string_view body) {
+  ASSIGN_OR_RETURN(json::object object, ParseJsonObject(body));
+  ScheduleRequestInput in;
+  in.kind = kind;
+  FieldReader r(object, "");
+  ASSIGN_OR_RETURN(std::optional<std::string> action, r.OptEnum("action", kActions));
+  if (!action) return InvalidArgument("The property 'action' is required.");
+  in.action = ActionFromName(*action);
+  ASSIGN_OR_RETURN(in.principal_id, r.NonEmptyString("principalId"));
+  ASSIGN_OR_RETURN(in.role_definition_id, r.NonEmptyString("roleDefinitionId"));
+  ASSIGN_OR_RETURN(in.directory_scope_id, r.NonEmptyString("directoryScopeId"));
+  ASSIGN_OR_RETURN(std::optional<std::string> app_scope, r.OptString("appScopeId"));
+  if (app_scope && !app_scope->empty()) {
+    return InvalidArgument("The property 'appScopeId' is not supported; use 'directoryScopeId'.");
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> justification, r.OptString("justification"));
+  in.justification = justification.value_or("");
+  ASSIGN_OR_RETURN(std::optional<bool> validation_only, r.OptBool("isValidationOnly"));
+  in.is_validation_only = validation_only.value_or(false);
+  ASSIGN_OR_RETURN(std::optional<std::string> target, r.OptString("targetScheduleId"));
+  in.target_schedule_id = target.value_or("");
+  ASSIGN_OR_RETURN(std::optional<std::string> custom, r.OptString("customData"));
+  in.custom_data = custom.value_or("");
+  ASSIGN_OR_RETURN(const json::object* ticket, r.OptObject("ticketInfo"));
+  ASSIGN_OR_RETURN(const json::object* schedule, r.OptObject("scheduleInfo"));
+  RETURN_IF_ERROR(r.Finish());
+  if (ticket != nullptr) {
+    FieldReader t(*ticket, "ticketInfo");
+    ASSIGN_OR_RETURN(std::optional<std::string> number, t.OptString("ticketNumber"));
+    ASSIGN_OR_RETURN(std::optional<std::string> system, t.OptString("ticketSystem"));
+    RETURN_IF_ERROR(t.Finish());
+    in.ticket_number = number.value_or("");
+    in.ticket_system = system.value_or("");
+  }
+  if (schedule != nullptr) RETURN_IF_ERROR(DecodeScheduleInfo(*schedule, in.schedule_info));
+  return in;
+}
+
+}  // namespace pim::http

@@ -1,0 +1,174 @@
+// Query options and paging of in-memory collections, without an engine.
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "http/graph/collection.h"
+#include "http/request_target.h"
+
+namespace pim::http {
+namespace {
+
+namespace json = boost::json;
+
+const CollectionSpec kSpec{"users",
+                           {"id", "displayName", "createdDateTime"},
+                           {"id", "displayName", "mail", "createdDateTime"},
+                           {"principal", "policy($expand=rules)"}};
+
+// Clients percent-encode spaces; the tests write them plainly.
+HttpRequest Request(std::string target) {
+  for (size_t i = target.find(' '); i != std::string::npos; i = target.find(' ', i)) {
+    target.replace(i, 1, "%20");
+  }
+  HttpRequest r;
+  r.method = "GET";
+  r.target = target;
+  EXPECT_TRUE(ParseTarget(target, r).ok()) << target;
+  r.base_url = "http://127.0.0.1:8080";
+  return r;
+}
+
+Status Parse(const std::string& query) {
+  return ParseQueryOptions(Request("/v1.0/users?" + query), kSpec).status();
+}
+
+std::vector<json::object> Items(int n) {
+  std::vector<json::object> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back(json::object{{"id", "u" + std::to_string(i)},
+                               {"displayName", i % 2 == 0 ? "even" : "odd"},
+                               {"mail", "m"}});
+  }
+  return out;
+}
+
+TEST(QueryOptionsTest, Defaults) {
+  auto o = ParseQueryOptions(Request("/v1.0/users"), kSpec);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->top, 100);
+  EXPECT_FALSE(o->skiptoken);
+  EXPECT_FALSE(o->has_filter);
+  EXPECT_TRUE(o->select.empty());
+  EXPECT_FALSE(o->count);
+}
+
+TEST(QueryOptionsTest, TopMustBeOneTo999) {
+  for (const char* bad : {"0", "-1", "abc", "1000", "2.5", "", "+5", "5x"}) {
+    Status st = Parse(std::string("$top=") + bad);
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(st.message().find("$top"), std::string::npos);
+  }
+  EXPECT_EQ(ParseQueryOptions(Request("/v1.0/users?$top=999"), kSpec)->top, 999);
+  EXPECT_EQ(ParseQueryOptions(Request("/v1.0/users?$top=1"), kSpec)->top, 1);
+}
+
+TEST(QueryOptionsTest, UnknownRepeatedAndMalformedOptionsAreRefused) {
+  EXPECT_NE(Parse("$orderby=displayName").message().find("$orderby"), std::string::npos);
+  EXPECT_NE(Parse("$search=x").message().find("$search"), std::string::npos);
+  EXPECT_NE(Parse("$top=2&$top=3").message().find("more than once"), std::string::npos);
+  EXPECT_NE(Parse("$count=maybe").message().find("$count"), std::string::npos);
+  EXPECT_NE(Parse("$select=id,shoeSize").message().find("shoeSize"), std::string::npos);
+  EXPECT_NE(Parse("$select=id,,mail").message().find("$select"), std::string::npos);
+  EXPECT_NE(Parse("$expand=manager").message().find("manager"), std::string::npos);
+  EXPECT_NE(Parse("$filter=shoeSize eq 4").message().find("$filter"), std::string::npos);
+  EXPECT_FALSE(Parse("$filter=startswith(displayName,'a')").ok());
+  EXPECT_FALSE(Parse("$filter=").ok());
+  EXPECT_TRUE(Parse("api-version=1&foo=bar").ok());  // non-$ parameters are not OData options
+  EXPECT_TRUE(Parse("$expand=principal,policy($expand=rules)&$count=TRUE").ok());
+}
+
+TEST(QueryOptionsTest, EntityRequestsAllowOnlySelectAndExpand) {
+  EXPECT_TRUE(ParseEntityQueryOptions(Request("/v1.0/users/x?$select=mail"), kSpec).ok());
+  EXPECT_FALSE(ParseEntityQueryOptions(Request("/v1.0/users/x?$top=5"), kSpec).ok());
+  EXPECT_FALSE(ParseEntityQueryOptions(Request("/v1.0/users/x?$filter=id eq 'a'"), kSpec).ok());
+}
+
+TEST(SkipTokenTest, RoundTripsAndRefusesForgeries) {
+  for (int64_t n : {0, 1, 2, 62, 63, 1000000007}) {
+    std::string token = EncodeSkipToken("offset", n);
+    EXPECT_EQ(token.find_first_of("+/="), std::string::npos) << token;
+    auto back = DecodeSkipToken(token, "offset");
+    ASSERT_TRUE(back.ok()) << token;
+    EXPECT_EQ(*back, n);
+    EXPECT_FALSE(DecodeSkipToken(token, "seq").ok());  // a token of another collection kind
+  }
+  for (const char* forged :
+       {"not-a-token", "", "b2Zmc2V0Oi0x" /* offset:-1 */, "b2Zmc2V0OjAx" /* offset:01 */,
+        "b2Zmc2V0Og" /* offset: */, "!!!!", "b2Zmc2V0OjE=" /* padded */}) {
+    Status st = DecodeSkipToken(forged, "offset").status();
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << forged;
+  }
+}
+
+TEST(NextLinkTest, IsAbsoluteAndKeepsTheOtherOptions) {
+  HttpRequest r =
+      Request("/v1.0/users?$top=2&$filter=displayName%20eq%20'a+b'&$skiptoken=old&$select=id");
+  std::string link = NextLink(r, "NEW");
+  EXPECT_EQ(link.rfind("http://127.0.0.1:8080/v1.0/users?", 0), 0u) << link;
+  // Following the link gives back the same options with the new token.
+  HttpRequest next = Request(link.substr(std::string("http://127.0.0.1:8080").size()));
+  EXPECT_EQ(next.Query("$top"), "2");
+  EXPECT_EQ(next.Query("$filter"), "displayName eq 'a b'");  // '+' in the original was a space
+  EXPECT_EQ(next.Query("$select"), "id");
+  EXPECT_EQ(next.Query("$skiptoken"), "NEW");
+  int tokens = 0;
+  for (const auto& [k, v] : next.query) tokens += k == "$skiptoken";
+  EXPECT_EQ(tokens, 1);
+}
+
+TEST(NextLinkTest, EscapesPlusSoTimestampsSurvive) {
+  HttpRequest r = Request("/v1.0/x?$filter=createdDateTime%20ge%202026-11-26T05:00:00%2B01:00");
+  ASSERT_EQ(r.Query("$filter"), "createdDateTime ge 2026-11-26T05:00:00+01:00");
+  HttpRequest next = Request(NextLink(r, "T").substr(std::string("http://127.0.0.1:8080").size()));
+  EXPECT_EQ(next.Query("$filter"), r.Query("$filter"));
+}
+
+TEST(BuildPageTest, PagesToTheEndWithFilterCountAndSelect) {
+  std::string target = "/v1.0/users?$top=2&$filter=displayName eq 'even'&$count=true&$select=mail";
+  std::vector<std::string> seen;
+  int pages = 0;
+  while (!target.empty()) {
+    HttpRequest r = Request(target);
+    auto options = ParseQueryOptions(r, kSpec);
+    ASSERT_TRUE(options.ok()) << options.status().ToString();
+    auto page = BuildPage(r, kSpec, *options, Items(9));
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ++pages;
+    EXPECT_EQ(page->at("@odata.context"), "http://127.0.0.1:8080/v1.0/$metadata#users");
+    EXPECT_EQ(page->at("@odata.count"), 5);
+    for (const json::value& item : page->at("value").as_array()) {
+      const json::object& o = item.as_object();
+      EXPECT_EQ(o.size(), 2u) << json::serialize(o);  // id (always) + mail
+      EXPECT_FALSE(o.contains("displayName"));
+      seen.emplace_back(o.at("id").as_string());
+    }
+    target.clear();
+    if (const json::value* link = page->if_contains("@odata.nextLink")) {
+      EXPECT_EQ(page->at("value").as_array().size(), 2u);
+      target = std::string(link->as_string()).substr(std::string("http://127.0.0.1:8080").size());
+    }
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, (std::vector<std::string>{"u0", "u2", "u4", "u6", "u8"}));
+}
+
+TEST(BuildPageTest, ExpandRunsOnlyOnReturnedItems) {
+  HttpRequest r = Request("/v1.0/users?$top=3&$expand=principal");
+  auto options = ParseQueryOptions(r, kSpec);
+  ASSERT_TRUE(options.ok());
+  int calls = 0;
+  auto page = BuildPage(r, kSpec, *options, Items(10),
+                        [&](json::object& item, const std::set<std::string>& expand) {
+                          ++calls;
+                          EXPECT_EQ(expand.count("principal"), 1u);
+                          item["principal"] = json::object{{"id", "p"}};
+                          return Status::Ok();
+                        });
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(page->at("value").as_array()[0].as_object().at("principal").as_object().at("id"), "p");
+}
+
+}  // namespace
+}  // namespace pim::http

@@ -1,0 +1,285 @@
+// Directory, role definition, policy and audit routes over a real PimService.
+#include "core/role_catalog.h"
+#include "http/graph/graph_test_util.h"
+
+namespace pim::http::testing {
+namespace {
+
+class RoutesTest : public GraphFixture {
+ protected:
+  // Follows @odata.nextLink from `target` to the end; returns every item and the page count.
+  std::pair<std::vector<json::object>, int> ListAll(const std::string& target,
+                                                    const std::string& token) {
+    std::vector<json::object> items;
+    int pages = 0;
+    std::string next = target;
+    while (!next.empty() && pages < 100) {
+      Reply r = Get(next, token);
+      EXPECT_EQ(r.status, 200) << next << Dump(r);
+      if (r.status != 200) break;
+      ++pages;
+      for (const json::value& v : r.Value()) items.push_back(v.as_object());
+      next = r.Str("@odata.nextLink");
+      if (!next.empty()) {
+        EXPECT_EQ(next.rfind(std::string(kBaseUrl) + "/", 0), 0u) << next;
+      }
+    }
+    return {items, pages};
+  }
+};
+
+TEST_F(RoutesTest, UsersPageByTwoFollowingNextLinkToTheEnd) {
+  for (int i = 0; i < 6; ++i) {
+    CreateUser("Pager " + std::to_string(i), "pager" + std::to_string(i) + "@pim.local");
+  }
+  auto [everyone, one_page] = ListAll("/v1.0/users?$top=999", admin_token_);
+  ASSERT_EQ(everyone.size(), 7u);  // the administrator and six
+  EXPECT_EQ(one_page, 1);
+  auto [items, pages] = ListAll("/v1.0/users?$top=2", admin_token_);
+  EXPECT_EQ(pages, 4);
+  ASSERT_EQ(items.size(), everyone.size());
+  for (size_t i = 0; i < items.size(); ++i) EXPECT_EQ(items[i].at("id"), everyone[i].at("id"));
+
+  Reply refused = Get("/v1.0/users?$filter=startswith(displayName,'P')", admin_token_);
+  EXPECT_EQ(refused.status, 400);
+  auto [two, two_pages] =
+      ListAll("/v1.0/users?$top=1&$filter=displayName eq 'Pager 3' or displayName eq 'Pager 5'",
+              admin_token_);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two_pages, 2);
+  EXPECT_EQ(two[0].at("displayName"), "Pager 3");
+}
+
+TEST_F(RoutesTest, SelectReturnsOnlyTheSelectedProperties) {
+  Reply r = Get("/v1.0/users?$select=id,displayName", admin_token_);
+  ASSERT_EQ(r.status, 200) << Dump(r);
+  ASSERT_FALSE(r.Value().empty());
+  for (const json::value& v : r.Value()) EXPECT_EQ(v.as_object().size(), 2u);
+  Reply one = Get("/v1.0/users/" + admin_id_ + "?$select=userPrincipalName", admin_token_);
+  ASSERT_EQ(one.status, 200) << Dump(one);
+  EXPECT_EQ(one.Str("userPrincipalName"), kAdminUpn);
+  EXPECT_FALSE(one.obj().contains("displayName"));
+  EXPECT_EQ(one.Str("@odata.context"), std::string(kBaseUrl) + "/v1.0/$metadata#users/$entity");
+  EXPECT_EQ(Get("/v1.0/users?$select=id,noSuchProperty", admin_token_).status, 400);
+  EXPECT_EQ(Get("/v1.0/users?$skiptoken=not-a-token", admin_token_).status, 400);
+}
+
+TEST_F(RoutesTest, UserLifecycleByIdAndUpn) {
+  std::string id = CreateUser("Ada", "ada@pim.local");
+  Reply by_upn = Get("/v1.0/users/ADA@pim.local", admin_token_);
+  ASSERT_EQ(by_upn.status, 200) << Dump(by_upn);
+  EXPECT_EQ(by_upn.Str("id"), id);
+  EXPECT_EQ(by_upn.obj().at("accountEnabled"), true);
+  std::string token = SignIn("ada@pim.local", kUserPassword);
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(Get("/v1.0/me", token).Str("userPrincipalName"), "ada@pim.local");
+
+  Reply patched = Call("PATCH", "/v1.0/users/" + id, R"({"accountEnabled":false})", admin_token_);
+  EXPECT_EQ(patched.status, 204) << Dump(patched);
+  EXPECT_EQ(Get("/v1.0/me", token).status, 401);  // disabling revokes at once
+  EXPECT_EQ(Get("/v1.0/users/" + id, admin_token_).obj().at("accountEnabled"), false);
+  EXPECT_EQ(
+      Call("PATCH", "/v1.0/users/" + id, R"({"userPrincipalName":"x@y"})", admin_token_).status,
+      400);
+  EXPECT_EQ(Call("DELETE", "/v1.0/users/" + id, "", admin_token_).status, 204);
+  EXPECT_EQ(Get("/v1.0/users/" + id, admin_token_).status, 404);
+}
+
+TEST_F(RoutesTest, ErrorsHaveGraphShapeAndStatus) {
+  std::string id = CreateUser("Bob", "bob@pim.local");
+  std::string bob = SignIn("bob@pim.local", kUserPassword);
+  // 403: authenticated, not permitted.
+  Reply forbidden =
+      Post("/v1.0/users",
+           json::object{{"displayName", "X"},
+                        {"userPrincipalName", "x@pim.local"},
+                        {"passwordProfile", json::object{{"password", kUserPassword}}}},
+           bob);
+  EXPECT_EQ(forbidden.status, 403) << Dump(forbidden);
+  EXPECT_FALSE(forbidden.ErrorCode().empty());
+  EXPECT_FALSE(forbidden.ErrorMessage().empty());
+  // 404: unknown ids and paths.
+  EXPECT_EQ(Get("/v1.0/users/00000000-0000-4000-8000-0000000fffff", admin_token_).status, 404);
+  EXPECT_EQ(Get("/v1.0/users/nobody@pim.local", admin_token_).status, 404);
+  EXPECT_EQ(Get("/v1.0/groups/" + id, admin_token_).status, 404);  // a user is not a group
+  EXPECT_EQ(Get("/v1.0/noSuchCollection", admin_token_).status, 404);
+  // 409: a second user with the same UPN (case-insensitive).
+  Reply dup = Post("/v1.0/users",
+                   json::object{{"displayName", "Bob 2"},
+                                {"userPrincipalName", "BOB@pim.local"},
+                                {"passwordProfile", json::object{{"password", kUserPassword}}}},
+                   admin_token_);
+  EXPECT_EQ(dup.status, 409) << Dump(dup);
+  // 400: malformed body, with a message naming the problem.
+  Reply bad = Call("POST", "/v1.0/users", R"({"displayName": )", admin_token_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.ErrorMessage().find("JSON"), std::string::npos);
+}
+
+TEST_F(RoutesTest, GroupsAndMembersByReference) {
+  std::string u = CreateUser("Member", "member@pim.local");
+  Reply g = Post("/v1.0/groups",
+                 json::object{{"displayName", "Ops"},
+                              {"mailEnabled", false},
+                              {"mailNickname", "ops"},
+                              {"securityEnabled", true}},
+                 admin_token_);
+  ASSERT_EQ(g.status, 201) << Dump(g);
+  const std::string group = "/v1.0/groups/" + g.Str("id");
+  Reply add =
+      Post(group + "/members/$ref",
+           json::object{{"@odata.id", "https://graph.microsoft.com/v1.0/directoryObjects/" + u}},
+           admin_token_);
+  EXPECT_EQ(add.status, 204) << Dump(add);
+  Reply members = Get(group + "/members", admin_token_);
+  ASSERT_EQ(members.status, 200) << Dump(members);
+  ASSERT_EQ(members.Value().size(), 1u);
+  EXPECT_EQ(members.Value()[0].as_object().at("@odata.type"), "#microsoft.graph.user");
+  EXPECT_EQ(Call("DELETE", group + "/members/" + u + "/$ref", "", admin_token_).status, 204);
+  EXPECT_TRUE(Get(group + "/members", admin_token_).Value().empty());
+  EXPECT_EQ(Call("DELETE", group, "", admin_token_).status, 204);
+  EXPECT_EQ(Get(group, admin_token_).status, 404);
+}
+
+TEST_F(RoutesTest, RoleDefinitionsAreGraphShaped) {
+  Reply all =
+      Get("/v1.0/roleManagement/directory/roleDefinitions?$filter=displayName eq "
+          "'Global Administrator'",
+          admin_token_);
+  ASSERT_EQ(all.status, 200) << Dump(all);
+  ASSERT_EQ(all.Value().size(), 1u);
+  const json::object& ga = all.Value()[0].as_object();
+  EXPECT_EQ(ga.at("id"), role_ids::kGlobalAdministrator);
+  EXPECT_EQ(ga.at("isBuiltIn"), true);
+  EXPECT_TRUE(ga.at("rolePermissions").is_array());
+
+  Reply created = Post(
+      "/v1.0/roleManagement/directory/roleDefinitions",
+      json::object{
+          {"displayName", "Reader of things"},
+          {"rolePermissions",
+           json::array{json::object{{"allowedResourceActions",
+                                     json::array{"microsoft.directory/users/standard/read"}}}}}},
+      admin_token_);
+  ASSERT_EQ(created.status, 201) << Dump(created);
+  EXPECT_EQ(created.obj().at("isBuiltIn"), false);
+  const std::string path = "/v1.0/roleManagement/directory/roleDefinitions/" + created.Str("id");
+  EXPECT_EQ(Call("PATCH", path, R"({"description":"reads"})", admin_token_).status, 204);
+  EXPECT_EQ(Get(path, admin_token_).Str("description"), "reads");
+  EXPECT_EQ(Call("DELETE", path, "", admin_token_).status, 204);
+  EXPECT_EQ(Get(path, admin_token_).status, 404);
+}
+
+TEST_F(RoutesTest, PolicyRulesReadAndPatch) {
+  Reply assignments =
+      Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq "
+          "'DirectoryRole' and roleDefinitionId eq '" +
+              std::string(role_ids::kHelpdeskAdministrator) + "'&$expand=policy($expand=rules)",
+          admin_token_);
+  ASSERT_EQ(assignments.status, 200) << Dump(assignments);
+  ASSERT_EQ(assignments.Value().size(), 1u);
+  const json::object& a = assignments.Value()[0].as_object();
+  const std::string policy_id(a.at("policyId").as_string());
+  EXPECT_EQ(a.at("policy").as_object().at("rules").as_array().size(), 17u);
+
+  const std::string base = "/v1.0/policies/roleManagementPolicies/" + policy_id;
+  Reply policy = Get(base + "?$expand=rules", admin_token_);
+  ASSERT_EQ(policy.status, 200) << Dump(policy);
+  EXPECT_EQ(policy.obj().at("rules").as_array().size(), 17u);
+  EXPECT_FALSE(Get(base, admin_token_).obj().contains("rules"));
+  Reply rules = Get(base + "/rules", admin_token_);
+  EXPECT_EQ(rules.Value().size(), 17u);
+
+  Reply rule = Get(base + "/rules/Expiration_EndUser_Assignment", admin_token_);
+  ASSERT_EQ(rule.status, 200) << Dump(rule);
+  json::object body = rule.obj();
+  body.erase("@odata.context");
+  body["maximumDuration"] = "PT4H";
+  Reply patched = Call("PATCH", base + "/rules/Expiration_EndUser_Assignment",
+                       json::serialize(body), admin_token_);
+  ASSERT_EQ(patched.status, 200) << Dump(patched);
+  EXPECT_EQ(patched.Str("maximumDuration"), "PT4H");
+  EXPECT_EQ(Get(base + "/rules/Expiration_EndUser_Assignment", admin_token_).Str("maximumDuration"),
+            "PT4H");
+  EXPECT_EQ(Call("PATCH", base + "/rules/Expiration_EndUser_Assignment", "{", admin_token_).status,
+            400);
+  EXPECT_EQ(Get(base + "/rules/NoSuchRule", admin_token_).status, 404);
+}
+
+TEST_F(RoutesTest, AuditNewestFirstFilteredPagedAndVerified) {
+  for (int i = 0; i < 4; ++i) {
+    CreateUser("Audited " + std::to_string(i), "audited" + std::to_string(i) + "@pim.local");
+    clock_.Advance(Duration::Seconds(10));
+  }
+  auto [all, one] = ListAll("/v1.0/auditLogs/directoryAudits?$top=999", admin_token_);
+  ASSERT_GE(all.size(), 5u);
+  for (size_t i = 1; i < all.size(); ++i) {
+    EXPECT_GE(ParseTimestamp(all[i - 1].at("activityDateTime").as_string()).value(),
+              ParseTimestamp(all[i].at("activityDateTime").as_string()).value());
+    EXPECT_FALSE(all[i].contains("pimEncodingVersion"));
+  }
+  auto [paged, pages] = ListAll("/v1.0/auditLogs/directoryAudits?$top=2", admin_token_);
+  ASSERT_EQ(paged.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(paged[i].at("id"), all[i].at("id"));
+  EXPECT_EQ(pages, static_cast<int>((all.size() + 1) / 2));
+
+  auto [users, user_pages] = ListAll(
+      "/v1.0/auditLogs/directoryAudits?$top=3&$filter=category eq 'UserManagement'", admin_token_);
+  ASSERT_GE(users.size(), 4u);
+  for (const json::object& a : users) EXPECT_EQ(a.at("category"), "UserManagement");
+  auto [mine, mine_pages] =
+      ListAll("/v1.0/auditLogs/directoryAudits?$filter=initiatedBy/user/id eq '" + admin_id_ + "'",
+              admin_token_);
+  EXPECT_FALSE(mine.empty());
+  EXPECT_EQ(Get("/v1.0/auditLogs/directoryAudits?$filter=resultReason eq 'x'", admin_token_).status,
+            400);
+  EXPECT_EQ(Get("/v1.0/auditLogs/directoryAudits?$skiptoken=b2Zmc2V0OjE", admin_token_).status,
+            400);  // an offset token is not an audit token
+
+  const std::string id(all[1].at("id").as_string());
+  Reply one_record = Get("/v1.0/auditLogs/directoryAudits/" + id, admin_token_);
+  ASSERT_EQ(one_record.status, 200) << Dump(one_record);
+  EXPECT_EQ(one_record.Str("id"), id);
+  EXPECT_EQ(Get("/v1.0/auditLogs/directoryAudits/nope", admin_token_).status, 404);
+
+  Reply verify = Get("/v1.0/pim/audit/verify", admin_token_);
+  ASSERT_EQ(verify.status, 200) << Dump(verify);
+  EXPECT_EQ(verify.obj().at("ok"), true);
+  EXPECT_GE(verify.obj().at("recordsChecked").as_int64(), static_cast<int64_t>(all.size()));
+
+  // Ordinary users may not read the audit log.
+  CreateUser("Nosy", "nosy@pim.local");
+  std::string nosy = SignIn("nosy@pim.local", kUserPassword);
+  EXPECT_EQ(Get("/v1.0/auditLogs/directoryAudits", nosy).status, 403);
+  EXPECT_EQ(Get("/v1.0/auditLogs/directoryAudits/" + id, nosy).status, 403);
+}
+
+TEST_F(RoutesTest, EveryWritingRouteIsBlocking) {
+  CreateUser("Block", "block@pim.local");
+  EXPECT_TRUE(last_blocking_);
+  EXPECT_EQ(last_route_, "users.create");
+  Get("/v1.0/users", admin_token_);
+  EXPECT_FALSE(last_blocking_);
+  EXPECT_EQ(last_route_, "users.list");
+}
+
+TEST_F(RoutesTest, TotpEnrollmentRoundTrip) {
+  Reply enrolled =
+      Post("/v1.0/me/authentication/softwareOathMethods", json::object{}, admin_token_);
+  ASSERT_EQ(enrolled.status, 201) << Dump(enrolled);
+  EXPECT_EQ(enrolled.Str("otpauthUri").rfind("otpauth://totp/", 0), 0u);
+  auto secret = Base32Decode(enrolled.Str("secretKey"));
+  ASSERT_TRUE(secret.ok());
+  const std::string verify =
+      "/v1.0/me/authentication/softwareOathMethods/" + enrolled.Str("id") + "/verify";
+  EXPECT_EQ(Post(verify, json::object{{"code", 123456}}, admin_token_).status, 400);
+  Reply ok = Post(verify, json::object{{"code", TotpCode(*secret, clock_.Now())}}, admin_token_);
+  EXPECT_EQ(ok.status, 204) << Dump(ok);
+  Reply list = Get("/v1.0/me/authentication/softwareOathMethods", admin_token_);
+  ASSERT_EQ(list.Value().size(), 1u);
+  EXPECT_TRUE(list.Value()[0].as_object().at("secretKey").is_null());
+  EXPECT_EQ(list.Value()[0].as_object().at("pimVerified"), true);
+}
+
+}  // namespace
+}  // namespace pim::http::testing

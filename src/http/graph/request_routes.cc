@@ -1,0 +1,102 @@
+// roleAssignmentScheduleRequests and roleEligibilityScheduleRequests: GET list, POST (201),
+// GET /{id}, POST /{id}/cancel (204), GET filterByCurrentUser(on='principal'|'approver').
+#include "core/ids.h"
+#include "http/graph/codecs_schedule.h"
+#include "http/graph/expand.h"
+#include "http/graph/route_families.h"
+#include "http/graph/serve.h"
+
+namespace pim::http {
+namespace json = boost::json;
+namespace {
+
+CollectionSpec RequestsSpec(ScheduleKind kind) {
+  return {"roleManagement/directory/" + RequestCollectionName(kind),
+          {"id", "principalId", "roleDefinitionId", "directoryScopeId", "status", "action",
+           "createdDateTime", "completedDateTime", "targetScheduleId", "approvalId",
+           "isValidationOnly", "justification", "createdBy/user/id"},
+          KeysOf(RequestToGraph(ScheduleRequest{})),
+          {"principal", "roleDefinition"}};
+}
+
+// Refuses an expiration instant that has already passed (the codec has no clock).
+Status CheckNotPast(const ScheduleRequestInput& input, const Clock& clock) {
+  const auto& end = input.schedule_info.end;
+  if (end && *end <= clock.Now()) {
+    return InvalidArgument("Invalid value for 'scheduleInfo.expiration.endDateTime': " +
+                           FormatTimestamp(*end) + " is in the past.");
+  }
+  return Status::Ok();
+}
+
+void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleKind kind) {
+  const std::string name = RequestCollectionName(kind);
+  const std::string base = "/v1.0/roleManagement/directory/" + name;
+
+  // Registered before /{id} so that routers matching in order prefer it.
+  router.Add(
+      "GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
+      WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+        const std::string& on = p.at("on");
+        const bool approver = EqualsIgnoreCase(on, "approver");
+        if (!approver && !EqualsIgnoreCase(on, "principal")) {
+          return GraphError(InvalidArgument("Invalid value '" + on +
+                                            "' for 'on'; expected 'principal' or 'approver'."));
+        }
+        return ServeCollection(
+            req, RequestsSpec(kind),
+            [&] {
+              return EncodeAll(svc.ListRequestsForCurrentUser(c, kind, approver), RequestToGraph);
+            },
+            ScheduleExpander(svc, c));
+      }));
+  router.Add(
+      "GET", base, name + ".list",
+      WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams&, const Caller& c) {
+        return ServeCollection(
+            req, RequestsSpec(kind),
+            [&] { return EncodeAll(svc.ListRequests(c, kind), RequestToGraph); },
+            ScheduleExpander(svc, c));
+      }));
+  router.Add(
+      "POST", base, name + ".create",
+      WithCaller(svc,
+                 [&svc, &clock, kind](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                   Result<ScheduleRequestInput> input = DecodeScheduleRequest(kind, req.body);
+                   if (!input.ok()) return GraphError(input.status());
+                   Status not_past = CheckNotPast(*input, clock);
+                   if (!not_past.ok()) return GraphError(not_past);
+                   Result<ScheduleRequest> request = svc.SubmitRequest(c, *input);
+                   if (!request.ok()) return GraphError(request.status());
+                   return EntityResponse(req, 201, RequestsSpec(kind).context_path + "/$entity",
+                                         RequestToGraph(*request));
+                 }),
+      /*blocking=*/true);
+  router.Add(
+      "GET", base + "/{id}", name + ".get",
+      WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+        return ServeEntity(
+            req, RequestsSpec(kind),
+            [&]() -> Result<json::object> {
+              ASSIGN_OR_RETURN(ScheduleRequest r, svc.GetRequest(c, kind, p.at("id")));
+              return RequestToGraph(r);
+            },
+            ScheduleExpander(svc, c));
+      }));
+  router.Add("POST", base + "/{id}/cancel", name + ".cancel",
+             WithCaller(svc,
+                        [&svc, kind](const HttpRequest&, const RouteParams& p, const Caller& c) {
+                          Status st = svc.CancelRequest(c, kind, p.at("id"));
+                          return st.ok() ? NoContent() : GraphError(st);
+                        }),
+             /*blocking=*/true);
+}
+
+}  // namespace
+
+void RegisterRequestRoutes(Router& router, const GraphContext& context) {
+  RegisterKind(router, context.service, context.clock, ScheduleKind::kAssignment);
+  RegisterKind(router, context.service, context.clock, ScheduleKind::kEligibility);
+}
+
+}  // namespace pim::http

@@ -1,0 +1,45 @@
+// Response helpers shared by the Graph handlers.
+#include <boost/json/serialize.hpp>
+
+#include "core/ids.h"
+#include "http/graph/collection.h"
+#include "http/graph/graph_context.h"
+
+namespace pim::http {
+namespace json = boost::json;
+
+std::string ToJson(const json::object& object) { return json::serialize(object); }
+
+HttpResponse GraphError(const Status& status) {
+  HttpResponse response = ErrorResponse(status);
+  if (response.status == 401) {
+    bool has_challenge = false;
+    for (const auto& [name, value] : response.headers) {
+      if (EqualsIgnoreCase(name, "www-authenticate")) has_challenge = true;
+    }
+    if (!has_challenge) response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  }
+  return response;
+}
+
+HttpResponse EntityResponse(const HttpRequest& request, int status, std::string_view context_path,
+                            json::object entity) {
+  json::object out;
+  out.reserve(entity.size() + 1);
+  out["@odata.context"] = ContextUrl(request, context_path);
+  for (auto& member : entity) out[member.key()] = std::move(member.value());
+  return JsonResponse(status, ToJson(out));
+}
+
+HttpResponse ObjectResponse(int status, const json::object& object) {
+  return JsonResponse(status, ToJson(object));
+}
+
+HttpResponse NoContent() {
+  HttpResponse response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
+}  // namespace pim::http

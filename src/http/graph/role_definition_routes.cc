@@ -1,0 +1,72 @@
+// /v1.0/roleManagement/directory/roleDefinitions (GET, POST) and /{id} (GET, PATCH, DELETE).
+#include "http/graph/codecs_role.h"
+#include "http/graph/route_families.h"
+#include "http/graph/serve.h"
+
+namespace pim::http {
+namespace json = boost::json;
+namespace {
+
+constexpr const char* kPath = "/v1.0/roleManagement/directory/roleDefinitions";
+
+CollectionSpec RoleDefinitionsSpec() {
+  return {"roleManagement/directory/roleDefinitions",
+          {"id", "displayName", "description", "isBuiltIn", "isEnabled", "templateId"},
+          KeysOf(RoleDefinitionToGraph(RoleDefinition{})),
+          {}};
+}
+
+}  // namespace
+
+void RegisterRoleDefinitionRoutes(Router& router, const GraphContext& ctx) {
+  PimService& svc = ctx.service;
+  const std::string path = kPath;
+  router.Add("GET", path, "roleDefinitions.list",
+             WithCaller(svc, [&svc](const HttpRequest& req, const RouteParams&, const Caller& c) {
+               return ServeCollection(req, RoleDefinitionsSpec(), [&] {
+                 return EncodeAll(svc.ListRoleDefinitions(c), RoleDefinitionToGraph);
+               });
+             }));
+  router.Add("POST", path, "roleDefinitions.create",
+             WithCaller(svc,
+                        [&svc](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                          Result<RoleDefinition> def = DecodeNewRoleDefinition(req.body);
+                          if (!def.ok()) return GraphError(def.status());
+                          Result<RoleDefinition> created =
+                              svc.CreateRoleDefinition(c, std::move(def).value());
+                          if (!created.ok()) return GraphError(created.status());
+                          return EntityResponse(req, 201,
+                                                RoleDefinitionsSpec().context_path + "/$entity",
+                                                RoleDefinitionToGraph(*created));
+                        }),
+             /*blocking=*/true);
+  router.Add("GET", path + "/{id}", "roleDefinitions.get",
+             WithCaller(svc, [&svc](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+               return ServeEntity(req, RoleDefinitionsSpec(), [&]() -> Result<json::object> {
+                 ASSIGN_OR_RETURN(RoleDefinition d, svc.GetRoleDefinition(c, p.at("id")));
+                 return RoleDefinitionToGraph(d);
+               });
+             }));
+  router.Add("PATCH", path + "/{id}", "roleDefinitions.update",
+             WithCaller(svc,
+                        [&svc](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+                          Result<RoleDefinition> current = svc.GetRoleDefinition(c, p.at("id"));
+                          if (!current.ok()) return GraphError(current.status());
+                          Result<RoleDefinition> patched =
+                              DecodeRoleDefinitionPatch(req.body, std::move(current).value());
+                          if (!patched.ok()) return GraphError(patched.status());
+                          Result<RoleDefinition> updated =
+                              svc.UpdateRoleDefinition(c, p.at("id"), std::move(patched).value());
+                          return updated.ok() ? NoContent() : GraphError(updated.status());
+                        }),
+             /*blocking=*/true);
+  router.Add("DELETE", path + "/{id}", "roleDefinitions.delete",
+             WithCaller(svc,
+                        [&svc](const HttpRequest&, const RouteParams& p, const Caller& c) {
+                          Status st = svc.DeleteRoleDefinition(c, p.at("id"));
+                          return st.ok() ? NoContent() : GraphError(st);
+                        }),
+             /*blocking=*/true);
+}
+
+}  // namespace pim::http

@@ -1,0 +1,127 @@
+// role{Assignment,Eligibility}Schedules and role{Assignment,Eligibility}ScheduleInstances:
+// GET list, GET /{id}, GET filterByCurrentUser(on='principal').
+#include "core/ids.h"
+#include "http/graph/codecs_schedule.h"
+#include "http/graph/expand.h"
+#include "http/graph/route_families.h"
+#include "http/graph/serve.h"
+
+namespace pim::http {
+namespace json = boost::json;
+namespace {
+
+CollectionSpec SchedulesSpec(ScheduleKind kind) {
+  Schedule sample;
+  sample.kind = kind;
+  CollectionSpec spec{
+      "roleManagement/directory/" + ScheduleCollectionName(kind),
+      {"id", "principalId", "roleDefinitionId", "directoryScopeId", "status", "memberType",
+       "createdUsing", "createdDateTime", "modifiedDateTime", "scheduleInfo/startDateTime",
+       "scheduleInfo/expiration/endDateTime", "scheduleInfo/expiration/type"},
+      KeysOf(ScheduleToGraph(sample)),
+      {"principal", "roleDefinition"}};
+  if (kind == ScheduleKind::kAssignment) {
+    spec.filter_properties.insert({"assignmentType", "activatedUsing/id"});
+    spec.expand_properties.insert("activatedUsing");
+  }
+  return spec;
+}
+
+CollectionSpec InstancesSpec(ScheduleKind kind) {
+  ScheduleInstance sample;
+  sample.schedule.kind = kind;
+  CollectionSpec spec{"roleManagement/directory/" + InstanceCollectionName(kind),
+                      {"id", "principalId", "roleDefinitionId", "directoryScopeId", "memberType",
+                       "startDateTime", "endDateTime"},
+                      KeysOf(InstanceToGraph(sample)),
+                      {"principal", "roleDefinition"}};
+  if (kind == ScheduleKind::kAssignment) {
+    spec.filter_properties.insert({"assignmentType", "roleAssignmentOriginId",
+                                   "roleAssignmentScheduleId", "activatedUsing/id"});
+  } else {
+    spec.filter_properties.insert("roleEligibilityScheduleId");
+  }
+  return spec;
+}
+
+Status CheckOnPrincipal(const std::string& on) {
+  if (EqualsIgnoreCase(on, "principal")) return Status::Ok();
+  return InvalidArgument("Invalid value '" + on + "' for 'on'; expected 'principal'.");
+}
+
+void RegisterSchedules(Router& router, PimService& svc, ScheduleKind kind) {
+  const std::string name = ScheduleCollectionName(kind);
+  const std::string base = "/v1.0/roleManagement/directory/" + name;
+  auto list = [&svc, kind](bool mine) {
+    return [&svc, kind, mine](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+      if (mine) {
+        Status st = CheckOnPrincipal(p.at("on"));
+        if (!st.ok()) return GraphError(st);
+      }
+      return ServeCollection(
+          req, SchedulesSpec(kind),
+          [&] { return EncodeAll(svc.ListSchedules(c, kind, mine), ScheduleToGraph); },
+          ScheduleExpander(svc, c));
+    };
+  };
+  router.Add("GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
+             WithCaller(svc, list(true)));
+  router.Add("GET", base, name + ".list", WithCaller(svc, list(false)));
+  router.Add(
+      "GET", base + "/{id}", name + ".get",
+      WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+        return ServeEntity(
+            req, SchedulesSpec(kind),
+            [&]() -> Result<json::object> {
+              ASSIGN_OR_RETURN(Schedule s, svc.GetSchedule(c, kind, p.at("id")));
+              return ScheduleToGraph(s);
+            },
+            ScheduleExpander(svc, c));
+      }));
+}
+
+void RegisterInstances(Router& router, PimService& svc, ScheduleKind kind) {
+  const std::string name = InstanceCollectionName(kind);
+  const std::string base = "/v1.0/roleManagement/directory/" + name;
+  auto list = [&svc, kind](bool mine) {
+    return [&svc, kind, mine](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+      if (mine) {
+        Status st = CheckOnPrincipal(p.at("on"));
+        if (!st.ok()) return GraphError(st);
+      }
+      return ServeCollection(
+          req, InstancesSpec(kind),
+          [&] { return EncodeAll(svc.ListInstances(c, kind, mine), InstanceToGraph); },
+          ScheduleExpander(svc, c));
+    };
+  };
+  router.Add("GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
+             WithCaller(svc, list(true)));
+  router.Add("GET", base, name + ".list", WithCaller(svc, list(false)));
+  router.Add(
+      "GET", base + "/{id}", name + ".get",
+      WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+        return ServeEntity(
+            req, InstancesSpec(kind),
+            [&]() -> Result<json::object> {
+              ASSIGN_OR_RETURN(std::vector<ScheduleInstance> all,
+                               svc.ListInstances(c, kind, false));
+              for (const ScheduleInstance& i : all) {
+                if (i.id == p.at("id")) return InstanceToGraph(i);
+              }
+              return NotFound("No schedule instance with id '" + p.at("id") + "'.");
+            },
+            ScheduleExpander(svc, c));
+      }));
+}
+
+}  // namespace
+
+void RegisterScheduleRoutes(Router& router, const GraphContext& context) {
+  for (ScheduleKind kind : {ScheduleKind::kAssignment, ScheduleKind::kEligibility}) {
+    RegisterSchedules(router, context.service, kind);
+    RegisterInstances(router, context.service, kind);
+  }
+}
+
+}  // namespace pim::http
