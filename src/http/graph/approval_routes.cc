@@ -28,14 +28,18 @@ std::vector<json::object> Steps(const PimService& svc, const Caller& c, const Ap
   return out;
 }
 
-CollectionSpec ApprovalSpec() {
-  return {"roleManagement/directory/roleAssignmentApprovals", {}, {"id", "steps"}, {"steps"}};
+// Built once: the spec is immutable.
+const CollectionSpec& ApprovalSpec() {
+  static const CollectionSpec spec{
+      "roleManagement/directory/roleAssignmentApprovals", {}, {"id", "steps"}, {"steps"}};
+  return spec;
 }
 
 CollectionSpec StepsSpec(const std::string& approval_id) {
+  static const std::set<std::string> keys = KeysOf(StepToGraph(ApprovalStep{}, false, {}));
   return {"roleManagement/directory/roleAssignmentApprovals('" + approval_id + "')/steps",
           {"id", "status", "reviewResult", "assignedToMe"},
-          KeysOf(StepToGraph(ApprovalStep{}, false, {})),
+          keys,
           {}};
 }
 

@@ -19,15 +19,18 @@ namespace {
 constexpr int kChunk = 256;
 constexpr int64_t kLookaheadBudget = 4096;  // records scanned past a full page
 
-CollectionSpec AuditsSpec() {
-  return {"auditLogs/directoryAudits",
-          {"id", "activityDateTime", "activityDisplayName", "category", "correlationId", "result",
-           "operationType", "loggedByService", "initiatedBy/user/id",
-           "initiatedBy/user/userPrincipalName", "initiatedBy/app/servicePrincipalId"},
-          {"id", "category", "correlationId", "result", "resultReason", "activityDisplayName",
-           "activityDateTime", "loggedByService", "operationType", "initiatedBy", "targetResources",
-           "additionalDetails"},
-          {}};
+// Built once: the spec is immutable.
+const CollectionSpec& AuditsSpec() {
+  static const CollectionSpec spec{
+      "auditLogs/directoryAudits",
+      {"id", "activityDateTime", "activityDisplayName", "category", "correlationId", "result",
+       "operationType", "loggedByService", "initiatedBy/user/id",
+       "initiatedBy/user/userPrincipalName", "initiatedBy/app/servicePrincipalId"},
+      {"id", "category", "correlationId", "result", "resultReason", "activityDisplayName",
+       "activityDateTime", "loggedByService", "operationType", "initiatedBy", "targetResources",
+       "additionalDetails"},
+      {}};
+  return spec;
 }
 
 // Calls `visit(seq, object)` for records with seq < before (0 = all), newest first, until it

@@ -11,11 +11,13 @@ namespace {
 
 constexpr const char* kContext = "me/authentication/softwareOathMethods";
 
-CollectionSpec MethodsSpec() {
-  return {kContext,
-          {"id", "createdDateTime", "pimVerified"},
-          KeysOf(TotpMethodToGraph(TotpMethod{})),
-          {}};
+// Built once: the spec is immutable.
+const CollectionSpec& MethodsSpec() {
+  static const CollectionSpec spec{kContext,
+                                   {"id", "createdDateTime", "pimVerified"},
+                                   KeysOf(TotpMethodToGraph(TotpMethod{})),
+                                   {}};
+  return spec;
 }
 
 }  // namespace

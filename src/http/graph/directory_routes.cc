@@ -10,32 +10,46 @@ namespace pim::http {
 namespace json = boost::json;
 namespace {
 
-CollectionSpec UsersSpec() {
-  return {"users",
-          {"id", "displayName", "userPrincipalName", "mail", "accountEnabled", "createdDateTime"},
-          KeysOf(UserToGraph(Principal{})),
-          {}};
+// Built once: the spec is immutable.
+const CollectionSpec& UsersSpec() {
+  static const CollectionSpec spec{
+      "users",
+      {"id", "displayName", "userPrincipalName", "mail", "accountEnabled", "createdDateTime"},
+      KeysOf(UserToGraph(Principal{})),
+      {}};
+  return spec;
 }
 
-CollectionSpec GroupsSpec() {
-  return {"groups",
-          {"id", "displayName", "description", "isAssignableToRole", "createdDateTime"},
-          KeysOf(GroupToGraph(Principal{})),
-          {}};
+// Built once: the spec is immutable.
+const CollectionSpec& GroupsSpec() {
+  static const CollectionSpec spec{
+      "groups",
+      {"id", "displayName", "description", "isAssignableToRole", "createdDateTime"},
+      KeysOf(GroupToGraph(Principal{})),
+      {}};
+  return spec;
 }
 
-CollectionSpec ServicePrincipalsSpec() {
-  return {"servicePrincipals",
-          {"id", "displayName", "appId", "accountEnabled", "createdDateTime"},
-          KeysOf(ServicePrincipalToGraph(Principal{})),
-          {}};
+// Built once: the spec is immutable.
+const CollectionSpec& ServicePrincipalsSpec() {
+  static const CollectionSpec spec{
+      "servicePrincipals",
+      {"id", "displayName", "appId", "accountEnabled", "createdDateTime"},
+      KeysOf(ServicePrincipalToGraph(Principal{})),
+      {}};
+  return spec;
 }
 
-CollectionSpec MembersSpec() {
+CollectionSpec MakeMembersSpec() {
   std::set<std::string> keys = KeysOf(UserToGraph(Principal{}));
   keys.merge(KeysOf(GroupToGraph(Principal{})));
   keys.merge(KeysOf(ServicePrincipalToGraph(Principal{})));
   return {"directoryObjects", {"id", "displayName", "userPrincipalName"}, keys, {}};
+}
+
+const CollectionSpec& MembersSpec() {
+  static const CollectionSpec spec = MakeMembersSpec();
+  return spec;
 }
 
 // A live (not soft-deleted) principal of `kind`; NotFound otherwise.
@@ -64,8 +78,7 @@ void RegisterUsers(Router& router, const GraphContext& ctx) {
   router.Add(
       "GET", "/v1.0/me", "me.get",
       WithCaller(svc, [&svc](const HttpRequest& req, const RouteParams&, const Caller& c) {
-        CollectionSpec spec = UsersSpec();
-        return ServeEntity(req, spec, [&]() -> Result<json::object> {
+        return ServeEntity(req, UsersSpec(), [&]() -> Result<json::object> {
           ASSIGN_OR_RETURN(Principal p, svc.GetPrincipal(c, c.principal_id));
           if (p.kind == PrincipalKind::kServicePrincipal) {
             return InvalidArgument("/me is only valid with delegated (user) authentication.");

@@ -34,26 +34,34 @@ json::array RulesOf(const Policy& policy) {
   return out;
 }
 
-CollectionSpec PoliciesSpec() {
-  return {"policies/roleManagementPolicies",
-          {"id", "displayName", "description", "isOrganizationDefault", "scopeId", "scopeType"},
-          KeysOf(PolicyToGraph(MakeDefaultPolicy("sample", "sample"), false)),
-          {"rules"}};
+// Built once: the spec is immutable.
+const CollectionSpec& PoliciesSpec() {
+  static const CollectionSpec spec{
+      "policies/roleManagementPolicies",
+      {"id", "displayName", "description", "isOrganizationDefault", "scopeId", "scopeType"},
+      KeysOf(PolicyToGraph(MakeDefaultPolicy("sample", "sample"), false)),
+      {"rules"}};
+  return spec;
 }
 
 CollectionSpec RulesSpec(const std::string& policy_id) {
-  std::set<std::string> keys;
-  for (const json::value& rule : RulesOf(MakeDefaultPolicy("sample", "sample"))) {
-    keys.merge(KeysOf(rule.as_object()));
-  }
+  static const std::set<std::string> keys = [] {
+    std::set<std::string> out;
+    for (const json::value& rule : RulesOf(MakeDefaultPolicy("sample", "sample"))) {
+      out.merge(KeysOf(rule.as_object()));
+    }
+    return out;
+  }();
   return {"policies/roleManagementPolicies('" + policy_id + "')/rules", {"id"}, keys, {}};
 }
 
-CollectionSpec AssignmentsSpec() {
-  return {"policies/roleManagementPolicyAssignments",
-          {"id", "policyId", "roleDefinitionId", "scopeId", "scopeType"},
-          KeysOf(AssignmentToGraph(PolicyAssignment{})),
-          {"policy", "policy($expand=rules)"}};
+// Built once: the spec is immutable.
+const CollectionSpec& AssignmentsSpec() {
+  static const CollectionSpec spec{"policies/roleManagementPolicyAssignments",
+                                   {"id", "policyId", "roleDefinitionId", "scopeId", "scopeType"},
+                                   KeysOf(AssignmentToGraph(PolicyAssignment{})),
+                                   {"policy", "policy($expand=rules)"}};
+  return spec;
 }
 
 // $expand=rules on policies: the policy's rules, fetched again by id.

@@ -10,13 +10,20 @@ namespace pim::http {
 namespace json = boost::json;
 namespace {
 
-CollectionSpec RequestsSpec(ScheduleKind kind) {
+CollectionSpec MakeRequestsSpec(ScheduleKind kind) {
   return {"roleManagement/directory/" + RequestCollectionName(kind),
           {"id", "principalId", "roleDefinitionId", "directoryScopeId", "status", "action",
            "createdDateTime", "completedDateTime", "targetScheduleId", "approvalId",
            "isValidationOnly", "justification", "createdBy/user/id"},
           KeysOf(RequestToGraph(ScheduleRequest{})),
           {"principal", "roleDefinition"}};
+}
+
+// Built once per kind: the specs are immutable.
+const CollectionSpec& RequestsSpec(ScheduleKind kind) {
+  static const CollectionSpec assignment = MakeRequestsSpec(ScheduleKind::kAssignment);
+  static const CollectionSpec eligibility = MakeRequestsSpec(ScheduleKind::kEligibility);
+  return kind == ScheduleKind::kAssignment ? assignment : eligibility;
 }
 
 // Refuses an expiration instant that has already passed (the codec has no clock).

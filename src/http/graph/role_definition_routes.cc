@@ -9,11 +9,14 @@ namespace {
 
 constexpr const char* kPath = "/v1.0/roleManagement/directory/roleDefinitions";
 
-CollectionSpec RoleDefinitionsSpec() {
-  return {"roleManagement/directory/roleDefinitions",
-          {"id", "displayName", "description", "isBuiltIn", "isEnabled", "templateId"},
-          KeysOf(RoleDefinitionToGraph(RoleDefinition{})),
-          {}};
+// Built once: the spec is immutable.
+const CollectionSpec& RoleDefinitionsSpec() {
+  static const CollectionSpec spec{
+      "roleManagement/directory/roleDefinitions",
+      {"id", "displayName", "description", "isBuiltIn", "isEnabled", "templateId"},
+      KeysOf(RoleDefinitionToGraph(RoleDefinition{})),
+      {}};
+  return spec;
 }
 
 }  // namespace

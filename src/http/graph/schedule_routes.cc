@@ -10,7 +10,7 @@ namespace pim::http {
 namespace json = boost::json;
 namespace {
 
-CollectionSpec SchedulesSpec(ScheduleKind kind) {
+CollectionSpec MakeSchedulesSpec(ScheduleKind kind) {
   Schedule sample;
   sample.kind = kind;
   CollectionSpec spec{
@@ -27,7 +27,14 @@ CollectionSpec SchedulesSpec(ScheduleKind kind) {
   return spec;
 }
 
-CollectionSpec InstancesSpec(ScheduleKind kind) {
+// Built once per kind: the specs are immutable.
+const CollectionSpec& SchedulesSpec(ScheduleKind kind) {
+  static const CollectionSpec assignment = MakeSchedulesSpec(ScheduleKind::kAssignment);
+  static const CollectionSpec eligibility = MakeSchedulesSpec(ScheduleKind::kEligibility);
+  return kind == ScheduleKind::kAssignment ? assignment : eligibility;
+}
+
+CollectionSpec MakeInstancesSpec(ScheduleKind kind) {
   ScheduleInstance sample;
   sample.schedule.kind = kind;
   CollectionSpec spec{"roleManagement/directory/" + InstanceCollectionName(kind),
@@ -42,6 +49,13 @@ CollectionSpec InstancesSpec(ScheduleKind kind) {
     spec.filter_properties.insert("roleEligibilityScheduleId");
   }
   return spec;
+}
+
+// Built once per kind: the specs are immutable.
+const CollectionSpec& InstancesSpec(ScheduleKind kind) {
+  static const CollectionSpec assignment = MakeInstancesSpec(ScheduleKind::kAssignment);
+  static const CollectionSpec eligibility = MakeInstancesSpec(ScheduleKind::kEligibility);
+  return kind == ScheduleKind::kAssignment ? assignment : eligibility;
 }
 
 Status CheckOnPrincipal(const std::string& on) {
