@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <future>
@@ -322,6 +323,34 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   client.Send(Get("/hello"));
   EXPECT_EQ(client.Read().status, 200);
   EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST_F(HttpServerTest, SeveralIoThreadsServeConcurrentClients) {
+  ServerOptions options;
+  options.io_threads = 2;
+  options.worker_threads = 4;
+  StartServer(options);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([this, &ok, c] {
+      RawClient client(port());
+      for (int i = 0; i < 20; ++i) {
+        client.Send(Get((i + c) % 2 ? "/thread/blocking" : "/hello"));
+        if (client.Read().status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 160);
+  std::string text = metrics_.Render();
+  EXPECT_NE(text.find(R"(pim_http_requests_total{route="hello",method="GET",status="200"} 80)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(R"(pim_http_requests_total{route="thread.blocking",method="GET",status="200"} 80)"),
+      std::string::npos);
+  StopServer();
 }
 
 TEST_F(HttpServerTest, StopFinishesInFlightRequestsAndClosesIdleConnections) {
