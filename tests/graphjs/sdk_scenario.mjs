@@ -57,13 +57,26 @@ function activation(user, roleDefinitionId, justification) {
   };
 }
 
-async function requireApprovalBy(admin, roleDefinitionId, approver) {
+async function rulePath(admin, roleDefinitionId, ruleId) {
   const assignments = await admin.api('/policies/roleManagementPolicyAssignments')
     .filter(`scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roleDefinitionId}'`)
     .get();
   assert.equal(assignments.value.length, 1, JSON.stringify(assignments));
-  const path = `/policies/roleManagementPolicies/${assignments.value[0].policyId}` +
-               '/rules/Approval_EndUser_Assignment';
+  return `/policies/roleManagementPolicies/${assignments.value[0].policyId}/rules/${ruleId}`;
+}
+
+// The default policy asks for MFA on activation; these scripted users have no authenticator.
+async function justificationOnly(admin, roleDefinitionId) {
+  const path = await rulePath(admin, roleDefinitionId, 'Enablement_EndUser_Assignment');
+  const rule = await admin.api(path).get();
+  delete rule['@odata.context'];
+  rule.enabledRules = ['Justification'];
+  const patched = await admin.api(path).patch(rule);
+  assert.deepEqual(patched.enabledRules, ['Justification']);
+}
+
+async function requireApprovalBy(admin, roleDefinitionId, approver) {
+  const path = await rulePath(admin, roleDefinitionId, 'Approval_EndUser_Assignment');
   const rule = await admin.api(path).get();
   delete rule['@odata.context'];
   rule.setting.isApprovalRequired = true;
@@ -84,6 +97,12 @@ test('Graph SDK scenario', async (t) => {
 
   const requester = await newUser(admin, 'SDK Requester');
   const approver = await newUser(admin, 'SDK Approver');
+
+  await t.test('PATCH the enablement rules: no MFA', async () => {
+    for (const role of [SECURITY_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR, SHAREPOINT_ADMINISTRATOR]) {
+      await justificationOnly(admin, role);
+    }
+  });
 
   await t.test('adminAssign an eligibility', async () => {
     for (const role of [SECURITY_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR, SHAREPOINT_ADMINISTRATOR]) {

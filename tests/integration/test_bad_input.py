@@ -81,6 +81,7 @@ class BadInputTest(PimTestCase):
         cls.pra = cls.new_user("Role Admin")
         cls.assign(cls.pra, PRIVILEGED_ROLE_ADMINISTRATOR, kind="assignment", duration="P30D")
         cls.assign(cls.pra, USER_ADMINISTRATOR, kind="assignment", duration="P30D")
+        cls.set_enabled_rules(HELPDESK_ADMINISTRATOR, ["Justification"])  # no MFA
         cls.requester = cls.new_user("Requester")
         cls.assign(cls.requester, HELPDESK_ADMINISTRATOR)
         cls.helpdesk_policy = cls.policy_id_for(HELPDESK_ADMINISTRATOR)
@@ -321,13 +322,12 @@ class ExpiredTokenTest(PimTestCase):
         try:
             tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
             if "objects" in tables:
-                rows = db.execute(
-                    "SELECT rowid, kind, body FROM objects WHERE kind LIKE '%session%'")
-                for rowid, kind, body in rows.fetchall():
+                rows = db.execute("SELECT kind, id, body FROM objects WHERE kind LIKE '%session%'")
+                for kind, id, body in rows.fetchall():
                     obj = json.loads(body)
                     if _expire(obj):
-                        db.execute("UPDATE objects SET body=? WHERE rowid=?",
-                                   (json.dumps(obj), rowid))
+                        db.execute("UPDATE objects SET body=? WHERE kind=? AND id=?",
+                                   (json.dumps(obj), kind, id))
                         changed += 1
             db.commit()
         finally:

@@ -83,7 +83,10 @@ class CliTest(PimTestCase):
             pass
         code = proc.wait(30)
         t.join(5)
-        self.assertEqual(code, 0, "pim mfa enroll: %r %r" % ("".join(seen), proc.stderr.read()))
+        err = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+        self.assertEqual(code, 0, "pim mfa enroll: %r %r" % ("".join(seen), err))
 
     def enroll_in_two_steps(self, name, user):
         """`pim --json mfa enroll --no-verify`, then `pim mfa verify METHOD --code CODE`."""
@@ -204,7 +207,8 @@ class CliTest(PimTestCase):
                  ok=False)
         self.pim("req", "activate", "Security Administrator", "--duration", "1h",
                  "--justification", "no longer eligible", ok=False)
-        self.pim("req", "admin", "assign", self.requester.upn, "Global Administrator",
+        # requester2 holds Security Administrator only: not allowed to assign roles.
+        self.pim("req2", "admin", "assign", self.requester2.upn, "Global Administrator",
                  "--active", "--duration", "PT1H", "--justification", "not allowed", ok=False)
 
         # Auditor: list, verify, export.

@@ -4,6 +4,7 @@ answered 201 must survive, and the audit log must still verify."""
 import os
 import queue
 import random
+import sys
 import threading
 import unittest
 
@@ -87,6 +88,8 @@ class CrashTest(PimTestCase):
         # Requests cut off by the kill either committed (then a retry conflicts) or did not
         # (then a retry succeeds); never half of each.
         cut = unknown + [work.get_nowait() for _ in range(work.qsize())]
+        print("\n%d activations acknowledged before kill -9, %d cut off or never sent"
+              % (len(granted), len(cut)), file=sys.stderr)
         for user, role in cut:
             active = role in [i["roleDefinitionId"] for i in self.instances_of(user.id)]
             r = self.activate(user, role, duration="PT2H", justification="after restart")

@@ -16,6 +16,8 @@ class LifecycleTest(PimTestCase):
         # Security Administrator: MFA and justification for activation.
         cls.set_enabled_rules(SECURITY_ADMINISTRATOR,
                               ["MultiFactorAuthentication", "Justification"])
+        # Helpdesk Administrator: justification only (the default policy also demands MFA).
+        cls.set_enabled_rules(HELPDESK_ADMINISTRATOR, ["Justification"])
         cls.approver = cls.new_user("Approver")
         cls.set_approver(GLOBAL_ADMINISTRATOR, cls.approver)
 
