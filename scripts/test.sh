@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 jobs=${PIM_JOBS:-2}
 export PIM_JOBS=$jobs
+build=${PIM_BUILD_DIR:-build}          # override to keep several checkouts' builds apart
+asan=${PIM_ASAN_BUILD_DIR:-build-asan}
 
 scripts/install-deps.sh
 if [[ -f tests/graphjs/package-lock.json ]]; then
@@ -16,21 +18,20 @@ fi
 
 failed=()
 
-echo "== build/ (RelWithDebInfo, -Werror)"
-if scripts/build.sh build -DPIM_WERROR=ON; then
-  ctest --test-dir build --output-on-failure -j "$jobs" || failed+=("ctest build/")
+echo "== $build/ (RelWithDebInfo, -Werror)"
+if scripts/build.sh "$build" -DPIM_WERROR=ON; then
+  ctest --test-dir "$build" --output-on-failure -j "$jobs" || failed+=("ctest $build/")
 else
-  failed+=("build build/")
+  failed+=("build $build/")
 fi
 
-echo "== build-asan/ (ASan + UBSan, libraries only)"
+echo "== $asan/ (ASan + UBSan, libraries only)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-if PIM_BUILD_TYPE=RelWithDebInfo scripts/build.sh build-asan -DPIM_LIBS_ONLY=ON -DPIM_SANITIZE=ON \
-    -DPIM_WERROR=ON; then
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" || failed+=("ctest build-asan/")
+if scripts/build.sh "$asan" -DPIM_LIBS_ONLY=ON -DPIM_SANITIZE=ON -DPIM_WERROR=ON; then
+  ctest --test-dir "$asan" --output-on-failure -j "$jobs" || failed+=("ctest $asan/")
 else
-  failed+=("build build-asan/")
+  failed+=("build $asan/")
 fi
 
 if ((${#failed[@]} > 0)); then
