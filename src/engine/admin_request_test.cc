@@ -151,5 +151,69 @@ TEST_F(AdminRequestTest, FutureAssignmentStartsOnTimeAndCanBeCancelled) {
             StatusCode::kFailedPrecondition);
 }
 
+TEST_F(AdminRequestTest, UpdateAndExtendAnActiveAssignment) {
+  auto in = Assign(ScheduleKind::kAssignment, alice_, kReader, Duration::Days(10));
+  auto r = svc_->SubmitRequest(admin_, in);
+  ASSERT_TRUE(r.ok());
+  const Timestamp start = clock_.Now();
+  clock_.Advance(Duration::Days(1));
+  ScheduleRequestInput upd =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminUpdate, alice_, kReader);
+  upd.schedule_info.end = clock_.Now() + Duration::Days(2);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, upd).ok());
+  auto s = svc_->GetSchedule(admin_, ScheduleKind::kAssignment, r->target_schedule_id);
+  EXPECT_EQ(s->start, start);  // a started schedule keeps its start
+  EXPECT_EQ(s->end, clock_.Now() + Duration::Days(2));
+  ScheduleRequestInput ext =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminExtend, alice_, kReader);
+  ext.schedule_info.duration = Duration::Days(181);
+  EXPECT_NE(svc_->SubmitRequest(admin_, ext).status().details_json().find("ExpirationRule"),
+            std::string::npos);
+  ext.schedule_info.duration = Duration::Days(100);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, ext).ok());
+  EXPECT_TRUE(svc_->HasRole(alice_, kReader, "/", clock_.Now() + Duration::Days(99)).allowed);
+}
+
+TEST_F(AdminRequestTest, UsersMayGiveUpTheirOwnEligibilityAndAskForRenewal) {
+  ScheduleRequestInput in =
+      Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, Duration::Days(3));
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  ScheduleRequestInput renew =
+      Input(ScheduleKind::kEligibility, RequestAction::kSelfRenew, alice_, kSecAdmin);
+  EXPECT_EQ(svc_->SubmitRequest(Sign(alice_), renew).status().code(),
+            StatusCode::kInvalidArgument);  // still in force
+  clock_.Advance(Duration::Days(4));
+  auto pending = svc_->SubmitRequest(Sign(alice_), renew);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  EXPECT_EQ(pending->status, "PendingAdminDecision");
+  ASSERT_TRUE(svc_->CancelRequest(Sign(alice_), ScheduleKind::kEligibility, pending->id).ok());
+  auto again = svc_->SubmitRequest(Sign(alice_), renew);
+  ASSERT_TRUE(again.ok());
+  ScheduleRequestInput admin_renew =
+      Input(ScheduleKind::kEligibility, RequestAction::kAdminRenew, alice_, kSecAdmin);
+  admin_renew.schedule_info.duration = Duration::Days(30);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, admin_renew).ok());
+  EXPECT_EQ(svc_->GetRequest(Sign(alice_), ScheduleKind::kEligibility, again->id)->status,
+            "Provisioned");
+
+  ASSERT_TRUE(Activate(alice_, kSecAdmin, Duration::Hours(1)).ok());
+  auto quit = svc_->SubmitRequest(
+      Sign(alice_),
+      Input(ScheduleKind::kEligibility, RequestAction::kSelfDeactivate, alice_, kSecAdmin));
+  ASSERT_TRUE(quit.ok()) << quit.status().ToString();
+  EXPECT_EQ(quit->status, "Revoked");
+  EXPECT_FALSE(Holds(alice_, kSecAdmin));  // the activation made with it ended too
+}
+
+TEST_F(AdminRequestTest, AdminAssignedRolesCannotBeSelfDeactivated) {
+  auto in = Assign(ScheduleKind::kAssignment, alice_, kReader, Duration::Days(10));
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  auto r = svc_->SubmitRequest(
+      Sign(alice_),
+      Input(ScheduleKind::kAssignment, RequestAction::kSelfDeactivate, alice_, kReader));
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Holds(alice_, kReader));
+}
+
 }  // namespace
 }  // namespace pim

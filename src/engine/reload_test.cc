@@ -70,6 +70,16 @@ TEST_F(ReloadTest, RestartReproducesTheStateAndTheAuditChainVerifies) {
   EXPECT_GT(verify->records_checked, 10);
 }
 
+TEST_F(ReloadTest, AFailedCommitAbortsTheProcess) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        store_.FailNextCommits(1);
+        (void)NewUser("alice");
+      },
+      "store commit failed");
+}
+
 TEST_F(ReloadTest, TamperingIsDetected) {
   std::string alice = NewUser("alice");
   MakeEligible(alice, kSecAdmin);
