@@ -30,12 +30,13 @@ struct AuditTarget {
 
 // One directoryAudit. Everything here is hashed; nothing may be left out of the encoding.
 struct AuditEvent {
-  std::string id;  // GUID
-  Timestamp time;  // activityDateTime
-  std::string category;        // "RoleManagement", "UserManagement", "GroupManagement",
-                               // "ApplicationManagement", "Policy", "Authentication", "Audit"
-  std::string activity;        // activityDisplayName, e.g. "Add member to role completed (PIM activation)"
-  std::string operation_type;  // "Add", "Update", "Delete", "Assign", "Unassign", "Other"
+  std::string id;        // GUID
+  Timestamp time;        // activityDateTime
+  std::string category;  // "RoleManagement", "UserManagement", "GroupManagement",
+                         // "ApplicationManagement", "Policy", "Authentication", "Audit"
+  std::string
+      activity;  // activityDisplayName, e.g. "Add member to role completed (PIM activation)"
+  std::string operation_type;      // "Add", "Update", "Delete", "Assign", "Unassign", "Other"
   std::string result = "success";  // success | failure | timeout
   std::string result_reason;
   std::string correlation_id;  // e.g. the request id

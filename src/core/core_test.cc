@@ -22,9 +22,9 @@ TEST(TimestampTest, NormalisesOffsetsAndKeepsFraction) {
 }
 
 TEST(TimestampTest, RefusesMalformed) {
-  for (const char* bad : {"", "2026-11-26", "2026-11-26T05:21:04", "2026-02-30T00:00:00Z",
-                          "2026-11-26T25:00:00Z", "2026-11-26T05:21:04Zjunk", "yesterday",
-                          "2026-11-26T05:21:04+1:00"}) {
+  for (const char* bad :
+       {"", "2026-11-26", "2026-11-26T05:21:04", "2026-02-30T00:00:00Z", "2026-11-26T25:00:00Z",
+        "2026-11-26T05:21:04Zjunk", "yesterday", "2026-11-26T05:21:04+1:00"}) {
     EXPECT_FALSE(ParseTimestamp(bad).ok()) << bad;
   }
 }

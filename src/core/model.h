@@ -19,12 +19,12 @@ struct Principal {
   std::string display_name;
   std::string user_principal_name;  // users only; unique case-insensitively
   std::string mail;
-  std::string description;       // groups, service principals
-  std::string app_id;            // service principals
+  std::string description;  // groups, service principals
+  std::string app_id;       // service principals
   bool account_enabled = true;
-  bool break_glass = false;      // permanent admin outside policy; every use audited
+  bool break_glass = false;            // permanent admin outside policy; every use audited
   bool is_assignable_to_role = false;  // groups
-  std::vector<std::string> members;  // groups: member principal ids (users or groups)
+  std::vector<std::string> members;    // groups: member principal ids (users or groups)
   Timestamp created;
   std::optional<Timestamp> deleted;  // soft delete (deletedDateTime)
 };
@@ -150,7 +150,7 @@ struct ApprovalReview {
 struct ApprovalStep {
   std::string id;
   std::string display_name;
-  std::string status = "NotStarted";  // NotStarted | InProgress | Completed | Expired
+  std::string status = "NotStarted";          // NotStarted | InProgress | Completed | Expired
   std::string review_result = "NotReviewed";  // NotReviewed | Approve | Deny
   std::string reviewed_by;                    // last reviewer's principal id
   std::optional<Timestamp> reviewed;
@@ -160,7 +160,7 @@ struct ApprovalStep {
   int timeout_days = 1;
   std::vector<std::string> approver_user_ids;   // singleUser approvers
   std::vector<std::string> approver_group_ids;  // groupMembers approvers
-  bool fallback_approvers = false;  // none listed: active PRA/GA holders approve
+  bool fallback_approvers = false;              // none listed: active PRA/GA holders approve
   std::vector<ApprovalReview> reviews;
   std::optional<Timestamp> started;
 };

@@ -3,10 +3,10 @@
 namespace pim {
 
 std::string Status::ToString() const {
-  static const char* const kNames[] = {"OK",           "INVALID_ARGUMENT", "UNAUTHENTICATED",
-                                       "PERMISSION_DENIED", "NOT_FOUND",   "ALREADY_EXISTS",
-                                       "FAILED_PRECONDITION", "RESOURCE_EXHAUSTED",
-                                       "UNAVAILABLE",  "INTERNAL"};
+  static const char* const kNames[] = {
+      "OK",          "INVALID_ARGUMENT", "UNAUTHENTICATED",     "PERMISSION_DENIED",
+      "NOT_FOUND",   "ALREADY_EXISTS",   "FAILED_PRECONDITION", "RESOURCE_EXHAUSTED",
+      "UNAVAILABLE", "INTERNAL"};
   std::string out = kNames[static_cast<int>(code_)];
   if (!message_.empty()) out += ": " + message_;
   return out;

@@ -71,7 +71,7 @@ Status Internal(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -96,10 +96,10 @@ class [[nodiscard]] Result {
 #define PIM_CONCAT_INNER(a, b) a##b
 #define PIM_CONCAT(a, b) PIM_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)             \
-  do {                                    \
-    ::pim::Status _pim_st = (expr);       \
-    if (!_pim_st.ok()) return _pim_st;    \
+#define RETURN_IF_ERROR(expr)          \
+  do {                                 \
+    ::pim::Status _pim_st = (expr);    \
+    if (!_pim_st.ok()) return _pim_st; \
   } while (0)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

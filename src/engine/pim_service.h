@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "auth/crypto.h"
 #include "audit/audit.h"
+#include "auth/crypto.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/model.h"
@@ -104,7 +104,7 @@ struct TotpMethod {
 
 struct TotpEnrollment {
   TotpMethod method;
-  std::string secret_key;   // base32, shown once
+  std::string secret_key;  // base32, shown once
   std::string otpauth_uri;
 };
 
@@ -153,8 +153,8 @@ class PimService {
   // ---- Authentication (CONTRACT.md "Authentication") ----
   Result<TokenGrant> PasswordGrant(const std::string& username, const std::string& password,
                                    const std::optional<std::string>& otp, const std::string& ip);
-  Result<TokenGrant> ClientCredentialsGrant(const std::string& client_id,
-                                            const std::string& secret, const std::string& ip);
+  Result<TokenGrant> ClientCredentialsGrant(const std::string& client_id, const std::string& secret,
+                                            const std::string& ip);
   Result<TokenGrant> RefreshGrant(const std::string& refresh_token,
                                   const std::optional<std::string>& otp, const std::string& ip);
   // Resolves a bearer token. Unauthenticated for unknown, expired, revoked tokens or disabled

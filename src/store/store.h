@@ -55,7 +55,8 @@ struct AuditCheckpoint {
   int64_t seq = 0;
   std::string head_hash;
   Timestamp time;
-  std::string signature;  // base64 Ed25519 over "pim-audit-checkpoint-v1\n<seq>\n<head_hash>\n<time us>"
+  std::string
+      signature;  // base64 Ed25519 over "pim-audit-checkpoint-v1\n<seq>\n<head_hash>\n<time us>"
 };
 
 struct OutboxEvent {
