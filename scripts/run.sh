@@ -1,33 +1,38 @@
 #!/usr/bin/env bash
 # `make run`: builds pim, creates a demo tenant in ./var on first use and starts pimd on
-# 127.0.0.1:8080 (override with PIM_LISTEN). The demo credentials are in var/demo-credentials.txt.
+# 127.0.0.1:8080. The demo credentials are in var/demo-credentials.txt.
+# Overrides: PIM_LISTEN (host:port), PIM_BUILD_DIR (build), PIM_DATA_DIR (var).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
-scripts/build.sh build
-
-pimd=build/src/apps/pimd/pimd
-pim=build/src/apps/pim/pim
+build=${PIM_BUILD_DIR:-build}
+data=${PIM_DATA_DIR:-var}
 listen=${PIM_LISTEN:-127.0.0.1:8080}
-creds=var/demo-credentials.txt
 
-if [[ ! -e var/pim.db ]]; then
-  echo "== creating the demo tenant in ./var"
-  "$pimd" init --data var --demo
+scripts/install-deps.sh
+scripts/build.sh "$build"
+
+pimd=$build/src/apps/pimd/pimd
+pim=$build/src/apps/pim/pim
+creds=$data/demo-credentials.txt
+
+if [[ ! -e $data/pim.db ]]; then
+  echo "== creating the demo tenant in $data"
+  "$pimd" init --data "$data" --demo
 fi
 
 cat <<MSG
 
 == pim is starting on http://$listen
 Demo users (requester eligible for Global Administrator and Security Administrator, approver,
-auditor) and their passwords are in $creds (mode 600):
+auditor) and their passwords are in $creds (mode 600). The break-glass admin's
+password was printed by pimd init above, on the first run only.
 
 MSG
 if [[ -r "$creds" ]]; then
   sed 's/^/    /' "$creds"
 else
-  echo "    ($creds not found: this ./var was not created with --demo)"
+  echo "    ($creds not found: $data was not created with --demo)"
 fi
 cat <<MSG
 
@@ -41,7 +46,7 @@ or with curl (Graph-compatible OAuth2 password grant):
          -d grant_type=password -d username=requester@pim.local --data-urlencode password=PASSWORD
     curl -s -H "Authorization: Bearer ACCESS_TOKEN" http://$listen/v1.0/me
 
-Stop with Ctrl-C. Start over with: rm -rf var && make run
+Stop with Ctrl-C. Start over with: rm -rf $data && make run
 
 MSG
-exec "$pimd" --data var --listen "$listen"
+exec "$pimd" --data "$data" --listen "$listen"

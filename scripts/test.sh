@@ -28,7 +28,10 @@ fi
 echo "== $asan/ (ASan + UBSan, libraries only)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-if scripts/build.sh "$asan" -DPIM_LIBS_ONLY=ON -DPIM_SANITIZE=ON -DPIM_WERROR=ON; then
+# GCC's manual: sanitizers raise the rate of false -Wmaybe-uninitialized warnings, so that one
+# warning is off in this build (it stays an error in the normal build above).
+if scripts/build.sh "$asan" -DPIM_LIBS_ONLY=ON -DPIM_SANITIZE=ON -DPIM_WERROR=ON \
+    -DCMAKE_CXX_FLAGS=-Wno-maybe-uninitialized; then
   ctest --test-dir "$asan" --output-on-failure -j "$jobs" || failed+=("ctest $asan/")
 else
   failed+=("build $asan/")
