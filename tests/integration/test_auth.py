@@ -137,6 +137,23 @@ class AuthTest(PimTestCase):
                         "client_secret": secret + "x"})
         self.expect_oauth_error(r, "invalid_client", statuses=(400, 401))
 
+    def test_health_and_metrics_need_no_token(self):
+        for path in ("/healthz", "/readyz"):
+            r = self.api.get(path)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(r.body, {"status": "ok"})
+        r = self.api.get("/metrics")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("text/plain", r.headers.get("content-type", ""))
+        self.assertIn("pim_http_requests_total", r.text)
+
+    def test_break_glass_use_is_audited(self):
+        self.new_user("Made by break-glass", sign_in=False)
+        recs = [a for a in self.all_audits()
+                if a["initiatedBy"].get("user", {}).get("id") == self.admin.id]
+        self.assertTrue(any("break-glass" in a["activityDisplayName"].lower() for a in recs),
+                        [a["activityDisplayName"] for a in recs])
+
     def test_disabled_user_token_stops_working_at_once(self):
         user = self.new_user("Leaver")
         self.assertEqual(self.api.get("/v1.0/me", token=user.token).status, 200)

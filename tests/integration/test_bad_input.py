@@ -265,6 +265,28 @@ class BadInputTest(PimTestCase):
             r = self.api.get("/v1.0/me", token=self.pra.token, headers={"X-Padding": "a" * 8000})
             self.assertEqual(r.status, 200, r)
 
+    def test_garbage_and_wrong_methods(self):
+        with self.unchanged():
+            status, _, raw = raw_exchange(self.server.port, b"HELLO THERE\r\n\r\n")
+            self.assertEqual(status, 400, raw[:300])
+            self.assertIn("error", json.loads(raw))
+            r = self.api.get("/v1.0/users/%zz", token=self.admin.token)
+            self.assertIn(r.status, (400, 404), r)
+            self.assertTrue(r.error_code, r)
+            for method, path in (("DELETE", ASSIGNMENT_REQUESTS), ("PUT", "/v1.0/users"),
+                                 ("POST", "/v1.0/me")):
+                with self.subTest(method=method, path=path):
+                    r = self.api.request(method, path, token=self.admin.token, body={})
+                    self.assert_graph_error(r, 405)
+
+    def test_duplicate_user_principal_name(self):
+        upn = self.requester.upn.upper()
+        with self.unchanged():
+            r = self.api.post("/v1.0/users", {"displayName": "Twin", "userPrincipalName": upn,
+                                              "passwordProfile": {"password": "Long-enough-pw-1"}},
+                              token=self.pra.token)
+            self.assert_graph_error(r, 409)
+
     def test_unsupported_filter(self):
         with self.unchanged():
             for q in ("$filter=foo eq 'x'", "$filter=principalId eq",

@@ -87,6 +87,11 @@ class LifecycleTest(PimTestCase):
         self.assertEqual(inst["roleDefinitionId"], SECURITY_ADMINISTRATOR)
         self.assertAlmostEqual(parse_time(inst["endDateTime"]) - parse_time(inst["startDateTime"]),
                                3600, delta=1)
+        r = self.api.get(ASSIGNMENT_INSTANCES + "?$filter=principalId eq '%s'"
+                         "&$expand=principal,roleDefinition" % user.id, token=self.admin.token)
+        expanded = self.expect(r, 200)["value"][0]
+        self.assertEqual(expanded["principal"]["id"], user.id)
+        self.assertEqual(expanded["roleDefinition"]["displayName"], "Security Administrator")
         mine = self.list_all(ASSIGNMENT_INSTANCES + "/filterByCurrentUser(on='principal')",
                              user.token)[0]
         self.assertEqual([i["id"] for i in mine], [inst["id"]])
@@ -140,6 +145,32 @@ class LifecycleTest(PimTestCase):
                 time.sleep(0.25)
         self.assertTrue(expired, "no expiry audit record for schedule %s" % req["targetScheduleId"])
 
+    def test_offsets_and_durations_come_back_canonical(self):
+        user = self.eligible_requester(HELPDESK_ADMINISTRATOR, mfa=False)
+        # A start ten minutes ahead, written with a +02:00 offset.
+        start = int(time.time()) + 600
+        local = time.strftime("%Y-%m-%dT%H:%M:%S+02:00", time.gmtime(start + 7200))
+        r = self.activate(user, HELPDESK_ADMINISTRATOR, duration="PT90M", justification="tz",
+                          scheduleInfo={"startDateTime": local, "expiration": {
+                              "type": "afterDuration", "duration": "PT90M"}})
+        req = self.expect(r, 201)
+        echoed = req["scheduleInfo"]["startDateTime"]
+        self.assertEqual(echoed, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start)))
+        self.assertEqual(req["scheduleInfo"]["expiration"]["duration"], "PT1H30M")
+        self.assertEqual(self.instances_of(user.id), [], "in force before its start")
+        # A scheduled activation can be canceled before it starts.
+        r = self.api.post("%s/%s/cancel" % (ASSIGNMENT_REQUESTS, req["id"]), token=user.token)
+        self.expect(r, 204)
+        # A validation-only request answers like a real one and stores nothing.
+        r = self.activate(user, HELPDESK_ADMINISTRATOR, duration="PT1H", justification="dry run",
+                          isValidationOnly=True)
+        dry = self.expect(r, 201)
+        self.assertIs(dry["isValidationOnly"], True)
+        self.assertEqual(self.instances_of(user.id), [])
+        own = self.list_all(ASSIGNMENT_REQUESTS + "/filterByCurrentUser(on='principal')",
+                            user.token)[0]
+        self.assertNotIn(dry.get("id"), [o["id"] for o in own])
+
     def test_approval_starts_the_clock_at_approval(self):
         user = self.eligible_requester(GLOBAL_ADMINISTRATOR)
         self.sign_in_with_mfa(user)
@@ -161,6 +192,13 @@ class LifecycleTest(PimTestCase):
         self.assertEqual(self.expect(self.api.get("%s/%s" % (ASSIGNMENT_REQUESTS, req["id"]),
                                                   token=user.token), 200)["status"],
                          "PendingApproval")
+
+        # The stage requires the approver's justification.
+        r = self.api.patch(step_path, {"reviewResult": "Approve"}, token=self.approver.token)
+        self.expect(r, 400)
+        r = self.api.patch(step_path, {"reviewResult": "Maybe", "justification": "hmm"},
+                           token=self.approver.token)
+        self.expect(r, 400)
 
         time.sleep(2)  # so that approval time and request time differ visibly
         r = self.api.patch(step_path, {"reviewResult": "Approve", "justification": "ok, CHG-7"},

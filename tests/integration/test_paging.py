@@ -70,6 +70,12 @@ class PagingTest(PimTestCase):
         r = self.api.get("/v1.0/users?$filter=displayName eq 'Nobody'", token=self.admin.token)
         self.assertEqual(self.expect(r, 200)["value"], [])
 
+    def test_user_by_upn_in_any_case(self):
+        user = self.users[2]
+        for key in (user.id, user.upn, user.upn.upper()):
+            r = self.api.get("/v1.0/users/" + key, token=self.admin.token)
+            self.assertEqual(self.expect(r, 200)["id"], user.id)
+
     def test_bad_top_is_refused(self):
         for top in ("0", "-1", "abc", "1000", "2.5", ""):
             with self.subTest(top=top):
