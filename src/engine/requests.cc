@@ -150,24 +150,17 @@ const Schedule* FindEligibility(const EngineState& s, const std::string& princip
                                 const std::string& role, const std::string& scope, Timestamp at) {
   const Schedule* best = nullptr;
   bool best_direct = false;
-  std::set<std::string> groups;
-  bool groups_loaded = false;
-  s.schedules.ForEach([&](const Schedule& x) {
+  auto consider = [&](const Schedule& x) {
     if (x.kind != ScheduleKind::kEligibility || x.role_definition_id != role) return;
     if (!x.ActiveAt(at) || !ScopeCovers(x.directory_scope_id, scope)) return;
     bool direct = x.principal_id == principal;
-    if (!direct) {
-      if (!groups_loaded) {
-        groups = s.GroupsOf(principal);
-        groups_loaded = true;
-      }
-      if (!groups.count(x.principal_id)) return;
-    }
     if (!best || (direct && !best_direct) || (direct == best_direct && x.end > best->end)) {
       best = &x;
       best_direct = direct;
     }
-  });
+  };
+  s.schedules.ForEachOf(principal, consider);
+  for (const std::string& group : s.GroupsOf(principal)) s.schedules.ForEachOf(group, consider);
   return best;
 }
 
@@ -176,7 +169,7 @@ Status CheckNoActivation(const EngineState& s, const std::string& principal,
                          const std::string& except_request) {
   std::string existing;
   const char* code = "RoleAssignmentExists";
-  s.schedules.ForEach([&](const Schedule& x) {
+  s.schedules.ForEachOf(principal, [&](const Schedule& x) {
     if (!existing.empty() || x.kind != ScheduleKind::kAssignment || x.removed || x.end <= now) {
       return;
     }
@@ -186,7 +179,7 @@ Status CheckNoActivation(const EngineState& s, const std::string& principal,
     }
   });
   if (existing.empty()) {
-    s.requests.ForEach([&](const ScheduleRequest& r) {
+    s.requests.ForEachOf(principal, [&](const ScheduleRequest& r) {
       if (!existing.empty() || r.kind != ScheduleKind::kAssignment) return;
       if (r.id == except_request) return;
       if (r.status != request_status::kPendingApproval) return;

@@ -37,7 +37,7 @@ Result<ScheduleRequest> HandleSelfActivate(EngineState& s, ExclusiveLock& lock,
   ASSIGN_OR_RETURN(Window w, ResolveWindow(r.schedule_info, p.now));
   if (renew) {
     bool expired_recently = false;
-    s.schedules.ForEach([&](const Schedule& x) {
+    s.schedules.ForEachOf(r.principal_id, [&](const Schedule& x) {
       expired_recently =
           expired_recently ||
           (x.kind == ScheduleKind::kAssignment && SameTriple(x, r) && !x.removed &&
