@@ -21,6 +21,7 @@ void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
   if (!changes.audit.empty()) {
     checkpoint = chain->Checkpoint(now);
     changes.checkpoint = checkpoint;
+    newest_checkpoint_seq.store(checkpoint->seq);
   }
   if (changes.empty() && txn.index_ops.empty()) {
     lock.unlock();
@@ -28,7 +29,11 @@ void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
   }
   auto after = [this, ops = std::move(txn.index_ops), checkpoint] {
     for (const auto& op : ops) op(index);
-    if (checkpoint && !options.checkpoint_file.empty()) {
+    // Only the newest checkpoint is worth a file: when a later change set is already queued, its
+    // own callback (same or next batch, in order) writes a newer one. This keeps a burst of
+    // commits to one file replacement, which ext4 flushes like an fsync.
+    if (checkpoint && !options.checkpoint_file.empty() &&
+        checkpoint->seq >= newest_checkpoint_seq.load()) {
       Status st = WriteCheckpointFile(options.checkpoint_file, *checkpoint);
       if (!st.ok()) {
         std::fprintf(stderr, "pim engine: writing audit checkpoint file failed: %s\n",

@@ -71,6 +71,9 @@ struct EngineState {
   mutable std::shared_mutex mu;
   DecisionIndex index;
   std::unique_ptr<AuditChain> chain;
+  // Sequence number of the newest checkpoint handed to the store (written under the lock, read
+  // on the store's commit thread).
+  std::atomic<int64_t> newest_checkpoint_seq{0};
   bool loaded = false;
 
   OrderedMap<Principal> principals;
