@@ -27,7 +27,9 @@ Result<std::string> ObtainOtp(Context& ctx, const std::string& flag, std::string
   ctx.err << why << '\n';
   Result<std::string> code = ctx.prompter.ReadLine("Authenticator code: ");
   if (!code.ok()) {
-    return FailedPrecondition(std::string(why) + "; pass --otp CODE or set PIM_OTP");
+    std::string message(why);
+    if (!message.empty() && message.back() == '.') message.pop_back();
+    return FailedPrecondition(message + ": pass --otp CODE or set PIM_OTP");
   }
   if (code->empty()) return InvalidArgument("no code entered");
   return code;

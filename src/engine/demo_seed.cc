@@ -110,8 +110,10 @@ Result<std::string> EnrollRequesterTotp(PimService& svc, const Clock& clock,
   ASSIGN_OR_RETURN(Caller caller, svc.Authenticate(grant.access_token, kDemoIp));
   ASSIGN_OR_RETURN(TotpEnrollment enrollment, svc.EnrollTotp(caller));
   ASSIGN_OR_RETURN(std::string raw_secret, Base32Decode(enrollment.secret_key));
-  RETURN_IF_ERROR(
-      svc.VerifyTotpEnrollment(caller, enrollment.method.id, TotpCode(raw_secret, clock.Now())));
+  // The previous step's code (still inside the +-1 step window) completes the enrollment, so the
+  // code on the user's authenticator right now has not been used and works at once.
+  RETURN_IF_ERROR(svc.VerifyTotpEnrollment(
+      caller, enrollment.method.id, TotpCode(raw_secret, clock.Now() - Duration::Seconds(30))));
   RETURN_IF_ERROR(svc.RevokeSession(caller));
   return enrollment.secret_key;
 }
