@@ -1,5 +1,5 @@
 // IdGenerator: makes the lowercase GUID (v4) ids of every object pim creates. The engine is given
-// one: RandomIdGenerator (auth/random.h, CSPRNG-backed) in pimd, SequentialIdGenerator in tests.
+// one: RandomIdGenerator (auth/crypto.h, CSPRNG-backed) in pimd, SequentialIdGenerator in tests.
 // Thread-safety: implementations are safe to call from any thread.
 #pragma once
 

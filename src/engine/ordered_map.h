@@ -75,7 +75,7 @@ class OrderedMap {
   }
   // Calls f(const T&) for the objects of one principal, in insertion order.
   template <typename F>
-    requires HasPrincipal<T>
+  requires HasPrincipal<T>
   void ForEachOf(const std::string& principal_id, F&& f) const {
     auto it = by_principal_.find(principal_id);
     if (it == by_principal_.end()) return;
