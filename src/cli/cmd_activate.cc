@@ -71,12 +71,15 @@ Result<json::value> SubmitRequest(Context& ctx, Session& session, const std::str
   return session.api().Post(collection, body);
 }
 
-Status Activate(Context& ctx, const ActivateOptions& o) {
+namespace {
+
+// selfActivate and selfExtend: the same request body, MFA step-up and output.
+Status SubmitSelfRequest(Context& ctx, const ActivateOptions& o, const char* action) {
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
   ASSIGN_OR_RETURN(std::string duration, ParseDurationArg(o.duration));
   Directory dir(session->api());
   ASSIGN_OR_RETURN(std::string role_id, dir.RoleId(o.role));
-  json::object body = BaseRequest("selfActivate", session->config().user_id, role_id, o.scope);
+  json::object body = BaseRequest(action, session->config().user_id, role_id, o.scope);
   if (!o.justification.empty()) body["justification"] = o.justification;
   AddTicket(body, o.ticket, o.ticket_system);
   body["scheduleInfo"] =
@@ -89,6 +92,12 @@ Status Activate(Context& ctx, const ActivateOptions& o) {
     PrintOutcome(ctx, request, dir.RoleName(role_id), o.scope);
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status Activate(Context& ctx, const ActivateOptions& o) {
+  return SubmitSelfRequest(ctx, o, "selfActivate");
 }
 
 Status Deactivate(Context& ctx, const std::string& role, const std::string& scope,
@@ -109,23 +118,7 @@ Status Deactivate(Context& ctx, const std::string& role, const std::string& scop
 }
 
 Status Extend(Context& ctx, const ActivateOptions& o) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
-  ASSIGN_OR_RETURN(std::string duration, ParseDurationArg(o.duration));
-  Directory dir(session->api());
-  ASSIGN_OR_RETURN(std::string role_id, dir.RoleId(o.role));
-  json::object body = BaseRequest("selfExtend", session->config().user_id, role_id, o.scope);
-  if (!o.justification.empty()) body["justification"] = o.justification;
-  AddTicket(body, o.ticket, o.ticket_system);
-  body["scheduleInfo"] =
-      json::object{{"expiration", json::object{{"type", "afterDuration"}, {"duration", duration}}}};
-  ASSIGN_OR_RETURN(json::value request,
-                   SubmitRequest(ctx, *session, kAssignmentRequests, body, o.otp));
-  if (ctx.json) {
-    PrintJson(ctx, request);
-  } else {
-    PrintOutcome(ctx, request, dir.RoleName(role_id), o.scope);
-  }
-  return Status::Ok();
+  return SubmitSelfRequest(ctx, o, "selfExtend");
 }
 
 }  // namespace pim::cli

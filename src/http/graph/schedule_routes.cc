@@ -63,24 +63,34 @@ Status CheckOnPrincipal(const std::string& on) {
   return InvalidArgument("Invalid value '" + on + "' for 'on'; expected 'principal'.");
 }
 
+// GET base (what the caller may see) and GET base/filterByCurrentUser(on='principal') (their
+// own), for schedules and instances alike. `list(caller, mine)` gives the Graph objects.
+template <typename ListFn>
+void RegisterListRoutes(Router& router, PimService& svc, const std::string& base,
+                        const std::string& name, const CollectionSpec& spec, ListFn list) {
+  auto handler = [&svc, &spec, list](bool mine) {
+    return
+        [&svc, &spec, list, mine](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+          if (mine) {
+            Status st = CheckOnPrincipal(p.at("on"));
+            if (!st.ok()) return GraphError(st);
+          }
+          return ServeCollection(
+              req, spec, [&] { return list(c, mine); }, ScheduleExpander(svc, c));
+        };
+  };
+  router.Add("GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
+             WithCaller(svc, handler(true)));
+  router.Add("GET", base, name + ".list", WithCaller(svc, handler(false)));
+}
+
 void RegisterSchedules(Router& router, PimService& svc, ScheduleKind kind) {
   const std::string name = ScheduleCollectionName(kind);
   const std::string base = "/v1.0/roleManagement/directory/" + name;
-  auto list = [&svc, kind](bool mine) {
-    return [&svc, kind, mine](const HttpRequest& req, const RouteParams& p, const Caller& c) {
-      if (mine) {
-        Status st = CheckOnPrincipal(p.at("on"));
-        if (!st.ok()) return GraphError(st);
-      }
-      return ServeCollection(
-          req, SchedulesSpec(kind),
-          [&] { return EncodeAll(svc.ListSchedules(c, kind, mine), ScheduleToGraph); },
-          ScheduleExpander(svc, c));
-    };
-  };
-  router.Add("GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
-             WithCaller(svc, list(true)));
-  router.Add("GET", base, name + ".list", WithCaller(svc, list(false)));
+  RegisterListRoutes(router, svc, base, name, SchedulesSpec(kind),
+                     [&svc, kind](const Caller& c, bool mine) {
+                       return EncodeAll(svc.ListSchedules(c, kind, mine), ScheduleToGraph);
+                     });
   router.Add(
       "GET", base + "/{id}", name + ".get",
       WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
@@ -97,21 +107,10 @@ void RegisterSchedules(Router& router, PimService& svc, ScheduleKind kind) {
 void RegisterInstances(Router& router, PimService& svc, ScheduleKind kind) {
   const std::string name = InstanceCollectionName(kind);
   const std::string base = "/v1.0/roleManagement/directory/" + name;
-  auto list = [&svc, kind](bool mine) {
-    return [&svc, kind, mine](const HttpRequest& req, const RouteParams& p, const Caller& c) {
-      if (mine) {
-        Status st = CheckOnPrincipal(p.at("on"));
-        if (!st.ok()) return GraphError(st);
-      }
-      return ServeCollection(
-          req, InstancesSpec(kind),
-          [&] { return EncodeAll(svc.ListInstances(c, kind, mine), InstanceToGraph); },
-          ScheduleExpander(svc, c));
-    };
-  };
-  router.Add("GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
-             WithCaller(svc, list(true)));
-  router.Add("GET", base, name + ".list", WithCaller(svc, list(false)));
+  RegisterListRoutes(router, svc, base, name, InstancesSpec(kind),
+                     [&svc, kind](const Caller& c, bool mine) {
+                       return EncodeAll(svc.ListInstances(c, kind, mine), InstanceToGraph);
+                     });
   router.Add(
       "GET", base + "/{id}", name + ".get",
       WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
