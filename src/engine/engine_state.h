@@ -85,6 +85,9 @@ struct EngineState {
   std::unordered_map<std::string, std::string> access_to_session;   // SHA-256 -> session id
   std::unordered_map<std::string, std::string> refresh_to_session;  // SHA-256 -> session id
   OrderedMap<RoleDefinition> roles;
+  // Bumped (under `mu`) after every change to `roles`; readers without the lock use it to tell
+  // whether something they derived from a role definition is still current.
+  std::atomic<uint64_t> roles_revision{0};
   OrderedMap<Schedule> schedules;
   OrderedMap<ScheduleRequest> requests;
   OrderedMap<Approval> approvals;

@@ -192,6 +192,9 @@ class PimService {
   // ---- Role definitions ----
   Result<std::vector<RoleDefinition>> ListRoleDefinitions(const Caller& caller) const;
   Result<RoleDefinition> GetRoleDefinition(const Caller& caller, const std::string& id) const;
+  // Changes whenever any role definition is created, updated or deleted (lock-free; for caches
+  // of derived data such as a serialized role definition).
+  uint64_t RoleDefinitionsRevision() const;
   Result<RoleDefinition> CreateRoleDefinition(const Caller& caller, RoleDefinition def);
   // Replaces the mutable fields (displayName, description, isEnabled, rolePermissions) of a
   // custom role; built-ins are read-only (FailedPrecondition... 400).

@@ -49,6 +49,7 @@ void SeedCatalog(EngineState& s, ExclusiveLock& lock) {
     AddRolePolicy(s, txn, r.id, r.id == role_ids::kGlobalAdministrator);
     e.targets.push_back({r.id, "Role", r.display_name, "", {}});
     s.roles.Put(r.id, r);
+    s.roles_revision.fetch_add(1);
   }
   Policy org = MakeDefaultPolicy(s.ids.NewId(), "Directory");
   org.is_organization_default = true;

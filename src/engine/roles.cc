@@ -58,6 +58,8 @@ Result<RoleDefinition> PimService::GetRoleDefinition(const Caller& caller,
   return *r;
 }
 
+uint64_t PimService::RoleDefinitionsRevision() const { return state_->roles_revision.load(); }
+
 Result<RoleDefinition> PimService::CreateRoleDefinition(const Caller& caller, RoleDefinition def) {
   State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
@@ -82,6 +84,7 @@ Result<RoleDefinition> PimService::CreateRoleDefinition(const Caller& caller, Ro
   Txn txn;
   txn.Put(kinds::kRoleDefinition, def.id, EncodeRoleDefinition(def));
   s.roles.Put(def.id, def);
+  s.roles_revision.fetch_add(1);
   QueuePermissions(txn, def);
   AddRolePolicy(s, txn, def.id, /*global_admin=*/false);
   e.targets.push_back(s.RoleTarget(def.id));
@@ -116,6 +119,7 @@ Result<RoleDefinition> PimService::UpdateRoleDefinition(const Caller& caller, co
   Txn txn;
   txn.Put(kinds::kRoleDefinition, r.id, EncodeRoleDefinition(r));
   s.roles.Put(r.id, r);
+  s.roles_revision.fetch_add(1);
   QueuePermissions(txn, r);
   if (enabled_changed) {
     s.schedules.ForEach([&](const Schedule& x) {
@@ -149,6 +153,7 @@ Status PimService::DeleteRoleDefinition(const Caller& caller, const std::string&
   // Audit records keep the role's id and name in their targets, so the row can go.
   RoleDefinition r = *current;
   s.roles.Erase(r.id);
+  s.roles_revision.fetch_add(1);
   Txn txn;
   txn.objects.push_back({kinds::kRoleDefinition, r.id, "", true});
   std::vector<PolicyAssignment> owned;

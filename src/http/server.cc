@@ -166,21 +166,25 @@ Status Server::Start() {
 }
 
 void Server::Impl::Accept() {
-  acceptor.async_accept(asio::make_strand(ioc),
-                        [this](boost::system::error_code ec, tcp::socket socket) {
-                          if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-                          if (ec) {
-                            // Out of descriptors or similar: log, breathe, and keep accepting.
-                            spdlog::warn("accept failed: {}", ec.message());
-                            backoff_timer.expires_after(std::chrono::milliseconds(100));
-                            backoff_timer.async_wait([this](boost::system::error_code wait_ec) {
-                              if (!wait_ec && acceptor.is_open()) Accept();
-                            });
-                            return;
-                          }
-                          StartConnection(*core, std::move(socket), ssl.get());
-                          Accept();
-                        });
+  // With one I/O thread every handler already runs on it: a strand per connection would only add
+  // a queue hop per completion. With several, each connection gets its own strand.
+  asio::any_io_executor executor = options.io_threads > 1
+                                       ? asio::any_io_executor(asio::make_strand(ioc))
+                                       : asio::any_io_executor(ioc.get_executor());
+  acceptor.async_accept(executor, [this](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+    if (ec) {
+      // Out of descriptors or similar: log, breathe, and keep accepting.
+      spdlog::warn("accept failed: {}", ec.message());
+      backoff_timer.expires_after(std::chrono::milliseconds(100));
+      backoff_timer.async_wait([this](boost::system::error_code wait_ec) {
+        if (!wait_ec && acceptor.is_open()) Accept();
+      });
+      return;
+    }
+    StartConnection(*core, std::move(socket), ssl.get());
+    Accept();
+  });
 }
 
 void Server::Impl::OnStop() {

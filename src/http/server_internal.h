@@ -61,8 +61,8 @@ struct ServerCore {
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
 };
 
-// Takes ownership of an accepted socket (whose executor is a strand) and serves it; `ssl` is
-// null for plain HTTP.
+// Takes ownership of an accepted socket (whose executor is a strand, or the only I/O thread) and
+// serves it; `ssl` is null for plain HTTP.
 void StartConnection(ServerCore& core, tcp::socket socket, asio::ssl::context* ssl);
 
 }  // namespace pim::http::internal

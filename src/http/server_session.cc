@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection, plain or TLS: read a request (limits, timeouts, 100-continue), hand
 // it to the Dispatcher (inline or on the worker pool), write the response, repeat while
-// keep-alive. Every completion handler runs on the connection's strand.
+// keep-alive. Every completion handler runs on the connection's executor (a strand when there are
+// several I/O threads, the one I/O thread otherwise).
 #include <spdlog/spdlog.h>
 
 #include <array>

@@ -46,6 +46,10 @@ HttpResponse GraphError(const Status& status);
 // `entity` with "@odata.context": "<base>/v1.0/$metadata#<context_path>" placed first.
 HttpResponse EntityResponse(const HttpRequest& request, int status, std::string_view context_path,
                             boost::json::object entity);
+// The same for an entity already serialized as a JSON object (`entity_json`, e.g. from an
+// EntityCache): the context member is spliced in front of its members.
+HttpResponse EntityJsonResponse(const HttpRequest& request, int status,
+                                std::string_view context_path, std::string_view entity_json);
 // A collection object from collection.h (already carries its context).
 HttpResponse ObjectResponse(int status, const boost::json::object& object);
 // 204 No Content.

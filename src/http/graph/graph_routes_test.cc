@@ -170,6 +170,51 @@ TEST_F(RoutesTest, RoleDefinitionsAreGraphShaped) {
   EXPECT_EQ(Get(path, admin_token_).status, 404);
 }
 
+// GET without query options is served from a cache of serialized role definitions: it must
+// answer exactly what the uncached path answers, and a change must show at once.
+TEST_F(RoutesTest, RoleDefinitionGetCacheFollowsChanges) {
+  const std::string base = "/v1.0/roleManagement/directory/roleDefinitions";
+  const std::string ga = base + "/" + std::string(role_ids::kGlobalAdministrator);
+  Reply first = Get(ga, admin_token_);
+  ASSERT_EQ(first.status, 200) << Dump(first);
+  Reply again = Get(ga, admin_token_);  // from the cache
+  // A query option takes the uncached path (same entity, every property selected).
+  Reply uncached = Get(
+      ga + "?$select=" +
+          [&] {
+            std::string all;
+            for (const auto& member : first.obj()) {
+              if (member.key() == "@odata.context") continue;
+              all += (all.empty() ? "" : ",") + std::string(member.key());
+            }
+            return all;
+          }(),
+      admin_token_);
+  EXPECT_EQ(again.body, first.body);
+  ASSERT_EQ(uncached.status, 200) << Dump(uncached);
+  EXPECT_EQ(uncached.body, first.body);
+  // Upper-case ids reach the same entry.
+  std::string upper(role_ids::kGlobalAdministrator);
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  EXPECT_EQ(Get(base + "/" + upper, admin_token_).body, first.body);
+  EXPECT_EQ(Get(ga, "").status, 401);
+
+  Reply created =
+      Post(base,
+           json::object{{"displayName", "Cached role"},
+                        {"rolePermissions", json::array{json::object{{"allowedResourceActions",
+                                                                      json::array{"a/b/read"}}}}}},
+           admin_token_);
+  ASSERT_EQ(created.status, 201) << Dump(created);
+  const std::string path = base + "/" + created.Str("id");
+  EXPECT_EQ(Get(path, admin_token_).Str("displayName"), "Cached role");
+  ASSERT_EQ(Call("PATCH", path, R"({"displayName":"Renamed role"})", admin_token_).status, 204);
+  EXPECT_EQ(Get(path, admin_token_).Str("displayName"), "Renamed role");
+  ASSERT_EQ(Call("DELETE", path, "", admin_token_).status, 204);
+  EXPECT_EQ(Get(path, admin_token_).status, 404);
+  EXPECT_EQ(Get(ga, admin_token_).body, first.body);
+}
+
 TEST_F(RoutesTest, PolicyRulesReadAndPatch) {
   Reply assignments =
       Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq "

@@ -31,6 +31,19 @@ HttpResponse EntityResponse(const HttpRequest& request, int status, std::string_
   return JsonResponse(status, ToJson(out));
 }
 
+HttpResponse EntityJsonResponse(const HttpRequest& request, int status,
+                                std::string_view context_path, std::string_view entity_json) {
+  std::string context = json::serialize(json::string(ContextUrl(request, context_path)));
+  std::string body;
+  body.reserve(entity_json.size() + context.size() + 20);
+  body.append("{\"@odata.context\":").append(context);
+  // entity_json is "{}" or "{...}": keep its members after the context.
+  if (entity_json.size() > 2) body.push_back(',');
+  if (entity_json.size() >= 2) body.append(entity_json.substr(1));
+  if (entity_json.size() < 2) body.push_back('}');
+  return JsonResponse(status, std::move(body));
+}
+
 HttpResponse ObjectResponse(int status, const json::object& object) {
   return JsonResponse(status, ToJson(object));
 }
