@@ -74,8 +74,8 @@ struct Router::Route {
   Handler handler;
   bool blocking = false;
 
-  // Fills `params` and returns true when `parts` match this route's pattern.
-  bool Match(const std::vector<std::string_view>& parts, RouteParams& params) const {
+  // True when `parts` match this route's pattern (allocates nothing: most routes do not match).
+  bool Match(const std::vector<std::string_view>& parts) const {
     if (parts.size() != segments.size()) return false;
     for (size_t i = 0; i < parts.size(); ++i) {
       const Segment& seg = segments[i];
@@ -88,12 +88,21 @@ struct Router::Route {
       if (!StartsWithIgnoreCase(part, seg.prefix) || !EndsWithIgnoreCase(part, seg.suffix)) {
         return false;
       }
-      params[seg.capture] = std::string(
-          part.substr(seg.prefix.size(), part.size() - seg.prefix.size() - seg.suffix.size()));
     }
     return true;
   }
-
+  // The captured values of `parts`, which Match().
+  RouteParams Capture(const std::vector<std::string_view>& parts) const {
+    RouteParams params;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const Segment& seg = segments[i];
+      if (seg.capture.empty()) continue;
+      std::string_view part = parts[i];
+      params[seg.capture] = std::string(
+          part.substr(seg.prefix.size(), part.size() - seg.prefix.size() - seg.suffix.size()));
+    }
+    return params;
+  }
   // True when this route is more specific than `other` (both matching the same path).
   bool MoreSpecificThan(const Route& other) const {
     for (size_t i = 0; i < segments.size() && i < other.segments.size(); ++i) {
@@ -131,22 +140,17 @@ void Router::Add(std::string method, std::string pattern, std::string route_name
 Result<RouteMatch> Router::Find(std::string_view method, std::string_view path) const {
   std::vector<std::string_view> parts = SplitPath(path);
   const Route* best = nullptr;
-  RouteParams best_params;
   std::set<std::string> allowed;
   for (const auto& route : routes_) {
-    RouteParams params;
-    if (!route->Match(parts, params)) continue;
+    if (!route->Match(parts)) continue;
     if (route->method != method) {
       allowed.insert(route->method);
       continue;
     }
-    if (best == nullptr || route->MoreSpecificThan(*best)) {
-      best = route.get();
-      best_params = std::move(params);
-    }
+    if (best == nullptr || route->MoreSpecificThan(*best)) best = route.get();
   }
   if (best != nullptr) {
-    return RouteMatch{&best->handler, std::move(best_params), best->name, best->blocking};
+    return RouteMatch{&best->handler, best->Capture(parts), best->name, best->blocking};
   }
   if (allowed.empty()) {
     return NotFound("Resource not found for the segment path '" + std::string(path) + "'.");
