@@ -66,6 +66,8 @@ class AuditSigner {
   // Loads the PEM private key at `path`, creating it (mode 600) if absent.
   static Result<AuditSigner> LoadOrCreate(const std::string& path);
   std::string Sign(const std::string& message) const;  // base64 signature
+  // Fills checkpoint.signature (CheckpointMessage of its seq, head hash and time).
+  void SignCheckpoint(AuditCheckpoint& checkpoint) const;
   bool Verify(const std::string& message, const std::string& signature_b64) const;
   std::string PublicKeyPem() const;
   ~AuditSigner();
@@ -88,6 +90,8 @@ class AuditChain {
   SealedAuditRecord Seal(const AuditEvent& event);
   // A signed checkpoint of the current head.
   AuditCheckpoint Checkpoint(Timestamp now) const;
+  // The same, unsigned (signature empty): for signing later, once for many (AuditSigner).
+  AuditCheckpoint Head(Timestamp now) const;
   int64_t last_seq() const { return last_seq_; }
   const std::string& last_hash() const { return last_hash_; }
 

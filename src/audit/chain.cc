@@ -24,14 +24,17 @@ SealedAuditRecord AuditChain::Seal(const AuditEvent& event) {
   return record;
 }
 
-AuditCheckpoint AuditChain::Checkpoint(Timestamp now) const {
+AuditCheckpoint AuditChain::Head(Timestamp now) const {
   AuditCheckpoint checkpoint;
   checkpoint.seq = last_seq_;
   checkpoint.head_hash = last_hash_;
   checkpoint.time = now;
-  if (signer_ != nullptr) {
-    checkpoint.signature = signer_->Sign(CheckpointMessage(last_seq_, last_hash_, now));
-  }
+  return checkpoint;
+}
+
+AuditCheckpoint AuditChain::Checkpoint(Timestamp now) const {
+  AuditCheckpoint checkpoint = Head(now);
+  if (signer_ != nullptr) signer_->SignCheckpoint(checkpoint);
   return checkpoint;
 }
 

@@ -114,6 +114,11 @@ std::string AuditSigner::Sign(const std::string& message) const {
   return audit_internal::Base64Encode(std::string_view(reinterpret_cast<const char*>(sig), size));
 }
 
+void AuditSigner::SignCheckpoint(AuditCheckpoint& checkpoint) const {
+  checkpoint.signature =
+      Sign(CheckpointMessage(checkpoint.seq, checkpoint.head_hash, checkpoint.time));
+}
+
 bool AuditSigner::Verify(const std::string& message, const std::string& signature_b64) const {
   std::optional<std::string> sig = audit_internal::Base64Decode(signature_b64);
   if (!sig || sig->size() != 64 || pkey_ == nullptr) return false;

@@ -17,24 +17,39 @@ void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
     if (e.id.empty()) e.id = ids.NewId();
     changes.audit.push_back(chain->Seal(e));
   }
-  std::optional<AuditCheckpoint> checkpoint;
+  std::optional<int64_t> checkpoint_seq;
   if (!changes.audit.empty()) {
-    checkpoint = chain->Checkpoint(now);
-    changes.checkpoint = checkpoint;
-    newest_checkpoint_seq.store(checkpoint->seq);
+    // Signed by the store's writer, once for the whole group commit (Ed25519 costs more than
+    // the rest of a typical change set).
+    changes.checkpoint = chain->Head(now);
+    changes.sign_checkpoint = [this](AuditCheckpoint& checkpoint) {
+      signer.SignCheckpoint(checkpoint);
+      std::lock_guard<std::mutex> guard(signed_checkpoint_mu);
+      signed_checkpoint = checkpoint;
+    };
+    checkpoint_seq = changes.checkpoint->seq;
+    newest_checkpoint_seq.store(*checkpoint_seq);
   }
   if (changes.empty() && txn.index_ops.empty()) {
     lock.unlock();
     return;
   }
-  auto after = [this, ops = std::move(txn.index_ops), checkpoint] {
+  auto after = [this, ops = std::move(txn.index_ops), checkpoint_seq] {
     for (const auto& op : ops) op(index);
     // Only the newest checkpoint is worth a file: when a later change set is already queued, its
     // own callback (same or next batch, in order) writes a newer one. This keeps a burst of
-    // commits to one file replacement, which ext4 flushes like an fsync.
-    if (checkpoint && !options.checkpoint_file.empty() &&
-        checkpoint->seq >= newest_checkpoint_seq.load()) {
-      Status st = WriteCheckpointFile(options.checkpoint_file, *checkpoint);
+    // commits to one file replacement, which ext4 flushes like an fsync. The newest change set
+    // submitted is the newest of its transaction, so its checkpoint is the one just signed.
+    if (checkpoint_seq && !options.checkpoint_file.empty() &&
+        *checkpoint_seq >= newest_checkpoint_seq.load()) {
+      AuditCheckpoint checkpoint;
+      {
+        std::lock_guard<std::mutex> guard(signed_checkpoint_mu);
+        checkpoint = signed_checkpoint;
+      }
+      Status st = checkpoint.seq == *checkpoint_seq
+                      ? WriteCheckpointFile(options.checkpoint_file, checkpoint)
+                      : Internal("the newest checkpoint was not signed");
       if (!st.ok()) {
         std::fprintf(stderr, "pim engine: writing audit checkpoint file failed: %s\n",
                      st.ToString().c_str());
@@ -198,11 +213,9 @@ bool EngineState::IsMemberOf(const std::string& principal, const std::string& gr
 
 std::set<std::string> EngineState::GroupsOf(const std::string& principal) const {
   std::set<std::string> out;
-  principals.ForEach([&](const Principal& p) {
-    if (p.kind == PrincipalKind::kGroup && !p.deleted && IsMemberOf(principal, p.id)) {
-      out.insert(p.id);
-    }
-  });
+  for (const std::string& id : group_ids) {
+    if (LivePrincipal(id) != nullptr && IsMemberOf(principal, id)) out.insert(id);
+  }
   return out;
 }
 
@@ -230,6 +243,7 @@ std::vector<std::string> EngineState::IndexedMembers(const Principal& group) con
 
 void EngineState::PutPrincipal(Txn& txn, const Principal& p) {
   principals.Put(p.id, p);
+  if (p.kind == PrincipalKind::kGroup) group_ids.insert(p.id);
   txn.Put(kinds::kPrincipal, p.id, EncodePrincipal(p));
 }
 

@@ -74,9 +74,13 @@ struct EngineState {
   // Sequence number of the newest checkpoint handed to the store (written under the lock, read
   // on the store's commit thread).
   std::atomic<int64_t> newest_checkpoint_seq{0};
+  // The newest checkpoint the store had signed (on its commit thread, once per group commit).
+  std::mutex signed_checkpoint_mu;
+  AuditCheckpoint signed_checkpoint;  // guarded by signed_checkpoint_mu
   bool loaded = false;
 
   OrderedMap<Principal> principals;
+  std::set<std::string> group_ids;  // ids of the principals that are groups (deleted ones too)
   std::unordered_map<std::string, std::string> upn_to_id;  // lowercased UPN -> user id
   std::unordered_map<std::string, std::string> app_to_id;  // appId -> service principal id
   std::unordered_map<std::string, CredentialRecord> credentials;

@@ -43,6 +43,7 @@ Status PimService::Load() {
     }
     if (p.kind == PrincipalKind::kServicePrincipal) s.app_to_id[p.app_id] = p.id;
     s.principals.Put(p.id, p);
+    if (p.kind == PrincipalKind::kGroup) s.group_ids.insert(p.id);
   }));
   RETURN_IF_ERROR(LoadKind(st, kinds::kCredential, DecodeCredential, [&](CredentialRecord c) {
     s.credentials[c.principal_id] = std::move(c);

@@ -66,6 +66,13 @@ void CommitQueue::Run() {
 
 void CommitQueue::CommitRun(std::vector<Entry>& batch, size_t begin, size_t end) {
   if (begin >= end) return;
+  // Only the newest checkpoint of the transaction is stored: sign that one, if asked to.
+  for (size_t i = end; i-- > begin;) {
+    ChangeSet& changes = batch[i].changes;
+    if (!changes.checkpoint) continue;
+    if (changes.sign_checkpoint) changes.sign_checkpoint(*changes.checkpoint);
+    break;
+  }
   std::vector<const ChangeSet*> sets;
   sets.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) sets.push_back(&batch[i].changes);

@@ -3,6 +3,8 @@
 //
 //   - change sets are handed to the commit function in submission order, in batches of at most
 //     `max_batch` (group commit: whatever is waiting when the writer wakes up);
+//   - before that, the newest checkpoint of each transaction is signed through its change set's
+//     sign_checkpoint, if any (on the writer thread);
 //   - after a successful batch, each entry's after_commit runs on the writer thread, in order,
 //     and only then is that entry's future made ready;
 //   - a failed batch fails every future of the batch with the commit function's Status and runs

@@ -3,9 +3,10 @@
 //
 // The engine keeps its working state in memory and persists every change as a ChangeSet: object
 // rows (a kind, an id, a JSON body), sealed audit records, outbox events and the audit checkpoint,
-// all committed in ONE transaction. Submit() is called with the engine's lock held, so change sets
-// reach the store in the order the engine applied them; the store commits them in that order,
-// grouping whatever is waiting into one transaction (group commit: one fsync for many requests).
+// all committed in ONE transaction (only the newest checkpoint of a transaction is kept). Submit()
+// is called with the engine's lock held, so change sets reach the store in the order the engine
+// applied them; the store commits them in that order, grouping whatever is waiting into one
+// transaction (group commit: one fsync for many requests).
 //
 // Thread-safety: all methods may be called from any thread.
 #pragma once
@@ -71,6 +72,10 @@ struct ChangeSet {
   std::vector<SealedAuditRecord> audit;
   std::vector<OutboxEvent> outbox;
   std::optional<AuditCheckpoint> checkpoint;
+  // When set, `checkpoint` may be unsigned: the store calls this on its writer thread, just
+  // before the transaction is written, for the one checkpoint it keeps (the newest of the group
+  // commit), so one signature covers many change sets. Not called for superseded checkpoints.
+  std::function<void(AuditCheckpoint&)> sign_checkpoint;
   bool empty() const { return objects.empty() && audit.empty() && outbox.empty(); }
 };
 

@@ -261,6 +261,37 @@ TEST_P(StoreConformanceTest, LatestCheckpointIsTheNewestCommitted) {
   EXPECT_EQ((*latest)->signature, "sig5");
 }
 
+// Checkpoints left unsigned are signed by the store on its writer thread: the one it keeps of each
+// transaction, never a superseded one, and the stored checkpoint carries that signature.
+TEST_P(StoreConformanceTest, SignsOnlyTheCheckpointItKeeps) {
+  std::mutex mu;
+  std::vector<int64_t> signed_seqs;
+  std::vector<std::shared_future<Status>> pending;
+  constexpr int64_t kCount = 40;
+  for (int64_t seq = 1; seq <= kCount; ++seq) {
+    ChangeSet changes;
+    changes.audit.push_back(Record(seq));
+    changes.checkpoint = AuditCheckpoint{seq, Record(seq).hash, Timestamp::FromSeconds(seq), ""};
+    changes.sign_checkpoint = [&](AuditCheckpoint& checkpoint) {
+      std::lock_guard<std::mutex> lock(mu);
+      signed_seqs.push_back(checkpoint.seq);
+      checkpoint.signature = "signed-" + std::to_string(checkpoint.seq);
+    };
+    pending.push_back(store_->Submit(std::move(changes)));
+  }
+  for (auto& f : pending) ASSERT_TRUE(f.get().ok());
+  Result<std::optional<AuditCheckpoint>> latest = store_->LatestCheckpoint();
+  ASSERT_TRUE(latest.ok());
+  ASSERT_TRUE(latest->has_value());
+  EXPECT_EQ((*latest)->seq, kCount);
+  EXPECT_EQ((*latest)->signature, "signed-" + std::to_string(kCount));
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_FALSE(signed_seqs.empty());
+  EXPECT_LE(signed_seqs.size(), static_cast<size_t>(kCount));
+  EXPECT_EQ(signed_seqs.back(), kCount);
+  for (size_t i = 1; i < signed_seqs.size(); ++i) EXPECT_LT(signed_seqs[i - 1], signed_seqs[i]);
+}
+
 TEST_P(StoreConformanceTest, OutboxListsPendingEventsOldestFirst) {
   ChangeSet first;
   first.outbox.push_back(
