@@ -397,6 +397,8 @@ def main():
                     help="eligible roles per user (at most %d)" % len(ACTIVATION_ROLES))
     ap.add_argument("--setup-threads", type=int, default=4)
     ap.add_argument("--setup-timeout", type=int, default=900, help="seconds for all setup")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temporary directory (pimd.log, the database) for inspection")
     ap.add_argument("--skip", action="append", default=[], choices=["nginx", "get", "activate"])
     ap.add_argument("--no-pin", dest="pin", action="store_false",
                     help="do not pin servers to CPU 0 and wrk to CPU 1")
@@ -438,7 +440,10 @@ def main():
         log("ERROR: %s" % e)
     finally:
         procs.stop_all()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            log("work directory kept: %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
     report(results)
     print("RESULTS " + json.dumps(results), flush=True)

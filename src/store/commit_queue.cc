@@ -4,6 +4,10 @@
 
 namespace pim {
 
+namespace {
+constexpr int kGatherRounds = 8;
+}  // namespace
+
 CommitQueue::CommitQueue(CommitFn commit, size_t max_batch)
     : commit_(std::move(commit)), max_batch_(max_batch == 0 ? 1 : max_batch) {
   writer_ = std::thread([this] { Run(); });
@@ -47,6 +51,17 @@ void CommitQueue::Run() {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing and drained
+      // Group commit works only if the batch has time to form: when change sets keep arriving,
+      // let the threads producing them run first (on a busy core the writer would otherwise
+      // take each one alone, and pay a whole transaction for it).
+      for (int round = 0; round < kGatherRounds && !closing_ && queue_.size() < max_batch_;
+           ++round) {
+        const size_t before = queue_.size();
+        lock.unlock();
+        std::this_thread::yield();
+        lock.lock();
+        if (queue_.size() == before) break;
+      }
       while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();

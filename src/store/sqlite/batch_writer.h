@@ -7,7 +7,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -31,12 +34,21 @@ class BatchWriter {
  private:
   explicit BatchWriter(Connection db) : db_(std::move(db)) {}
   Status Prepare();
+  Status LoadObjectSeqs();
   Status WriteOne(const ChangeSet& changes);
+  Status WriteObject(const ObjectWrite& write);
+  static std::string ObjectKey(const std::string& kind, const std::string& id);
 
   Connection db_;
   int64_t schema_version_ = 0;
   int64_t next_object_seq_ = 1;
-  Statement upsert_object_;
+  // (kind, id) -> seq (the objects table's rowid) of every stored object. Objects are found
+  // through this map, so the table needs no index on random GUIDs (migration 2).
+  std::unordered_map<std::string, int64_t> object_seqs_;
+  // How to restore object_seqs_ if the current transaction fails: (key, previous seq or none).
+  std::vector<std::pair<std::string, std::optional<int64_t>>> undo_;
+  Statement insert_object_;
+  Statement update_object_;
   Statement erase_object_;
   Statement insert_audit_;
   Statement insert_checkpoint_;

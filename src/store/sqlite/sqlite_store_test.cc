@@ -163,11 +163,50 @@ TEST_F(SqliteStoreTest, FailedBatchFailsEveryFutureAndWritesNothing) {
   ASSERT_TRUE(objects.ok());
   ASSERT_EQ(objects->size(), 1u);
   EXPECT_EQ((*objects)[0].id, "held");
-  // The store keeps working after a failed batch.
+  // The store keeps working after a failed batch, and has forgotten what it rolled back: "a"
+  // is written again as a new object.
   EXPECT_TRUE(store->Commit(Put("c")).ok());
+  EXPECT_TRUE(store->Commit(Put("a")).ok());
   objects = store->LoadObjects("k");
   ASSERT_TRUE(objects.ok());
-  EXPECT_EQ(objects->size(), 2u);
+  ASSERT_EQ(objects->size(), 3u);
+  EXPECT_EQ((*objects)[1].id, "c");
+  EXPECT_EQ((*objects)[2].id, "a");
+}
+
+// A database made by schema version 1 (objects keyed by (kind, id)) is migrated in place: every
+// object stays, in the same order, and later writes find the migrated rows.
+TEST_F(SqliteStoreTest, MigratesVersionOneObjects) {
+  RawExec(path_,
+          "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+          "NULL);" +
+              sqlite::Migrations()[0].sql +
+              "INSERT INTO schema_migrations VALUES (1, 'initial schema');"
+              "INSERT INTO objects (kind, id, body, seq) VALUES ('k', 'z', '\"z1\"', 1),"
+              "('j', 'x', '\"x1\"', 2), ('k', 'a', '\"a1\"', 3);");
+  std::unique_ptr<SqliteStore> store = MustOpen();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->schema_version(), sqlite::LatestSchemaVersion());
+  ChangeSet changes;
+  changes.objects.push_back(ObjectWrite{"k", "z", "\"z2\""});  // overwrite: keeps its place
+  changes.objects.push_back(ObjectWrite{"k", "b", "\"b1\""});  // new: goes last
+  changes.objects.push_back(ObjectWrite{"j", "x", "", true});
+  ASSERT_TRUE(store->Commit(std::move(changes)).ok());
+  Result<std::vector<StoredObject>> k = store->LoadObjects("k");
+  ASSERT_TRUE(k.ok());
+  ASSERT_EQ(k->size(), 3u);
+  EXPECT_EQ((*k)[0].id, "z");
+  EXPECT_EQ((*k)[0].body, "\"z2\"");
+  EXPECT_EQ((*k)[1].id, "a");
+  EXPECT_EQ((*k)[2].id, "b");
+  Result<std::vector<StoredObject>> j = store->LoadObjects("j");
+  ASSERT_TRUE(j.ok());
+  EXPECT_TRUE(j->empty());
+  store->Close();
+  EXPECT_EQ(RawQueryText(path_,
+                         "SELECT group_concat(seq || ':' || kind || ':' || id, ' ') FROM "
+                         "(SELECT * FROM objects ORDER BY seq)"),
+            "1:k:z 3:k:a 4:k:b");
 }
 
 TEST_F(SqliteStoreTest, UsesWalAndRecordsSchemaVersion) {
