@@ -10,7 +10,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libpqxx-dev libssl-dev openssl libsodium-dev
   liboath-dev oathtool libqrencode-dev libcli11-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libhowardhinnant-date-dev libcurl4-openssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libpam0g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libpam0g-dev libgoogle-perftools-dev
   nginx wrk python3 nodejs npm clang-format
 )
 

@@ -1,6 +1,8 @@
 // CanonicalEncode: the audit encoding v1 (docs/AUDIT.md). Keys are inserted in a fixed order and
-// boost::json::object keeps insertion order, so the serialized text is deterministic.
+// boost::json::object keeps insertion order, so the serialized text is deterministic. The tree is
+// built in a monotonic arena (one per call): it lives only until serialised.
 #include <boost/json.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 #include "audit/audit.h"
 
@@ -8,15 +10,17 @@ namespace pim {
 
 namespace {
 
-boost::json::object Initiator(const AuditEvent& e) {
-  boost::json::object initiator;
+using boost::json::storage_ptr;
+
+boost::json::object Initiator(const AuditEvent& e, const storage_ptr& sp) {
+  boost::json::object initiator(sp);
   if (e.initiator_type == "app") {
-    boost::json::object app;
+    boost::json::object app(sp);
     app["servicePrincipalId"] = e.initiator_id;
     app["displayName"] = e.initiator_display_name;
     initiator["app"] = std::move(app);
   } else {
-    boost::json::object user;
+    boost::json::object user(sp);
     user["id"] = e.initiator_id;
     user["displayName"] = e.initiator_display_name;
     user["userPrincipalName"] = e.initiator_upn;
@@ -26,17 +30,17 @@ boost::json::object Initiator(const AuditEvent& e) {
   return initiator;
 }
 
-boost::json::array Targets(const AuditEvent& e) {
-  boost::json::array targets;
+boost::json::array Targets(const AuditEvent& e, const storage_ptr& sp) {
+  boost::json::array targets(sp);
   for (const AuditTarget& t : e.targets) {
-    boost::json::object target;
+    boost::json::object target(sp);
     target["id"] = t.id;
     target["displayName"] = t.display_name;
     target["type"] = t.type;
     target["userPrincipalName"] = t.user_principal_name;
-    boost::json::array modified;
+    boost::json::array modified(sp);
     for (const auto& [name, old_value, new_value] : t.modified) {
-      boost::json::object property;
+      boost::json::object property(sp);
       property["displayName"] = name;
       property["oldValue"] = old_value;
       property["newValue"] = new_value;
@@ -51,7 +55,10 @@ boost::json::array Targets(const AuditEvent& e) {
 }  // namespace
 
 std::string CanonicalEncode(const AuditEvent& e) {
-  boost::json::object o;
+  unsigned char buffer[4096];
+  boost::json::monotonic_resource arena(buffer, sizeof buffer);
+  storage_ptr sp(&arena);
+  boost::json::object o(sp);
   o["pimEncodingVersion"] = 1;
   o["id"] = e.id;
   o["category"] = e.category;
@@ -62,11 +69,11 @@ std::string CanonicalEncode(const AuditEvent& e) {
   o["activityDateTime"] = FormatTimestamp(e.time);
   o["loggedByService"] = e.logged_by_service;
   o["operationType"] = e.operation_type;
-  o["initiatedBy"] = Initiator(e);
-  o["targetResources"] = Targets(e);
-  boost::json::array details;
+  o["initiatedBy"] = Initiator(e, sp);
+  o["targetResources"] = Targets(e, sp);
+  boost::json::array details(sp);
   for (const auto& [key, value] : e.details) {
-    boost::json::object detail;
+    boost::json::object detail(sp);
     detail["key"] = key;
     detail["value"] = value;
     details.push_back(std::move(detail));
