@@ -4,7 +4,9 @@
 #include <boost/json/serialize.hpp>
 #include <random>
 
+#include "core/clock.h"
 #include "core/ids.h"
+#include "core/time.h"
 #include "http/router.h"
 
 namespace pim::http {
@@ -72,6 +74,9 @@ HttpResponse ErrorResponse(const Status& status) {
 
   HttpResponse response;
   boost::json::object inner;
+  // As Graph: when (UTC, whole seconds) and which request, to find it in the server's logs.
+  const int64_t now_us = SystemClock().Now().micros();
+  inner["date"] = FormatTimestamp(Timestamp::FromMicros(now_us - now_us % 1000000));
   inner["request-id"] = NewRequestId();
   if (!status.details_json().empty()) {
     boost::system::error_code ec;

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <cstdlib>
 
+#include "core/clock.h"
 #include "core/ids.h"
+#include "core/time.h"
 #include "http/router.h"
 
 namespace pim::http {
@@ -47,6 +50,11 @@ TEST(ErrorResponseTest, MapsEveryStatusCode) {
     EXPECT_EQ(body.at("error").at("code"), c.code);
     EXPECT_EQ(body.at("error").at("message").as_string(), c.status.message());
     EXPECT_TRUE(IsGuid(body.at("error").at("innerError").at("request-id").as_string()));
+    Result<Timestamp> date =
+        ParseTimestamp(body.at("error").at("innerError").at("date").as_string().c_str());
+    ASSERT_TRUE(date.ok());
+    EXPECT_EQ(date->micros() % 1000000, 0);
+    EXPECT_LT(std::abs(date->micros() - SystemClock().Now().micros()), int64_t{60} * 1000000);
   }
 }
 
@@ -80,7 +88,8 @@ TEST(ErrorResponseTest, GraphCodeAndDetailsGoIntoTheBody) {
 TEST(ErrorResponseTest, MalformedDetailsAreIgnoredNotFatal) {
   HttpResponse response = ErrorResponse(Status(StatusCode::kInvalidArgument, "m", "", "{oops"));
   EXPECT_EQ(response.status, 400);
-  EXPECT_EQ(json::parse(response.body).at("error").at("innerError").as_object().size(), 1u);
+  // Only what every error carries: date and request-id.
+  EXPECT_EQ(json::parse(response.body).at("error").at("innerError").as_object().size(), 2u);
 }
 
 TEST(ErrorResponseTest, OkIsNotAnErrorAndBecomes500) {
