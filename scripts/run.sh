@@ -18,7 +18,7 @@ creds=$data/demo-credentials.txt
 
 if [[ ! -e $data/pim.db ]]; then
   echo "== creating the demo tenant in $data"
-  "$pimd" init --data "$data" --demo
+  "$pimd" init --data "$data" --demo --demo-url "http://$listen"
 fi
 
 cat <<MSG

@@ -22,7 +22,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr const char* kDemoIp = "127.0.0.1";
-constexpr const char* kServer = "http://127.0.0.1:8080";
 
 struct DemoUser {
   std::string upn;
@@ -118,7 +117,8 @@ Result<std::string> EnrollRequesterTotp(PimService& svc, const Clock& clock,
   return enrollment.secret_key;
 }
 
-std::string CredentialsText(const std::vector<DemoUser>& users, const std::string& totp_secret) {
+std::string CredentialsText(const std::vector<DemoUser>& users, const std::string& totp_secret,
+                            const std::string& server) {
   std::string text =
       "# pim demo tenant, created by `pimd init --demo`. Keep this file private (mode 600).\n\n";
   for (const DemoUser& u : users) {
@@ -132,10 +132,10 @@ std::string CredentialsText(const std::vector<DemoUser>& users, const std::strin
     text += "\n";
   }
   const DemoUser& requester = users.front();
-  text += "# Sign in as the requester (pimd listening on " + std::string(kServer) + "):\n";
-  text += "PIM_PASSWORD='" + requester.password + "' pim login --server " + kServer + " --user " +
+  text += "# Sign in as the requester (pimd listening on " + server + "):\n";
+  text += "PIM_PASSWORD='" + requester.password + "' pim login --server " + server + " --user " +
           requester.upn + " --otp \"$(oathtool --totp -b " + totp_secret + ")\"\n";
-  text += "curl -s " + std::string(kServer) +
+  text += "curl -s " + server +
           "/oauth2/v2.0/token -d grant_type=password -d username=" + requester.upn +
           " --data-urlencode 'password=" + requester.password + "' -d otp=\"$(oathtool --totp -b " +
           totp_secret + ")\"\n";
@@ -174,7 +174,7 @@ std::string GenerateRandomPassword(size_t length) {
 }
 
 Status SeedDemoTenant(PimService& svc, const Clock& clock, const Caller& admin,
-                      const std::string& credentials_path) {
+                      const std::string& credentials_path, const std::string& server_url) {
   std::vector<DemoUser> users = {
       {"requester@pim.local", "Demo Requester", GenerateRandomPassword(), "",
        "eligible for Global Administrator (approval by approver@pim.local, MFA) and Security "
@@ -198,7 +198,7 @@ Status SeedDemoTenant(PimService& svc, const Clock& clock, const Caller& admin,
       AdminAssign(svc, admin, ScheduleKind::kAssignment, auditor.id, role_ids::kGlobalReader));
   RETURN_IF_ERROR(SetGlobalAdminApprover(svc, admin, approver));
   ASSIGN_OR_RETURN(std::string totp_secret, EnrollRequesterTotp(svc, clock, requester));
-  return WritePrivateFile(credentials_path, CredentialsText(users, totp_secret));
+  return WritePrivateFile(credentials_path, CredentialsText(users, totp_secret, server_url));
 }
 
 }  // namespace pim

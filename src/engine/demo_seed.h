@@ -20,11 +20,12 @@ std::string GenerateRandomPassword(size_t length = 24);
 
 // Creates the demo users, eligibilities, assignment, approval policy and TOTP enrollment, then
 // writes `credentials_path` (mode 0600, replaced if present): each UPN, password and role, the
-// requester's TOTP secret, and example `pim login` / curl commands. `admin` must be an active
+// requester's TOTP secret, and example `pim login` / curl commands against `server_url` (where
+// pimd will listen, e.g. "http://127.0.0.1:8080"). `admin` must be an active
 // Global Administrator (e.g. the bootstrap administrator's session); `clock` supplies the
 // instant of the TOTP code that completes the enrollment. Returns the first failing call's
 // Status (the tenant may then be partly seeded), or Internal when the file cannot be written.
 Status SeedDemoTenant(PimService& svc, const Clock& clock, const Caller& admin,
-                      const std::string& credentials_path);
+                      const std::string& credentials_path, const std::string& server_url);
 
 }  // namespace pim

@@ -71,7 +71,7 @@ class DemoSeedTest : public ::testing::Test {
 
 TEST_F(DemoSeedTest, SeedsUsersRolesApproverAndTotp) {
   const std::string path = dir_ + "/demo-credentials.txt";
-  Status seeded = SeedDemoTenant(*service_, clock_, admin_, path);
+  Status seeded = SeedDemoTenant(*service_, clock_, admin_, path, "http://127.0.0.1:18080");
   ASSERT_TRUE(seeded.ok()) << seeded.ToString();
 
   struct stat st {};
@@ -81,6 +81,13 @@ TEST_F(DemoSeedTest, SeedsUsersRolesApproverAndTotp) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
+
+  // The examples point at the URL pimd will serve.
+  EXPECT_NE(text.find("pim login --server http://127.0.0.1:18080 --user requester@pim.local"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("curl -s http://127.0.0.1:18080/oauth2/v2.0/token"), std::string::npos);
+  EXPECT_EQ(text.find(":8080"), std::string::npos);
 
   // Every user signs in with the password written in the file.
   std::string requester_password = Field(text, "requester@pim.local", "password");

@@ -18,6 +18,7 @@ struct InitOptions : CommonOptions {
   std::string admin_upn = "admin@pim.local";
   std::string admin_password_file;  // empty: generate and print the password
   bool demo = false;
+  std::string demo_url = "http://127.0.0.1:8080";  // where pimd will listen, for the examples
 };
 
 struct ServeOptions : CommonOptions {

@@ -38,11 +38,11 @@ Status CreateDataDir(const std::string& dir) {
 
 // Signs the administrator in to seed the demo tenant with their session, then signs out.
 Status SeedDemo(Engine& engine, const std::string& upn, const std::string& password,
-                const std::string& credentials_path) {
+                const std::string& credentials_path, const std::string& server_url) {
   PimService& svc = *engine.service;
   ASSIGN_OR_RETURN(TokenGrant grant, svc.PasswordGrant(upn, password, std::nullopt, "127.0.0.1"));
   ASSIGN_OR_RETURN(Caller admin, svc.Authenticate(grant.access_token, "127.0.0.1"));
-  RETURN_IF_ERROR(SeedDemoTenant(svc, engine.clock, admin, credentials_path));
+  RETURN_IF_ERROR(SeedDemoTenant(svc, engine.clock, admin, credentials_path, server_url));
   return svc.RevokeSession(admin);
 }
 
@@ -56,7 +56,8 @@ Status Initialise(const InitOptions& options, const DataPaths& paths, const std:
   Result<Principal> admin = engine->service->Bootstrap(options.admin_upn, password);
   Status status = admin.status();
   if (status.ok() && options.demo) {
-    status = SeedDemo(*engine, options.admin_upn, password, paths.DemoCredentials());
+    status =
+        SeedDemo(*engine, options.admin_upn, password, paths.DemoCredentials(), options.demo_url);
     if (status.ok())
       spdlog::info("demo tenant created; credentials in {}", paths.DemoCredentials());
   }

@@ -1,5 +1,5 @@
 // pimd: the pim server. Wiring only: parse the command line, then `pimd init` or serve.
-//   pimd init --data DIR [--admin-upn UPN] [--admin-password-file F] [--demo]
+//   pimd init --data DIR [--admin-upn UPN] [--admin-password-file F] [--demo [--demo-url URL]]
 //             [--argon2-memory-kib N --argon2-passes N]
 //   pimd --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F] [--insecure-http]
 //        [--argon2-memory-kib N --argon2-passes N] [--mfa-freshness-seconds N]
@@ -59,6 +59,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   init_cmd->add_flag("--demo", init.demo,
                      "also create demo users (credentials in DIR/demo-credentials.txt)");
+  init_cmd
+      ->add_option("--demo-url", init.demo_url,
+                   "the URL pimd will serve, used in the sign-in examples of the demo file")
+      ->capture_default_str();
   AddCommonOptions(*init_cmd, init);
   app.require_subcommand(0, 1);
 
