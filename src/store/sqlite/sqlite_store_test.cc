@@ -175,7 +175,7 @@ TEST_F(SqliteStoreTest, FailedBatchFailsEveryFutureAndWritesNothing) {
 }
 
 // A database made by schema version 1 (objects keyed by (kind, id)) is migrated in place: every
-// object stays, in the same order, and later writes find the migrated rows.
+// object and outbox event stays, in the same order, and later writes find the migrated rows.
 TEST_F(SqliteStoreTest, MigratesVersionOneObjects) {
   RawExec(path_,
           "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
@@ -183,7 +183,9 @@ TEST_F(SqliteStoreTest, MigratesVersionOneObjects) {
               sqlite::Migrations()[0].sql +
               "INSERT INTO schema_migrations VALUES (1, 'initial schema');"
               "INSERT INTO objects (kind, id, body, seq) VALUES ('k', 'z', '\"z1\"', 1),"
-              "('j', 'x', '\"x1\"', 2), ('k', 'a', '\"a1\"', 3);");
+              "('j', 'x', '\"x1\"', 2), ('k', 'a', '\"a1\"', 3);"
+              "INSERT INTO outbox (id, type, payload, created_us) VALUES "
+              "('e2', 'second', '{}', 20), ('e1', 'first', '{}', 10);");
   std::unique_ptr<SqliteStore> store = MustOpen();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->schema_version(), sqlite::LatestSchemaVersion());
@@ -202,6 +204,12 @@ TEST_F(SqliteStoreTest, MigratesVersionOneObjects) {
   Result<std::vector<StoredObject>> j = store->LoadObjects("j");
   ASSERT_TRUE(j.ok());
   EXPECT_TRUE(j->empty());
+  // Outbox events keep their order (migration 3 rebuilds the table).
+  Result<std::vector<OutboxEvent>> outbox = store->PendingOutbox(10);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 2u);
+  EXPECT_EQ((*outbox)[0].id, "e2");
+  EXPECT_EQ((*outbox)[1].type, "first");
   store->Close();
   EXPECT_EQ(RawQueryText(path_,
                          "SELECT group_concat(seq || ':' || kind || ':' || id, ' ') FROM "
