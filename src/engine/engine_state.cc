@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/role_catalog.h"
+#include "engine/deferred_commit.h"
 #include "engine/store_codec.h"
 
 namespace pim {
@@ -56,14 +57,25 @@ void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
       }
     }
   };
-  std::shared_future<Status> done = store.Submit(std::move(changes), std::move(after));
-  lock.unlock();
-  Status st = done.get();
-  if (!st.ok()) {
+  auto fail = [](const Status& st) {
     std::fprintf(stderr, "pim engine: store commit failed, aborting: %s\n", st.ToString().c_str());
     std::fflush(stderr);
     std::abort();
+  };
+  if (std::function<void()> durable = DeferCommits::Track()) {
+    // The caller does not wait: it learns of durability through its DeferCommits scope.
+    changes.on_failure = fail;
+    store.Submit(std::move(changes), [after = std::move(after), durable = std::move(durable)] {
+      after();
+      durable();
+    });
+    lock.unlock();
+    return;
   }
+  std::shared_future<Status> done = store.Submit(std::move(changes), std::move(after));
+  lock.unlock();
+  Status st = done.get();
+  if (!st.ok()) fail(st);
 }
 
 Status EngineState::CommitRefusal(ExclusiveLock& lock, Txn txn, Status refusal) {

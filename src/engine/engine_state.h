@@ -107,7 +107,8 @@ struct EngineState {
 
   // ---- Commit path (engine_state.cc) ----
   // Seals txn's audit events, adds a checkpoint, submits, releases `lock`, waits for the commit
-  // and returns. A failed commit aborts the process (memory would diverge from disk).
+  // and returns (inside a DeferCommits scope: returns without waiting, and the scope learns of
+  // durability). A failed commit aborts the process (memory would diverge from disk).
   void Commit(ExclusiveLock& lock, Txn txn);
   // Commits txn (normally only its refusal audit records) and returns `refusal`.
   Status CommitRefusal(ExclusiveLock& lock, Txn txn, Status refusal);

@@ -30,7 +30,11 @@ PimService::PimService(Store& store, const Clock& clock, IdGenerator& ids,
                        const AuditSigner& signer, const SecretBox& secrets, EngineOptions options)
     : state_(std::make_unique<State>(store, clock, ids, signer, secrets, std::move(options))) {}
 
-PimService::~PimService() = default;
+PimService::~PimService() {
+  // Change sets submitted without waiting (DeferCommits) hold callbacks into the state: let the
+  // store finish them first. An empty change set is committed after everything before it.
+  (void)state_->store.Commit(ChangeSet{});
+}
 
 Status PimService::Load() {
   State& s = *state_;

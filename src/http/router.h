@@ -42,6 +42,10 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Retry-After, ...)
+  // When set, the response is not ready yet: the server calls `defer` with a continuation and
+  // sends the response when (and on whatever thread) that continuation is called, e.g. once the
+  // handler's changes are durable. The handler's thread is free meanwhile.
+  std::function<void(std::function<void()> send)> defer;
 };
 
 using RouteParams = std::map<std::string, std::string>;

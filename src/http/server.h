@@ -41,7 +41,7 @@ struct ServerOptions {
   // Stop(): how long in-flight requests may take before the remaining connections are cut.
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);
   int io_threads = 1;
-  int worker_threads = 32;
+  int worker_threads = 8;
 };
 
 class Server {

@@ -200,7 +200,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     DispatchPlan plan = core_.dispatcher.Plan(request);
     if (!plan.blocking || plan.immediate) {
       HttpResponse response = Dispatcher::Invoke(plan, request);
-      return WriteResponse(std::move(response), plan.route_name, request.method);
+      if (!response.defer) {
+        return WriteResponse(std::move(response), plan.route_name, request.method);
+      }
+      return Deliver(this->shared_from_this(), std::move(response), plan.route_name,
+                     request.method);
     }
     asio::post(core_.workers, [self = this->shared_from_this(), plan = std::move(plan),
                                request = std::move(request)]() mutable {
@@ -210,11 +214,28 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       } catch (...) {  // Invoke catches handler exceptions; this is bad_alloc and the like
         response = ErrorResponse(Status(StatusCode::kInternal, "An internal error occurred."));
       }
+      Deliver(self, std::move(response), plan.route_name, request.method);
+    });
+  }
+
+  // Hands `response` to the connection's executor for writing: now, or when its `defer`
+  // continuation is called (from any thread). While it waits, the connection stays in
+  // kHandling, so a graceful stop keeps the server running until it is answered.
+  static void Deliver(std::shared_ptr<Session> self, HttpResponse response, std::string route,
+                      std::string method) {
+    auto send = [self, route = std::move(route),
+                 method = std::move(method)](HttpResponse ready) mutable {
       asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response), route = std::move(plan.route_name),
-                  method = std::move(request.method)]() mutable {
-                   self->WriteResponse(std::move(response), route, method);
+                 [self, ready = std::move(ready), route = std::move(route),
+                  method = std::move(method)]() mutable {
+                   self->WriteResponse(std::move(ready), route, method);
                  });
+    };
+    if (!response.defer) return send(std::move(response));
+    auto defer = std::move(response.defer);
+    response.defer = nullptr;
+    defer([send = std::move(send), response = std::move(response)]() mutable {
+      send(std::move(response));
     });
   }
 

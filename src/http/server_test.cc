@@ -5,9 +5,15 @@
 #include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "http/server_test_util.h"
 
@@ -384,6 +390,60 @@ TEST_F(HttpServerTest, StopFinishesInFlightRequestsAndClosesIdleConnections) {
   EXPECT_FALSE(reply.keep_alive);
   EXPECT_TRUE(busy.ClosedByServer());
   thread_.join();  // Run() returns once nothing is left
+  server_.reset();
+}
+
+// A deferred response leaves when its continuation is called (here from another thread), not
+// when the handler returns; the worker thread is free meanwhile; a stop waits for it.
+TEST_F(HttpServerTest, DeferredResponseIsSentWhenItsContinuationRuns) {
+  std::mutex mu;
+  std::vector<std::function<void()>> continuations;
+  std::condition_variable cv;
+  router_.Add(
+      "POST", "/later", "later",
+      [&](const HttpRequest& request, const RouteParams&) {
+        HttpResponse response = JsonResponse(201, request.body);
+        response.defer = [&](std::function<void()> send) {
+          std::lock_guard<std::mutex> lock(mu);
+          continuations.push_back(std::move(send));
+          cv.notify_all();
+        };
+        return response;
+      },
+      /*blocking=*/true);
+  ServerOptions options;
+  options.worker_threads = 1;  // one worker: the second request proves the first freed it
+  StartServer(options);
+  auto post = [](const std::string& body) {
+    return "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+  };
+  RawClient first(port());
+  RawClient second(port());
+  first.Send(post(R"({"n":1})"));
+  second.Send(post(R"({"n":2})"));
+  std::unique_lock<std::mutex> lock(mu);
+  ASSERT_TRUE(
+      cv.wait_for(lock, std::chrono::seconds(10), [&] { return continuations.size() == 2; }));
+  std::vector<std::function<void()>> pending = std::move(continuations);
+  lock.unlock();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(first.Available(), 0u);  // nothing is sent before the continuation runs
+  EXPECT_EQ(second.Available(), 0u);
+  server_->Stop();  // both requests are in flight: the server waits for them
+  std::thread later([&pending] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (auto& send : pending) send();
+    pending.clear();  // a continuation holds its connection until it is destroyed
+  });
+  Reply a = first.Read();
+  Reply b = second.Read();
+  later.join();
+  EXPECT_EQ(a.status, 201);
+  EXPECT_EQ(a.body, R"({"n":1})");
+  EXPECT_EQ(b.status, 201);
+  EXPECT_EQ(b.body, R"({"n":2})");
+  thread_.join();
   server_.reset();
 }
 

@@ -75,6 +75,11 @@ class RawClient {
     asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
   }
   Reply Read() { return ReadReply(socket_, buffer_); }
+  // Bytes the server has sent that are not read yet (without blocking).
+  size_t Available() {
+    boost::system::error_code ec;
+    return buffer_.size() + socket_.available(ec);
+  }
   // Reads the first line of what the server sends next (e.g. "HTTP/1.1 100 Continue").
   // Only for interim responses the server sends alone (nothing may follow them unasked).
   std::string ReadLine() {

@@ -72,6 +72,7 @@ void CommitQueue::Run() {
     for (size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].injected_failure.ok()) continue;
       CommitRun(batch, run_begin, i);
+      if (batch[i].changes.on_failure) batch[i].changes.on_failure(batch[i].injected_failure);
       batch[i].promise.set_value(batch[i].injected_failure);
       run_begin = i + 1;
     }
@@ -94,6 +95,7 @@ void CommitQueue::CommitRun(std::vector<Entry>& batch, size_t begin, size_t end)
   Status status = commit_(sets);
   for (size_t i = begin; i < end; ++i) {
     if (status.ok() && batch[i].after_commit) batch[i].after_commit();
+    if (!status.ok() && batch[i].changes.on_failure) batch[i].changes.on_failure(status);
     batch[i].promise.set_value(status);
   }
 }

@@ -8,7 +8,7 @@
 //   - after a successful batch, each entry's after_commit runs on the writer thread, in order,
 //     and only then is that entry's future made ready;
 //   - a failed batch fails every future of the batch with the commit function's Status and runs
-//     no callbacks.
+//     no after_commit callbacks (each change set's on_failure, if any, runs first).
 //
 // Thread-safety: Submit() and Close() may be called from any thread. The commit function is only
 // ever called from the single writer thread.

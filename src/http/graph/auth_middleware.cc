@@ -2,6 +2,7 @@
 #include <exception>
 
 #include "core/ids.h"
+#include "engine/deferred_commit.h"
 #include "http/graph/graph_context.h"
 
 namespace pim::http {
@@ -56,6 +57,25 @@ Handler WithCaller(const PimService& service, CallerHandler handler) {
     } catch (...) {
       return InternalError("unknown exception");
     }
+  };
+}
+
+Handler Deferring(Handler handler) {
+  return [handler = std::move(handler)](const HttpRequest& request,
+                                        const RouteParams& params) -> HttpResponse {
+    std::shared_ptr<PendingDurability> pending;
+    HttpResponse response;
+    {
+      DeferCommits scope;
+      response = handler(request, params);
+      pending = scope.pending();
+    }
+    if (pending) {
+      response.defer = [pending](std::function<void()> send) {
+        WhenDurable(pending, std::move(send));
+      };
+    }
+    return response;
   };
 }
 

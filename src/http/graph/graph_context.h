@@ -39,6 +39,12 @@ Handler WithCaller(const PimService& service, CallerHandler handler);
 // routes such as the token endpoint).
 Handler Guarded(Handler handler);
 
+// Runs `handler` in a DeferCommits scope (engine/deferred_commit.h): the engine's commits do not
+// hold the worker thread until they are durable; the response carries a `defer` that the server
+// waits on before sending it. For routes whose handler makes engine changes and nothing else that
+// blocks.
+Handler Deferring(Handler handler);
+
 // ErrorResponse(status), plus `WWW-Authenticate: Bearer` on 401 if the server's mapping left it
 // out.
 HttpResponse GraphError(const Status& status);

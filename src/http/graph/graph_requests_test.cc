@@ -60,10 +60,13 @@ class RequestsTest : public GraphFixture {
 };
 
 TEST_F(RequestsTest, SelfActivateRoundTrip) {
+  const int deferred_before = deferred_responses_;
   Reply r = Post(kRequests, Activation(), alice_);
   ASSERT_EQ(r.status, 201) << Dump(r);
   EXPECT_EQ(last_route_, "roleAssignmentScheduleRequests.create");
   EXPECT_TRUE(last_blocking_);
+  // The worker did not wait for the commit; the response did.
+  EXPECT_EQ(deferred_responses_, deferred_before + 1);
   EXPECT_TRUE(IsGranted(r.Str("status"))) << Dump(r);
   EXPECT_EQ(r.Str("action"), "selfActivate");
   EXPECT_EQ(r.Str("principalId"), alice_id_);

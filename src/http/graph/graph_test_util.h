@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -134,6 +135,12 @@ class GraphFixture : public ::testing::Test {
       last_route_ = match->route_name;
       last_blocking_ = match->blocking;
       response = (*match->handler)(request, match->params);
+      if (response.defer) {  // as the server does: answer once the changes are durable
+        std::promise<void> sent;
+        response.defer([&sent] { sent.set_value(); });
+        sent.get_future().wait();
+        deferred_responses_++;
+      }
     } else {
       response = ErrorResponse(match.status());
     }
@@ -207,6 +214,7 @@ class GraphFixture : public ::testing::Test {
   std::string admin_token_;
   std::string last_route_;
   bool last_blocking_ = false;
+  int deferred_responses_ = 0;  // responses that waited for durability (HttpResponse::defer)
 };
 
 }  // namespace pim::http::testing

@@ -65,9 +65,11 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
             [&] { return EncodeAll(svc.ListRequests(c, kind), RequestToGraph); },
             ScheduleExpander(svc, c));
       }));
-  router.Add(
-      "POST", base, name + ".create",
-      WithCaller(svc,
+  // Creating and cancelling requests are the hot writes: their worker thread goes back to the
+  // pool as soon as the change is submitted, and the response leaves once it is durable.
+  router.Add("POST", base, name + ".create",
+             Deferring(WithCaller(
+                 svc,
                  [&svc, &clock, kind](const HttpRequest& req, const RouteParams&, const Caller& c) {
                    Result<ScheduleRequestInput> input = DecodeScheduleRequest(kind, req.body);
                    if (!input.ok()) return GraphError(input.status());
@@ -77,8 +79,8 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
                    if (!request.ok()) return GraphError(request.status());
                    return EntityResponse(req, 201, RequestsSpec(kind).context_path + "/$entity",
                                          RequestToGraph(*request));
-                 }),
-      /*blocking=*/true);
+                 })),
+             /*blocking=*/true);
   router.Add(
       "GET", base + "/{id}", name + ".get",
       WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
@@ -90,13 +92,14 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
             },
             ScheduleExpander(svc, c));
       }));
-  router.Add("POST", base + "/{id}/cancel", name + ".cancel",
-             WithCaller(svc,
-                        [&svc, kind](const HttpRequest&, const RouteParams& p, const Caller& c) {
-                          Status st = svc.CancelRequest(c, kind, p.at("id"));
-                          return st.ok() ? NoContent() : GraphError(st);
-                        }),
-             /*blocking=*/true);
+  router.Add(
+      "POST", base + "/{id}/cancel", name + ".cancel",
+      Deferring(WithCaller(svc,
+                           [&svc, kind](const HttpRequest&, const RouteParams& p, const Caller& c) {
+                             Status st = svc.CancelRequest(c, kind, p.at("id"));
+                             return st.ok() ? NoContent() : GraphError(st);
+                           })),
+      /*blocking=*/true);
 }
 
 }  // namespace
