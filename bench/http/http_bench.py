@@ -358,8 +358,19 @@ def prepare_activations(args, api, admin_token, work):
     return path, len(rows)
 
 
+def store_counters(port):
+    """pimd's group-commit counters from /metrics: (transactions, change sets)."""
+    _, _, raw = Client(port).request("GET", "/metrics")
+    text = raw.decode(errors="replace")
+    def value(name):
+        m = re.search(r"^%s (\S+)$" % name, text, re.M)
+        return float(m.group(1)) if m else None
+    return value("pim_store_transactions_total"), value("pim_store_change_sets_total")
+
+
 def bench_self_activate(args, port, pairs_path):
     env = dict(os.environ, PIM_BENCH_PAIRS=pairs_path)
+    tx_before, sets_before = store_counters(port)
     out = run_wrk(args, "http://127.0.0.1:%d/" % port, args.activate_duration, args.connections,
                   extra=["-s", os.path.join(HERE, "self_activate.lua")], env=env)
     m = re.search(r"^SELFACTIVATE (\{.*\})$", out, re.M)
@@ -367,6 +378,9 @@ def bench_self_activate(args, port, pairs_path):
         raise BenchError("the wrk script printed no result:\n" + out)
     r = json.loads(m.group(1))
     r["created_per_s"] = r["created"] / (r["duration_us"] / 1e6)
+    tx_after, sets_after = store_counters(port)
+    if None not in (tx_before, sets_before, tx_after, sets_after) and tx_after > tx_before:
+        r["change_sets_per_transaction"] = (sets_after - sets_before) / (tx_after - tx_before)
     return r
 
 
@@ -468,6 +482,9 @@ def report(r):
                                       sa["other"],
                                       " (PAIRS EXHAUSTED: a lower bound)" if sa["exhausted"]
                                       else ""))
+        if sa.get("change_sets_per_transaction"):
+            print("  group commit: %.1f change sets per transaction (pimd /metrics)"
+                  % sa["change_sets_per_transaction"])
         base = r.get("sqlite_tx_per_s")
         print("  bare SQLite WAL+FULL, 1 insert/tx: %s tx/s" % fmt(base))
         if base:

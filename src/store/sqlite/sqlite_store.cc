@@ -67,7 +67,10 @@ std::shared_future<Status> SqliteStore::Submit(ChangeSet changes,
 
 Status SqliteStore::CommitBatch(const std::vector<const ChangeSet*>& batch) {
   Status status = writer_->Write(batch);
-  if (status.ok()) commit_count_.fetch_add(1);
+  if (status.ok()) {
+    commit_count_.fetch_add(1);
+    change_set_count_.fetch_add(static_cast<int64_t>(batch.size()));
+  }
   return status;
 }
 

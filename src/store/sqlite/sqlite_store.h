@@ -53,6 +53,8 @@ class SqliteStore final : public Store {
 
   // Committed write transactions so far (each holds one or more change sets).
   int64_t commit_count() const { return commit_count_.load(); }
+  // Change sets in those transactions (change_set_count / commit_count = the mean group size).
+  int64_t change_set_count() const { return change_set_count_.load(); }
   // The schema version of the open database.
   int64_t schema_version() const { return schema_version_; }
 
@@ -66,6 +68,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::Connection> reader_;  // guarded by reader_mu_
   const int64_t schema_version_;
   std::atomic<int64_t> commit_count_{0};
+  std::atomic<int64_t> change_set_count_{0};
   std::unique_ptr<CommitQueue> queue_;  // last: destroyed (joined) first
 };
 

@@ -132,6 +132,7 @@ TEST_F(SqliteStoreTest, GroupCommitPutsConcurrentSubmissionsInOneTransaction) {
   EXPECT_TRUE(first.get().ok());
   for (auto& f : futures) EXPECT_TRUE(f.get().ok());
   EXPECT_EQ(store->commit_count(), 2);  // the first, then all 64 together
+  EXPECT_EQ(store->change_set_count(), 65);
   Result<std::vector<StoredObject>> objects = store->LoadObjects("k");
   ASSERT_TRUE(objects.ok());
   EXPECT_EQ(objects->size(), static_cast<size_t>(kThreads + 1));
