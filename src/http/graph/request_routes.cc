@@ -65,8 +65,9 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
             [&] { return EncodeAll(svc.ListRequests(c, kind), RequestToGraph); },
             ScheduleExpander(svc, c));
       }));
-  // Creating and cancelling requests are the hot writes: their worker thread goes back to the
-  // pool as soon as the change is submitted, and the response leaves once it is durable.
+  // Creating and cancelling requests are the hot writes. Their handlers do engine work only (no
+  // password hashing, no store reads) and do not wait for the commit (Deferring), so they run on
+  // the I/O thread: no hop to a worker and back. The response leaves once the change is durable.
   router.Add("POST", base, name + ".create",
              Deferring(WithCaller(
                  svc,
@@ -80,7 +81,7 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
                    return EntityResponse(req, 201, RequestsSpec(kind).context_path + "/$entity",
                                          RequestToGraph(*request));
                  })),
-             /*blocking=*/true);
+             /*blocking=*/false);
   router.Add(
       "GET", base + "/{id}", name + ".get",
       WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
@@ -99,7 +100,7 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
                              Status st = svc.CancelRequest(c, kind, p.at("id"));
                              return st.ok() ? NoContent() : GraphError(st);
                            })),
-      /*blocking=*/true);
+      /*blocking=*/false);
 }
 
 }  // namespace
