@@ -30,6 +30,11 @@ PimService::PimService(Store& store, const Clock& clock, IdGenerator& ids,
                        const AuditSigner& signer, const SecretBox& secrets, EngineOptions options)
     : state_(std::make_unique<State>(store, clock, ids, signer, secrets, std::move(options))) {}
 
+bool PimService::IsBusy() const {
+  std::unique_lock<std::shared_mutex> probe(state_->mu, std::try_to_lock);
+  return !probe.owns_lock();
+}
+
 PimService::~PimService() {
   // Change sets submitted without waiting (DeferCommits) hold callbacks into the state: let the
   // store finish them first. An empty change set is committed after everything before it.

@@ -195,6 +195,9 @@ class PimService {
   // Changes whenever any role definition is created, updated or deleted (lock-free; for caches
   // of derived data such as a serialized role definition).
   uint64_t RoleDefinitionsRevision() const;
+  // True when another thread holds the engine's lock now, so a mutation starting now would wait
+  // for it. A hint (it may change at once): for choosing where to run a mutation.
+  bool IsBusy() const;
   Result<RoleDefinition> CreateRoleDefinition(const Caller& caller, RoleDefinition def);
   // Replaces the mutable fields (displayName, description, isEnabled, rolePermissions) of a
   // custom role; built-ins are read-only (FailedPrecondition... 400).

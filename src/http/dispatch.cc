@@ -41,6 +41,7 @@ DispatchPlan Dispatcher::Plan(const HttpRequest& request) const {
   plan.handler = match->handler;
   plan.params = std::move(match->params);
   plan.blocking = match->blocking;
+  plan.inline_if = match->inline_if;
   return plan;
 }
 

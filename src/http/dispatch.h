@@ -18,6 +18,7 @@ struct DispatchPlan {
   const Handler* handler = nullptr;
   RouteParams params;
   bool blocking = false;
+  const InlinePredicate* inline_if = nullptr;  // see Router::Add
   std::optional<HttpResponse> immediate;
 };
 

@@ -73,6 +73,7 @@ struct Router::Route {
   std::string name;
   Handler handler;
   bool blocking = false;
+  InlinePredicate inline_if;
 
   // True when `parts` match this route's pattern (allocates nothing: most routes do not match).
   bool Match(const std::vector<std::string_view>& parts) const {
@@ -127,13 +128,14 @@ std::optional<std::string> HttpRequest::Query(std::string_view name) const {
 }
 
 void Router::Add(std::string method, std::string pattern, std::string route_name, Handler handler,
-                 bool blocking) {
+                 bool blocking, InlinePredicate inline_if) {
   auto route = std::make_shared<Route>();
   route->method = std::move(method);
   for (std::string_view part : SplitPath(pattern)) route->segments.push_back(ParseSegment(part));
   route->name = std::move(route_name);
   route->handler = std::move(handler);
   route->blocking = blocking;
+  route->inline_if = std::move(inline_if);
   routes_.push_back(std::move(route));
 }
 
@@ -150,7 +152,8 @@ Result<RouteMatch> Router::Find(std::string_view method, std::string_view path) 
     if (best == nullptr || route->MoreSpecificThan(*best)) best = route.get();
   }
   if (best != nullptr) {
-    return RouteMatch{&best->handler, best->Capture(parts), best->name, best->blocking};
+    return RouteMatch{&best->handler, best->Capture(parts), best->name, best->blocking,
+                      best->inline_if ? &best->inline_if : nullptr};
   }
   if (allowed.empty()) {
     return NotFound("Resource not found for the segment path '" + std::string(path) + "'.");

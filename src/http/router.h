@@ -51,17 +51,22 @@ struct HttpResponse {
 using RouteParams = std::map<std::string, std::string>;
 using Handler = std::function<HttpResponse(const HttpRequest&, const RouteParams&)>;
 
+// For a blocking route: asked on the I/O thread for each request; true runs the handler there
+// instead of on a worker (e.g. when the lock it needs is free, so it will not wait).
+using InlinePredicate = std::function<bool()>;
+
 struct RouteMatch {
   const Handler* handler = nullptr;
   RouteParams params;
   std::string route_name;
   bool blocking = false;
+  const InlinePredicate* inline_if = nullptr;  // null: always as `blocking` says
 };
 
 class Router {
  public:
   void Add(std::string method, std::string pattern, std::string route_name, Handler handler,
-           bool blocking = false);
+           bool blocking = false, InlinePredicate inline_if = {});
   // The matching route; NotFound (404) for an unknown path, a kFailedPrecondition Status with
   // error code "MethodNotAllowed" ... mapped to 405 ... when the path exists under another method.
   Result<RouteMatch> Find(std::string_view method, std::string_view path) const;

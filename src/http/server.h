@@ -9,7 +9,8 @@
 // briefly so the client sees the response). A client idle for idle_timeout between requests, or
 // slower than read_timeout to send one, is disconnected.
 //
-// Routes marked `blocking` run on a pool of worker_threads; the others run on the I/O threads.
+// Routes marked `blocking` run on a pool of worker_threads (unless their inline predicate says
+// otherwise for a request); the others run on the I/O threads.
 // A handler that throws is answered 500 and logged (it is a bug). Nothing from Beast or Asio
 // escapes: errors are logged (spdlog) and the connection closed.
 //

@@ -198,7 +198,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       return WriteResponse(ErrorResponse(target_ok), "unmatched", request.method);
 
     DispatchPlan plan = core_.dispatcher.Plan(request);
-    if (!plan.blocking || plan.immediate) {
+    if (!plan.blocking || plan.immediate || (plan.inline_if != nullptr && (*plan.inline_if)())) {
       HttpResponse response = Dispatcher::Invoke(plan, request);
       if (!response.defer) {
         return WriteResponse(std::move(response), plan.route_name, request.method);

@@ -260,6 +260,28 @@ TEST_F(HttpServerTest, BlockingRoutesRunOffTheIoThread) {
   EXPECT_NE(io_thread, worker_thread);
 }
 
+// A blocking route with an inline predicate runs on the I/O thread when the predicate says so,
+// on a worker otherwise; the predicate is asked for every request.
+TEST_F(HttpServerTest, InlinePredicateChoosesTheThreadPerRequest) {
+  std::atomic<bool> idle{true};
+  router_.Add(
+      "GET", "/thread/maybe", "thread.maybe",
+      [](const HttpRequest&, const RouteParams&) { return JsonResponse(200, ThreadId()); },
+      /*blocking=*/true, [&idle] { return idle.load(); });
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/thread"));
+  std::string io_thread = client.Read().body;
+  client.Send(Get("/thread/maybe"));
+  EXPECT_EQ(client.Read().body, io_thread);
+  idle = false;
+  client.Send(Get("/thread/maybe"));
+  EXPECT_NE(client.Read().body, io_thread);
+  idle = true;
+  client.Send(Get("/thread/maybe"));
+  EXPECT_EQ(client.Read().body, io_thread);
+}
+
 TEST_F(HttpServerTest, ThrowingHandlerGets500AndTheConnectionSurvives) {
   StartServer();
   RawClient client(port());

@@ -64,8 +64,9 @@ TEST_F(RequestsTest, SelfActivateRoundTrip) {
   Reply r = Post(kRequests, Activation(), alice_);
   ASSERT_EQ(r.status, 201) << Dump(r);
   EXPECT_EQ(last_route_, "roleAssignmentScheduleRequests.create");
-  EXPECT_FALSE(last_blocking_);  // runs on the I/O thread...
-  // ...because it does not wait for the commit; the response does.
+  EXPECT_TRUE(last_blocking_);  // on a worker only while the engine is busy (last_inline_if_)
+  EXPECT_TRUE(last_inline_if_);
+  // The handler did not wait for the commit; the response did.
   EXPECT_EQ(deferred_responses_, deferred_before + 1);
   EXPECT_TRUE(IsGranted(r.Str("status"))) << Dump(r);
   EXPECT_EQ(r.Str("action"), "selfActivate");

@@ -134,6 +134,7 @@ class GraphFixture : public ::testing::Test {
     if (match.ok()) {
       last_route_ = match->route_name;
       last_blocking_ = match->blocking;
+      last_inline_if_ = match->inline_if != nullptr && (*match->inline_if)();
       response = (*match->handler)(request, match->params);
       if (response.defer) {  // as the server does: answer once the changes are durable
         std::promise<void> sent;
@@ -214,7 +215,8 @@ class GraphFixture : public ::testing::Test {
   std::string admin_token_;
   std::string last_route_;
   bool last_blocking_ = false;
-  int deferred_responses_ = 0;  // responses that waited for durability (HttpResponse::defer)
+  bool last_inline_if_ = false;  // the route's inline predicate said "run on the I/O thread"
+  int deferred_responses_ = 0;   // responses that waited for durability (HttpResponse::defer)
 };
 
 }  // namespace pim::http::testing

@@ -66,8 +66,11 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
             ScheduleExpander(svc, c));
       }));
   // Creating and cancelling requests are the hot writes. Their handlers do engine work only (no
-  // password hashing, no store reads) and do not wait for the commit (Deferring), so they run on
-  // the I/O thread: no hop to a worker and back. The response leaves once the change is durable.
+  // password hashing, no store reads) and do not wait for the commit (Deferring), so when the
+  // engine's lock is free they run on the I/O thread: no hop to a worker and back. When another
+  // thread holds it (a long listing, say) they go to a worker, so the I/O thread never waits
+  // behind it. The response leaves once the change is durable.
+  InlinePredicate when_idle = [&svc] { return !svc.IsBusy(); };
   router.Add("POST", base, name + ".create",
              Deferring(WithCaller(
                  svc,
@@ -81,7 +84,7 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
                    return EntityResponse(req, 201, RequestsSpec(kind).context_path + "/$entity",
                                          RequestToGraph(*request));
                  })),
-             /*blocking=*/false);
+             /*blocking=*/true, when_idle);
   router.Add(
       "GET", base + "/{id}", name + ".get",
       WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
@@ -100,7 +103,7 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
                              Status st = svc.CancelRequest(c, kind, p.at("id"));
                              return st.ok() ? NoContent() : GraphError(st);
                            })),
-      /*blocking=*/false);
+      /*blocking=*/true, when_idle);
 }
 
 }  // namespace
