@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include "engine/engine_test_util.h"
 
@@ -91,6 +92,61 @@ TEST_F(DeferredCommitTest, AFailedDeferredCommitAbortsTheProcess) {
         store_.Close();  // drains the queue: the failure is seen on the writer thread
       },
       "store commit failed");
+}
+
+// A clock that, once armed, holds the first thread that asks for the time until released: a
+// way to keep a mutation inside the engine's lock.
+class GateClock final : public Clock {
+ public:
+  Timestamp Now() const override {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (armed_) {
+      armed_ = false;
+      held_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [this] { return released_; });
+    }
+    return Timestamp::FromSeconds(1795651200);
+  }
+  void Arm() {
+    std::lock_guard<std::mutex> lock(mu_);
+    armed_ = true;
+  }
+  void WaitHeld() const {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return held_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  mutable bool armed_ = false;
+  mutable bool held_ = false;
+  bool released_ = false;
+};
+
+// IsBusy() (the hint the HTTP layer uses to run a mutation on its I/O thread) is true exactly
+// while another thread holds the engine's lock.
+TEST_F(DeferredCommitTest, IsBusyWhileAnotherThreadHoldsTheEngineLock) {
+  MemoryStore store;
+  GateClock clock;
+  PimService service(store, clock, ids_, *signer_, secrets_, options_);
+  ASSERT_TRUE(service.Load().ok());
+  EXPECT_FALSE(service.IsBusy());
+  clock.Arm();
+  std::thread bootstrap([&] {  // Bootstrap reads the clock under the exclusive lock
+    EXPECT_TRUE(service.Bootstrap("first@pim.local", testing_util::kPassword).ok());
+  });
+  clock.WaitHeld();
+  EXPECT_TRUE(service.IsBusy());
+  clock.Release();
+  bootstrap.join();
+  EXPECT_FALSE(service.IsBusy());
 }
 
 }  // namespace
