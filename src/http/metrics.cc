@@ -91,7 +91,12 @@ void Metrics::RecordRequest(std::string_view route, std::string_view method, int
 
 void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
   std::unique_lock lock(mu_);
-  gauges_.push_back(Gauge{std::move(name), std::move(help), std::move(read)});
+  gauges_.push_back(Gauge{std::move(name), std::move(help), std::move(read), "gauge"});
+}
+
+void Metrics::AddCounter(std::string name, std::string help, std::function<double()> read) {
+  std::unique_lock lock(mu_);
+  gauges_.push_back(Gauge{std::move(name), std::move(help), std::move(read), "counter"});
 }
 
 std::string Metrics::Render() const {
@@ -133,8 +138,8 @@ std::string Metrics::Render() const {
   out += histogram;
   // Gauges are read from a copy, outside the lock: their callbacks may take other locks.
   for (const Gauge& gauge : gauges) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", gauge.name, EscapeHelp(gauge.help),
-                       gauge.name, gauge.name, gauge.read());
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", gauge.name, EscapeHelp(gauge.help),
+                       gauge.name, gauge.type, gauge.name, gauge.read());
   }
   return out;
 }

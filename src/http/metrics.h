@@ -38,7 +38,10 @@ class Metrics {
   // Registers a gauge `name` (a valid Prometheus metric name) whose value `read` returns; `read`
   // is called on every Render(), from the rendering thread, and must be thread-safe.
   void AddGauge(std::string name, std::string help, std::function<double()> read);
-  // The exposition text: requests counter, duration histogram, then the gauges in
+  // The same for a value that only grows (exposed as a counter; by convention `name` ends in
+  // "_total").
+  void AddCounter(std::string name, std::string help, std::function<double()> read);
+  // The exposition text: requests counter, duration histogram, then the gauges and counters in
   // registration order.
   std::string Render() const;
 
@@ -48,6 +51,7 @@ class Metrics {
     std::string name;
     std::string help;
     std::function<double()> read;
+    const char* type;  // "gauge" or "counter"
   };
 
   RouteSeries& SeriesFor(std::string_view route);

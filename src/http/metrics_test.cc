@@ -60,6 +60,17 @@ TEST(MetricsTest, GaugesAreReadAtRenderTime) {
   EXPECT_TRUE(Contains(text, "pim_active_assignments 42"));
 }
 
+TEST(MetricsTest, CountersAreReadAtRenderTimeAndTypedAsCounters) {
+  Metrics metrics;
+  double value = 7;
+  metrics.AddCounter("pim_activations_total", "Activations.", [&value] { return value; });
+  std::string text = metrics.Render();
+  EXPECT_TRUE(Contains(text, "# TYPE pim_activations_total counter"));
+  EXPECT_TRUE(Contains(text, "pim_activations_total 7"));
+  value = 9;
+  EXPECT_TRUE(Contains(metrics.Render(), "pim_activations_total 9"));
+}
+
 TEST(MetricsTest, LabelValuesAreEscaped) {
   Metrics metrics;
   metrics.RecordRequest("a\"b\\c\nd", "GET", 200, 0.1);

@@ -168,14 +168,14 @@ int RunServe(const ServeOptions& options) {
                    [&service] { return static_cast<double>(service.ActiveAssignmentCount()); });
   metrics.AddGauge("pim_pending_approvals", "Requests waiting for an approval.",
                    [&service] { return static_cast<double>(service.PendingApprovalCount()); });
-  metrics.AddGauge("pim_activations_total", "Activations granted since the server started.",
-                   [&service] { return static_cast<double>(service.ActivationCount()); });
+  metrics.AddCounter("pim_activations_total", "Activations granted since the server started.",
+                     [&service] { return static_cast<double>(service.ActivationCount()); });
   SqliteStore& store = *engine.store;
-  metrics.AddGauge("pim_store_transactions_total",
-                   "Write transactions committed (each is one fsync; group commit).",
-                   [&store] { return static_cast<double>(store.commit_count()); });
-  metrics.AddGauge("pim_store_change_sets_total", "Change sets committed in those transactions.",
-                   [&store] { return static_cast<double>(store.change_set_count()); });
+  metrics.AddCounter("pim_store_transactions_total",
+                     "Write transactions committed (each is one fsync; group commit).",
+                     [&store] { return static_cast<double>(store.commit_count()); });
+  metrics.AddCounter("pim_store_change_sets_total", "Change sets committed in those transactions.",
+                     [&store] { return static_cast<double>(store.change_set_count()); });
 
   http::ServerOptions server_options;
   server_options.host = listen->host;
