@@ -33,14 +33,12 @@ HttpResponse EntityResponse(const HttpRequest& request, int status, std::string_
 
 HttpResponse EntityJsonResponse(const HttpRequest& request, int status,
                                 std::string_view context_path, std::string_view entity_json) {
-  std::string context = json::serialize(json::string(ContextUrl(request, context_path)));
-  std::string body;
-  body.reserve(entity_json.size() + context.size() + 20);
-  body.append("{\"@odata.context\":").append(context);
-  // entity_json is "{}" or "{...}": keep its members after the context.
-  if (entity_json.size() > 2) body.push_back(',');
-  if (entity_json.size() >= 2) body.append(entity_json.substr(1));
-  if (entity_json.size() < 2) body.push_back('}');
+  // entity_json is "{}" or "{...}": what follows its '{' goes after the context member.
+  std::string_view rest = entity_json.substr(1);
+  std::string body = "{\"@odata.context\":";
+  body += json::serialize(json::string(ContextUrl(request, context_path)));
+  if (rest != "}") body += ',';
+  body += rest;
   return JsonResponse(status, std::move(body));
 }
 

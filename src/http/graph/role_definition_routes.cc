@@ -48,28 +48,28 @@ void RegisterRoleDefinitionRoutes(Router& router, const GraphContext& ctx) {
   // Role definitions are read far more often than they change: without query options, the
   // serialized entity is reused until any role definition changes (RoleDefinitionsRevision).
   auto cache = std::make_shared<EntityCache>();
-  router.Add(
-      "GET", path + "/{id}", "roleDefinitions.get",
-      WithCaller(svc, [&svc, cache](const HttpRequest& req, const RouteParams& p, const Caller& c) {
-        const std::string context_path = RoleDefinitionsSpec().context_path + "/$entity";
-        if (!req.query.empty()) {
-          return ServeEntity(req, RoleDefinitionsSpec(), [&]() -> Result<json::object> {
-            ASSIGN_OR_RETURN(RoleDefinition d, svc.GetRoleDefinition(c, p.at("id")));
-            return RoleDefinitionToGraph(d);
-          });
-        }
-        if (c.anonymous()) return GraphError(Unauthenticated("sign-in required"));
-        const std::string id = ToLower(p.at("id"));
-        const uint64_t revision = svc.RoleDefinitionsRevision();  // before reading the role
-        std::shared_ptr<const std::string> cached = cache->Find(id, revision);
-        if (!cached) {
-          Result<RoleDefinition> d = svc.GetRoleDefinition(c, id);
-          if (!d.ok()) return GraphError(d.status());
-          cached = std::make_shared<const std::string>(ToJson(RoleDefinitionToGraph(*d)));
-          cache->Store(id, revision, cached);
-        }
-        return EntityJsonResponse(req, 200, context_path, *cached);
-      }));
+  const std::string context_path = RoleDefinitionsSpec().context_path + "/$entity";
+  router.Add("GET", path + "/{id}", "roleDefinitions.get",
+             WithCaller(svc, [&svc, cache, context_path](const HttpRequest& req,
+                                                         const RouteParams& p, const Caller& c) {
+               if (!req.query.empty()) {
+                 return ServeEntity(req, RoleDefinitionsSpec(), [&]() -> Result<json::object> {
+                   ASSIGN_OR_RETURN(RoleDefinition d, svc.GetRoleDefinition(c, p.at("id")));
+                   return RoleDefinitionToGraph(d);
+                 });
+               }
+               if (c.anonymous()) return GraphError(Unauthenticated("sign-in required"));
+               const std::string id = ToLower(p.at("id"));
+               const uint64_t revision = svc.RoleDefinitionsRevision();  // before reading the role
+               std::shared_ptr<const std::string> cached = cache->Find(id, revision);
+               if (!cached) {
+                 Result<RoleDefinition> d = svc.GetRoleDefinition(c, id);
+                 if (!d.ok()) return GraphError(d.status());
+                 cached = std::make_shared<const std::string>(ToJson(RoleDefinitionToGraph(*d)));
+                 cache->Store(id, revision, cached);
+               }
+               return EntityJsonResponse(req, 200, context_path, *cached);
+             }));
   router.Add("PATCH", path + "/{id}", "roleDefinitions.update",
              WithCaller(svc,
                         [&svc](const HttpRequest& req, const RouteParams& p, const Caller& c) {
