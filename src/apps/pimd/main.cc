@@ -62,7 +62,16 @@ int main(int argc, char** argv) {
   init_cmd
       ->add_option("--demo-url", init.demo_url,
                    "the URL pimd will serve, used in the sign-in examples of the demo file")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(
+          [](const std::string& url) {
+            const bool web = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+            return web && url.find_first_of(" '\"\\\n") == std::string::npos
+                       ? std::string()
+                       : "expected an http:// or https:// URL without spaces or quotes, got '" +
+                             url + "'";
+          },
+          "URL");
   AddCommonOptions(*init_cmd, init);
   app.require_subcommand(0, 1);
 

@@ -224,6 +224,23 @@ TEST_F(PimdProcessTest, InitDemoWritesPrivateCredentials) {
   }
 }
 
+TEST_F(PimdProcessTest, InitDemoRefusesABadDemoUrlAndCreatesNothing) {
+  for (const char* bad : {"127.0.0.1:8080", "ftp://x", "http://a b", "http://x'y"}) {
+    std::vector<std::string> args = InitArgs();
+    args.insert(args.end(), {"--demo", "--demo-url", bad});
+    auto [code, out] = Run(args);
+    EXPECT_NE(code, 0) << bad;
+    EXPECT_EQ(out, "") << bad;
+    EXPECT_FALSE(fs::exists(data_)) << bad;
+    EXPECT_NE(Stderr().find("--demo-url"), std::string::npos) << Stderr();
+  }
+  std::vector<std::string> args = InitArgs();
+  args.insert(args.end(), {"--demo", "--demo-url", "https://pim.example.org:8443"});
+  ASSERT_EQ(Run(args).first, 0) << Stderr();
+  EXPECT_NE(ReadFile(data_ + "/demo-credentials.txt").find("--server https://pim.example.org:8443"),
+            std::string::npos);
+}
+
 TEST_F(PimdProcessTest, ServeNeedsAnInitialisedDataDirectory) {
   auto [code, out] = Run({"--data", data_, "--listen", "127.0.0.1:0"});
   EXPECT_EQ(code, 1);
