@@ -14,12 +14,6 @@ struct PendingDurability {
 
 namespace {
 thread_local DeferCommits* t_scope = nullptr;
-
-void Fire(std::function<void()>& then) {
-  std::function<void()> run = std::move(then);
-  then = nullptr;
-  if (run) run();
-}
 }  // namespace
 
 DeferCommits::DeferCommits() {
@@ -42,10 +36,9 @@ std::function<void()> DeferCommits::Track() {
     {
       std::lock_guard<std::mutex> lock(pending->mu);
       if (--pending->outstanding > 0) return;
-      then = std::move(pending->then);
-      pending->then = nullptr;
+      then = std::exchange(pending->then, nullptr);
     }
-    Fire(then);
+    if (then) then();
   };
 }
 
@@ -57,7 +50,7 @@ void WhenDurable(const std::shared_ptr<PendingDurability>& pending, std::functio
       return;
     }
   }
-  Fire(then);
+  if (then) then();
 }
 
 }  // namespace pim
