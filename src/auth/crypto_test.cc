@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
+#include <vector>
 
 namespace pim {
 namespace {
@@ -83,6 +85,28 @@ TEST_F(CryptoTest, RandomIdsAreV4Guids) {
   EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos) << a;
   EXPECT_EQ(a, ToLower(a));
   EXPECT_NE(a, b);
+}
+
+TEST_F(CryptoTest, RandomIdsStayDistinctAcrossRefillsAndThreads) {
+  // Ids come from a per-thread buffer refilled every 32 ids: many refills, on several threads.
+  RandomIdGenerator gen;
+  std::vector<std::vector<std::string>> per_thread(4);
+  std::vector<std::thread> threads;
+  for (auto& ids : per_thread) {
+    threads.emplace_back([&gen, &ids] {
+      for (int i = 0; i < 1000; ++i) ids.push_back(gen.NewId());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> seen;
+  for (const auto& ids : per_thread) {
+    for (const auto& id : ids) {
+      ASSERT_TRUE(IsGuid(id)) << id;
+      ASSERT_EQ(id[14], '4') << id;
+      seen.insert(id);
+    }
+  }
+  EXPECT_EQ(seen.size(), 4000u);
 }
 
 TEST_F(CryptoTest, ConstantTimeEquals) {

@@ -86,21 +86,38 @@ std::string FormatTimestamp(Timestamp t) {
   auto day = date::floor<date::days>(tp);
   date::year_month_day ymd{day};
   date::hh_mm_ss<Micros> tod{tp - day};
-  char buf[64];
-  int64_t frac = tod.subseconds().count();
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", int(ymd.year()),
-                        unsigned(ymd.month()), unsigned(ymd.day()), int(tod.hours().count()),
-                        int(tod.minutes().count()), int(tod.seconds().count()));
-  std::string out(buf, n);
-  if (frac != 0) {
-    char f[8];
-    std::snprintf(f, sizeof f, "%06lld", static_cast<long long>(frac));
-    std::string fs(f);
-    while (!fs.empty() && fs.back() == '0') fs.pop_back();
-    out += "." + fs;
+  const int year = int(ymd.year());
+  // On every response and audit record: digits written in place ("2026-11-26T11:23:58.50562Z").
+  char buf[48];
+  auto put = [&buf](int at, unsigned value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10) buf[at + i] = char('0' + value % 10);
+  };
+  int n = 19;
+  if (year < 0 || year > 9999) {  // beyond ISO 8601's four digits: rare, formatted the slow way
+    n = std::snprintf(buf, 32, "%04d-%02u-%02uT%02d:%02d:%02d", year, unsigned(ymd.month()),
+                      unsigned(ymd.day()), int(tod.hours().count()), int(tod.minutes().count()),
+                      int(tod.seconds().count()));
+  } else {
+    put(0, unsigned(year), 4);
+    buf[4] = '-';
+    put(5, unsigned(ymd.month()), 2);
+    buf[7] = '-';
+    put(8, unsigned(ymd.day()), 2);
+    buf[10] = 'T';
+    put(11, unsigned(tod.hours().count()), 2);
+    buf[13] = ':';
+    put(14, unsigned(tod.minutes().count()), 2);
+    buf[16] = ':';
+    put(17, unsigned(tod.seconds().count()), 2);
   }
-  out += "Z";
-  return out;
+  if (unsigned frac = unsigned(tod.subseconds().count()); frac != 0) {
+    buf[n] = '.';
+    put(n + 1, frac, 6);
+    n += 7;
+    while (buf[n - 1] == '0') --n;  // trailing zeros of the fraction are dropped
+  }
+  buf[n++] = 'Z';
+  return std::string(buf, n);
 }
 
 Result<Duration> ParseDuration(std::string_view s) {
