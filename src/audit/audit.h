@@ -76,7 +76,8 @@ class AuditSigner {
 
  private:
   AuditSigner() = default;
-  void* pkey_ = nullptr;  // EVP_PKEY*
+  void* pkey_ = nullptr;             // EVP_PKEY*: the key file's form; verifies
+  unsigned char* secret_ = nullptr;  // libsodium's form of the same key (sodium_malloc); signs
 };
 
 // The message a checkpoint signs.

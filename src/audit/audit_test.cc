@@ -163,6 +163,25 @@ TEST(AuditSignerTest, CreatesAPrivateKeyAndReloadsIt) {
   EXPECT_FALSE(reloaded->Verify("hello", ""));
 }
 
+TEST(AuditSignerTest, SignsLikeRfc8032) {
+  // RFC 8032 section 7.1, TEST 1: the key as OpenSSL stores it (PKCS#8 PEM), the empty message.
+  TempDir dir;
+  const std::string path = dir.File("rfc8032.key");
+  {
+    std::ofstream out(path);
+    out << "-----BEGIN PRIVATE "
+           "KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END "
+           "PRIVATE KEY-----\n";
+  }
+  ASSERT_EQ(chmod(path.c_str(), 0600), 0);
+  Result<AuditSigner> signer = AuditSigner::LoadOrCreate(path);
+  ASSERT_TRUE(signer.ok()) << signer.status().ToString();
+  EXPECT_EQ(
+      signer->Sign(""),
+      "5VZDAMNgrHKQhuLMgG6CioSHfx645dl02HPgZSJJAVVfuIIVkKM7rMYeOXAc+bRr0lv18FlbviRlUUFDjnoQCw==");
+  EXPECT_TRUE(signer->Verify("", signer->Sign("")));
+}
+
 TEST(AuditSignerTest, AnotherKeyDoesNotVerify) {
   TempDir dir;
   Result<AuditSigner> a = AuditSigner::LoadOrCreate(dir.File("a.key"));

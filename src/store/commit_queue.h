@@ -5,13 +5,14 @@
 //     `max_batch` (group commit: whatever is waiting when the writer wakes up);
 //   - before that, the newest checkpoint of each transaction is signed through its change set's
 //     sign_checkpoint, if any (on the writer thread);
-//   - after a successful batch, each entry's after_commit runs on the writer thread, in order,
-//     and only then is that entry's future made ready;
+//   - after a successful batch, each entry's after_commit runs on the completer thread, in
+//     commit order, and only then is that entry's future made ready; meanwhile the writer
+//     commits the next batch (the callbacks are off the durable path's critical section);
 //   - a failed batch fails every future of the batch with the commit function's Status and runs
 //     no after_commit callbacks (each change set's on_failure, if any, runs first).
 //
 // Thread-safety: Submit() and Close() may be called from any thread. The commit function is only
-// ever called from the single writer thread.
+// ever called from the single writer thread; callbacks only from the single completer thread.
 #pragma once
 
 #include <condition_variable>
@@ -58,7 +59,17 @@ class CommitQueue {
     Status injected_failure;
   };
 
+  // A transaction's entries with its outcome, waiting for the completer.
+  struct Settled {
+    std::vector<Entry> entries;
+    Status status;
+  };
+
   void Run();
+  // Completer thread: runs callbacks and settles futures, in commit order.
+  void Complete();
+  // Writer thread: passes committed (or failed) entries to the completer.
+  void Hand(std::vector<Entry> entries, Status status);
   // Commits entries [begin, end) of `batch` as one transaction and settles their futures.
   void CommitRun(std::vector<Entry>& batch, size_t begin, size_t end);
 
@@ -68,7 +79,12 @@ class CommitQueue {
   std::condition_variable cv_;
   std::deque<Entry> queue_;  // guarded by mu_
   bool closing_ = false;     // guarded by mu_
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<Settled> done_;  // guarded by done_mu_
+  bool writer_done_ = false;  // guarded by done_mu_
   std::once_flag join_once_;
+  std::thread completer_;
   std::thread writer_;
 };
 

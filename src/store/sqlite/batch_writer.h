@@ -30,6 +30,8 @@ class BatchWriter {
   Status Write(const std::vector<const ChangeSet*>& batch);
 
   int64_t schema_version() const { return schema_version_; }
+  // The writer connection (for WalCheckpointer's hook).
+  Connection& connection() { return db_; }
 
  private:
   explicit BatchWriter(Connection db) : db_(std::move(db)) {}

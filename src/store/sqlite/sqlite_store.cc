@@ -4,6 +4,7 @@
 
 #include "store/sqlite/batch_writer.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 namespace pim {
 
@@ -43,13 +44,18 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
                    sqlite::BatchWriter::Open(path, kBusyTimeoutMs));
   ASSIGN_OR_RETURN(sqlite::Connection reader, sqlite::Connection::Open(path, kBusyTimeoutMs));
   RETURN_IF_ERROR(reader.Exec("PRAGMA query_only=ON"));
+  ASSIGN_OR_RETURN(std::unique_ptr<sqlite::WalCheckpointer> checkpointer,
+                   sqlite::WalCheckpointer::Start(path, kBusyTimeoutMs, writer->connection()));
   return std::unique_ptr<SqliteStore>(
-      new SqliteStore(std::move(writer), std::make_unique<sqlite::Connection>(std::move(reader))));
+      new SqliteStore(std::move(writer), std::move(checkpointer),
+                      std::make_unique<sqlite::Connection>(std::move(reader))));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<sqlite::BatchWriter> writer,
+                         std::unique_ptr<sqlite::WalCheckpointer> checkpointer,
                          std::unique_ptr<sqlite::Connection> reader)
     : writer_(std::move(writer)),
+      checkpointer_(std::move(checkpointer)),
       reader_(std::move(reader)),
       schema_version_(writer_->schema_version()) {
   queue_ = std::make_unique<CommitQueue>(
@@ -58,7 +64,10 @@ SqliteStore::SqliteStore(std::unique_ptr<sqlite::BatchWriter> writer,
 
 SqliteStore::~SqliteStore() { Close(); }
 
-void SqliteStore::Close() { queue_->Close(); }
+void SqliteStore::Close() {
+  queue_->Close();
+  checkpointer_->Stop();
+}
 
 std::shared_future<Status> SqliteStore::Submit(ChangeSet changes,
                                                std::function<void()> after_commit) {

@@ -28,6 +28,7 @@ namespace pim {
 namespace sqlite {
 class BatchWriter;
 class Connection;
+class WalCheckpointer;
 }  // namespace sqlite
 
 class SqliteStore final : public Store {
@@ -60,10 +61,12 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(std::unique_ptr<sqlite::BatchWriter> writer,
+              std::unique_ptr<sqlite::WalCheckpointer> checkpointer,
               std::unique_ptr<sqlite::Connection> reader);
   Status CommitBatch(const std::vector<const ChangeSet*>& batch);
 
   std::unique_ptr<sqlite::BatchWriter> writer_;  // used only by the writer thread after Open()
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // stopped after the queue
   std::mutex reader_mu_;
   std::unique_ptr<sqlite::Connection> reader_;  // guarded by reader_mu_
   const int64_t schema_version_;

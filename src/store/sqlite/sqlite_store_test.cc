@@ -78,19 +78,22 @@ class SqliteStoreTest : public ::testing::Test {
   std::string path_;
 };
 
-// Holds the writer thread inside an after_commit callback until released, so that submissions
-// made meanwhile are all waiting when it wakes up.
+// Holds the writer thread until released, so that submissions made meanwhile are all waiting
+// when it wakes up. The writer is held where it signs the held change set's checkpoint: after
+// taking its batch, before committing it (after_commit callbacks run on another thread).
 class WriterGate {
  public:
-  std::function<void()> Hold() {
-    return [this] {
+  ChangeSet Hold(ChangeSet changes) {
+    changes.checkpoint = AuditCheckpoint{};
+    changes.sign_checkpoint = [this](AuditCheckpoint&) {
       std::unique_lock<std::mutex> lock(mu_);
       entered_ = true;
       cv_.notify_all();
       cv_.wait(lock, [this] { return open_; });
     };
+    return changes;
   }
-  // Returns once the writer thread is held (its batch is committed, nothing else taken).
+  // Returns once the writer thread is held (its batch taken, nothing else).
   void WaitHeld() {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [this] { return entered_; });
@@ -114,7 +117,7 @@ TEST_F(SqliteStoreTest, GroupCommitPutsConcurrentSubmissionsInOneTransaction) {
   std::unique_ptr<SqliteStore> store = MustOpen();
   ASSERT_NE(store, nullptr);
   WriterGate gate;
-  std::shared_future<Status> first = store->Submit(Put("first"), gate.Hold());
+  std::shared_future<Status> first = store->Submit(gate.Hold(Put("first")));
   gate.WaitHeld();
   constexpr int kThreads = 64;
   std::latch submitted(kThreads);
@@ -147,7 +150,7 @@ TEST_F(SqliteStoreTest, FailedBatchFailsEveryFutureAndWritesNothing) {
   ASSERT_TRUE(store->Commit(std::move(seed)).ok());
 
   WriterGate gate;
-  std::shared_future<Status> held = store->Submit(Put("held"), gate.Hold());
+  std::shared_future<Status> held = store->Submit(gate.Hold(Put("held")));
   gate.WaitHeld();
   std::atomic<int> callbacks{0};
   std::shared_future<Status> good = store->Submit(Put("a"), [&] { ++callbacks; });

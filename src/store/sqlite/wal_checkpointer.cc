@@ -1,0 +1,77 @@
+#include "store/sqlite/wal_checkpointer.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <utility>
+
+namespace pim::sqlite {
+
+Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
+                                                                int busy_ms, Connection& writer,
+                                                                int threshold_frames,
+                                                                int cap_frames) {
+  ASSIGN_OR_RETURN(Connection own, Connection::Open(path, busy_ms));
+  std::unique_ptr<WalCheckpointer> checkpointer(
+      new WalCheckpointer(std::move(own), writer, threshold_frames, cap_frames));
+  // Replaces the automatic checkpoint, which is itself a WAL hook.
+  sqlite3_wal_autocheckpoint(writer.get(), 0);
+  sqlite3_wal_hook(writer.get(), &WalCheckpointer::OnCommit, checkpointer.get());
+  checkpointer->thread_ = std::thread([c = checkpointer.get()] { c->Run(); });
+  return checkpointer;
+}
+
+WalCheckpointer::WalCheckpointer(Connection own, Connection& writer, int threshold, int cap)
+    : own_(std::move(own)), writer_(writer), threshold_(threshold), cap_(cap) {}
+
+WalCheckpointer::~WalCheckpointer() { Stop(); }
+
+void WalCheckpointer::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  sqlite3_wal_autocheckpoint(writer_.get(), 1000);  // SQLite's default, hook included
+}
+
+int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int frames) {
+  auto* c = static_cast<WalCheckpointer*>(self);
+  if (frames >= c->cap_) {
+    // The background copies have not let the log restart: copy the rest here, so the next
+    // transaction starts the log over.
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    c->by_writer_.fetch_add(1);
+  } else if (frames >= c->threshold_) {
+    {
+      std::lock_guard<std::mutex> lock(c->mu_);
+      c->wanted_ = true;
+    }
+    c->cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void WalCheckpointer::Run() {
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || wanted_; });
+      if (stopping_) return;
+      wanted_ = false;
+    }
+    int rc =
+        sqlite3_wal_checkpoint_v2(own_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc == SQLITE_OK) {
+      background_.fetch_add(1);
+    } else if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+      // Not fatal: the log keeps every committed frame; the writer copies at the cap.
+      std::fprintf(stderr, "pim store: background WAL checkpoint failed: %s\n",
+                   sqlite3_errmsg(own_.get()));
+    }
+  }
+}
+
+}  // namespace pim::sqlite
