@@ -10,7 +10,8 @@
       (user, role) pair, counting only 201s; next to bench_sqlite_baseline's rate on the same disk.
 
 Servers are pinned to CPU 0 and wrk to CPU 1 (taskset) when the machine has 2+ CPUs, so "one
-worker" means one core for both servers. Everything runs in a temporary directory under --workdir
+worker" means one core for both servers in the GET comparison. For selfActivate pimd may then use
+every CPU (--activate-cpus; wrk stays on CPU 1), as a server would. Everything runs in a temporary directory under --workdir
 (default: the current directory); it is removed at the end. Python standard library only.
 
 Prints a human summary and one line `RESULTS {json}` for bench/run_all.sh.
@@ -368,9 +369,29 @@ def store_counters(port):
     return value("pim_store_transactions_total"), value("pim_store_change_sets_total")
 
 
-def bench_self_activate(args, port, pairs_path):
+class Prepared(Exception):
+    """--prepare-only: the activation database is ready; nothing is measured."""
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process, from /proc (None where there is no /proc)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def bench_self_activate(args, pimd, port, pairs_path):
     env = dict(os.environ, PIM_BENCH_PAIRS=pairs_path)
+    if args.pin and args.activate_cpus != "0":
+        # pimd was pinned to CPU 0 for the GET comparison ("one worker each"); durable writes
+        # have no such rule, so it may use the CPUs given here (wrk stays on CPU 1).
+        subprocess.run(["taskset", "-a", "-p", "-c", args.activate_cpus, str(pimd.pid)],
+                       check=True, capture_output=True)
     tx_before, sets_before = store_counters(port)
+    cpu_before = cpu_seconds(pimd.pid)
     out = run_wrk(args, "http://127.0.0.1:%d/" % port, args.activate_duration, args.connections,
                   extra=["-s", os.path.join(HERE, "self_activate.lua")], env=env)
     m = re.search(r"^SELFACTIVATE (\{.*\})$", out, re.M)
@@ -378,6 +399,11 @@ def bench_self_activate(args, port, pairs_path):
         raise BenchError("the wrk script printed no result:\n" + out)
     r = json.loads(m.group(1))
     r["created_per_s"] = r["created"] / (r["duration_us"] / 1e6)
+    cpu_after = cpu_seconds(pimd.pid)
+    if None not in (cpu_before, cpu_after) and r["created"] > 0:
+        # pimd's CPU (user + system, all threads) per activation, 201s and other answers alike:
+        # steadier than the rate on a noisy machine.
+        r["pimd_cpu_us_per_request"] = (cpu_after - cpu_before) * 1e6 / r["requests"]
     tx_after, sets_after = store_counters(port)
     if None not in (tx_before, sets_before, tx_after, sets_after) and tx_after > tx_before:
         r["change_sets_per_transaction"] = (sets_after - sets_before) / (tx_after - tx_before)
@@ -413,10 +439,18 @@ def main():
     ap.add_argument("--setup-timeout", type=int, default=900, help="seconds for all setup")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directory (pimd.log, the database) for inspection")
+    ap.add_argument("--prepare-only", action="store_true",
+                    help="set up the selfActivate users and eligibilities, keep the directory "
+                    "and stop, so variants of pimd can be measured on copies of one database")
     ap.add_argument("--skip", action="append", default=[], choices=["nginx", "get", "activate"])
     ap.add_argument("--no-pin", dest="pin", action="store_false",
                     help="do not pin servers to CPU 0 and wrk to CPU 1")
+    ap.add_argument("--activate-cpus", default=None,
+                    help="CPUs pimd may use during selfActivate (taskset list; default: all; "
+                    "0 keeps it on CPU 0 like the GET run)")
     args = ap.parse_args()
+    if args.activate_cpus is None:
+        args.activate_cpus = "0-%d" % ((os.cpu_count() or 1) - 1)
     if args.pin and (os.cpu_count() or 1) < 2:
         args.pin = False
     if args.sqlite_baseline is None:  # BUILD/src/apps/pimd/pimd -> BUILD/bench/...
@@ -446,9 +480,17 @@ def main():
             results["pimd_get"] = parse_wrk(out)
         if "activate" not in args.skip:
             pairs_path, results["pairs"] = prepare_activations(args, api, admin_token, work)
-            results["self_activate"] = bench_self_activate(args, port, pairs_path)
+            if args.prepare_only:
+                args.keep = True
+                procs.stop(pimd)
+                raise Prepared()
+            results["self_activate"] = bench_self_activate(args, pimd, port, pairs_path)
+            results["activate_cpus"] = args.activate_cpus if args.pin else "any"
             procs.stop(pimd)  # the baseline gets the disk to itself
             results["sqlite_tx_per_s"] = sqlite_baseline(args, work)
+    except Prepared:
+        log("prepared: %s/data (pimd's database) and %s (token, principal, role, scope per line)"
+            % (work, pairs_path))
     except (BenchError, subprocess.TimeoutExpired, concurrent.futures.TimeoutError) as e:
         results["error"] = str(e)
         log("ERROR: %s" % e)
@@ -482,6 +524,8 @@ def report(r):
                                       sa["other"],
                                       " (PAIRS EXHAUSTED: a lower bound)" if sa["exhausted"]
                                       else ""))
+        print("  pimd on CPUs %s; pimd CPU time per request: %s us" % (
+            r.get("activate_cpus"), fmt(sa.get("pimd_cpu_us_per_request"))))
         if sa.get("change_sets_per_transaction"):
             print("  group commit: %.1f change sets per transaction (pimd /metrics)"
                   % sa["change_sets_per_transaction"])

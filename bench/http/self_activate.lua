@@ -13,11 +13,20 @@ function setup(thread)
 end
 
 function init(args)
+  -- Every request is formatted here, once, so the client spends its CPU on the socket, not on
+  -- string building: on a 2-core machine the client shares the CPUs with pimd.
   items = {}
   for line in io.lines(pairs_file) do
     local token, principal, role, scope = line:match("^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)$")
     if token then
-      table.insert(items, {token = token, principal = principal, role = role, scope = scope})
+      local body = '{"action":"selfActivate","principalId":"' .. principal ..
+          '","roleDefinitionId":"' .. role .. '","directoryScopeId":"' .. scope ..
+          '","justification":"benchmark","scheduleInfo":{"expiration":{"type":"afterDuration",' ..
+          '"duration":"PT1H"}}}'
+      table.insert(items, wrk.format("POST", path, {
+        ["Authorization"] = "Bearer " .. token,
+        ["Content-Type"] = "application/json",
+      }, body))
     end
   end
   next_item = 1
@@ -27,20 +36,13 @@ function init(args)
 end
 
 function request()
-  local it = items[next_item]
+  local req = items[next_item]
   next_item = next_item + 1
   if next_item > #items then
     next_item = 1
     exhausted = 1
   end
-  local body = '{"action":"selfActivate","principalId":"' .. it.principal ..
-      '","roleDefinitionId":"' .. it.role .. '","directoryScopeId":"' .. it.scope ..
-      '","justification":"benchmark","scheduleInfo":{"expiration":{"type":"afterDuration",' ..
-      '"duration":"PT1H"}}}'
-  return wrk.format("POST", path, {
-    ["Authorization"] = "Bearer " .. it.token,
-    ["Content-Type"] = "application/json",
-  }, body)
+  return req
 end
 
 function response(status, headers, body)
