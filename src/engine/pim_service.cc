@@ -12,10 +12,15 @@
 namespace pim {
 namespace {
 
-// Loads every object of `kind` and hands the decoded value to `put`.
+using ObjectsByKind = std::unordered_map<std::string, std::vector<StoredObject>>;
+
+// Hands every object of `kind` (decoded) to `put`, and frees the rows.
 template <typename Decode, typename Put>
-Status LoadKind(Store& store, const char* kind, Decode decode, Put put) {
-  ASSIGN_OR_RETURN(std::vector<StoredObject> rows, store.LoadObjects(kind));
+Status LoadKind(ObjectsByKind& all, const char* kind, Decode decode, Put put) {
+  auto it = all.find(kind);
+  if (it == all.end()) return Status::Ok();
+  std::vector<StoredObject> rows = std::move(it->second);
+  all.erase(it);
   for (const auto& row : rows) {
     auto decoded = decode(row.body);
     if (!decoded.ok()) return Internal(std::string("corrupt ") + kind + " " + row.id);
@@ -46,7 +51,8 @@ Status PimService::Load() {
   ExclusiveLock lock(s.mu);
   if (s.loaded) return FailedPrecondition("Load() called twice");
   Store& st = s.store;
-  RETURN_IF_ERROR(LoadKind(st, kinds::kPrincipal, DecodePrincipal, [&](Principal p) {
+  ASSIGN_OR_RETURN(ObjectsByKind all, st.LoadAllObjects());
+  RETURN_IF_ERROR(LoadKind(all, kinds::kPrincipal, DecodePrincipal, [&](Principal p) {
     if (p.kind == PrincipalKind::kUser && !p.deleted) {
       s.upn_to_id[ToLower(p.user_principal_name)] = p.id;
     }
@@ -54,31 +60,31 @@ Status PimService::Load() {
     s.principals.Put(p.id, p);
     if (p.kind == PrincipalKind::kGroup) s.group_ids.insert(p.id);
   }));
-  RETURN_IF_ERROR(LoadKind(st, kinds::kCredential, DecodeCredential, [&](CredentialRecord c) {
+  RETURN_IF_ERROR(LoadKind(all, kinds::kCredential, DecodeCredential, [&](CredentialRecord c) {
     s.credentials[c.principal_id] = std::move(c);
   }));
-  RETURN_IF_ERROR(LoadKind(st, kinds::kTotpMethod, DecodeTotp,
+  RETURN_IF_ERROR(LoadKind(all, kinds::kTotpMethod, DecodeTotp,
                            [&](TotpRecord t) { s.totp_methods.Put(t.id, t); }));
   const Timestamp now = s.clock.Now();
-  RETURN_IF_ERROR(LoadKind(st, kinds::kSession, DecodeSession, [&](SessionRecord x) {
+  RETURN_IF_ERROR(LoadKind(all, kinds::kSession, DecodeSession, [&](SessionRecord x) {
     if (x.revoked || x.refresh_expires <= now) return;  // dead sessions stay on disk only
     s.access_to_session[x.access_hash] = x.id;
     if (!x.refresh_hash.empty()) s.refresh_to_session[x.refresh_hash] = x.id;
     s.sessions[x.id] = std::move(x);
   }));
-  RETURN_IF_ERROR(LoadKind(st, kinds::kRoleDefinition, DecodeRoleDefinition,
+  RETURN_IF_ERROR(LoadKind(all, kinds::kRoleDefinition, DecodeRoleDefinition,
                            [&](RoleDefinition r) { s.roles.Put(r.id, r); }));
-  RETURN_IF_ERROR(LoadKind(st, kinds::kTimer, DecodeTimerMark,
+  RETURN_IF_ERROR(LoadKind(all, kinds::kTimer, DecodeTimerMark,
                            [&](TimerMark m) { s.timers_done.insert(m.id); }));
-  RETURN_IF_ERROR(LoadKind(st, kinds::kSchedule, DecodeSchedule,
+  RETURN_IF_ERROR(LoadKind(all, kinds::kSchedule, DecodeSchedule,
                            [&](Schedule x) { s.schedules.Put(x.id, x); }));
-  RETURN_IF_ERROR(LoadKind(st, kinds::kRequest, DecodeRequest,
+  RETURN_IF_ERROR(LoadKind(all, kinds::kRequest, DecodeRequest,
                            [&](ScheduleRequest r) { s.requests.Put(r.id, r); }));
-  RETURN_IF_ERROR(LoadKind(st, kinds::kApproval, DecodeApproval,
+  RETURN_IF_ERROR(LoadKind(all, kinds::kApproval, DecodeApproval,
                            [&](Approval a) { s.approvals.Put(a.id, a); }));
   RETURN_IF_ERROR(
-      LoadKind(st, kinds::kPolicy, DecodePolicy, [&](Policy p) { s.policies.Put(p.id, p); }));
-  RETURN_IF_ERROR(LoadKind(st, kinds::kPolicyAssignment, DecodePolicyAssignment,
+      LoadKind(all, kinds::kPolicy, DecodePolicy, [&](Policy p) { s.policies.Put(p.id, p); }));
+  RETURN_IF_ERROR(LoadKind(all, kinds::kPolicyAssignment, DecodePolicyAssignment,
                            [&](PolicyAssignment a) { s.policy_assignments.Put(a.id, a); }));
 
   // The audit chain continues after the last stored record.

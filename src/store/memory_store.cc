@@ -81,6 +81,13 @@ Result<std::vector<StoredObject>> MemoryStore::LoadObjects(const std::string& ki
   return it->second.objects;
 }
 
+Result<std::unordered_map<std::string, std::vector<StoredObject>>> MemoryStore::LoadAllObjects() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::unordered_map<std::string, std::vector<StoredObject>> out;
+  for (const auto& [name, kind] : kinds_) out[name] = kind.objects;
+  return out;
+}
+
 Result<std::vector<SealedAuditRecord>> MemoryStore::ReadAuditDescending(int64_t before_seq,
                                                                         int limit) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -89,6 +90,9 @@ class Store {
 
   // Every object of `kind`, in the order first written (insertion order).
   virtual Result<std::vector<StoredObject>> LoadObjects(const std::string& kind) = 0;
+  // Every object, grouped by kind, each kind in the order first written: one pass over the
+  // store, for start-up (a store need not index objects by kind, so LoadObjects may scan).
+  virtual Result<std::unordered_map<std::string, std::vector<StoredObject>>> LoadAllObjects() = 0;
 
   // Queues `changes` for the next group commit and returns at once. The future becomes ready
   // when the transaction holding them is durable (OK) or failed (the Status). `after_commit`, if

@@ -95,6 +95,22 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
       EXPECT_EQ(o.kind, kind);
       out.push_back(o.id + "=" + o.body);
     }
+    // The one-pass load (start-up's) must give every kind exactly what LoadObjects gives.
+    auto all = store_->LoadAllObjects();
+    EXPECT_TRUE(all.ok()) << all.status().ToString();
+    if (all.ok()) {
+      std::vector<std::string> from_all;
+      if (auto it = all->find(kind); it != all->end()) {
+        for (const StoredObject& o : it->second) {
+          EXPECT_EQ(o.kind, kind);
+          from_all.push_back(o.id + "=" + o.body);
+        }
+      }
+      EXPECT_EQ(from_all, out) << "LoadAllObjects differs from LoadObjects for " << kind;
+      size_t total = 0;
+      for (const auto& [name, objects] : *all) total += objects.size();
+      EXPECT_GE(total, out.size());
+    }
     return out;
   }
   static std::vector<int64_t> Seqs(const Result<std::vector<SealedAuditRecord>>& records) {

@@ -7,12 +7,15 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <latch>
 #include <mutex>
 #include <thread>
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/wal_checkpointer.h"
 #include "store/store_conformance.h"
 
 namespace pim {
@@ -219,6 +222,82 @@ TEST_F(SqliteStoreTest, MigratesVersionOneObjects) {
                          "SELECT group_concat(seq || ':' || kind || ':' || id, ' ') FROM "
                          "(SELECT * FROM objects ORDER BY seq)"),
             "1:k:z 3:k:a 4:k:b");
+  // Migration 4: appends pay for no index on kind or on the outbox's delivery time.
+  EXPECT_EQ(RawQueryText(path_,
+                         "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                         "AND tbl_name IN ('objects', 'outbox')"),
+            "0");
+}
+
+// The after-commit callbacks run on their own thread: one that blocks does not stop the writer
+// from committing what comes next, and later callbacks still run in commit order after it.
+TEST_F(SqliteStoreTest, ABlockedCallbackDoesNotHoldUpTheWriter) {
+  std::unique_ptr<SqliteStore> store = MustOpen();
+  ASSERT_NE(store, nullptr);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false, release = false;
+  std::vector<std::string> order;
+  std::shared_future<Status> first = store->Submit(Put("first"), [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    entered = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+    order.push_back("first");
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return entered; });
+  }
+  std::shared_future<Status> second =
+      store->Submit(Put("second"), [&] { order.push_back("second"); });
+  // Committed (a reader sees it) while the first callback is still blocked...
+  for (int i = 0; i < 2000 && store->commit_count() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(store->commit_count(), 2);
+  Result<std::vector<StoredObject>> objects = store->LoadObjects("k");
+  ASSERT_TRUE(objects.ok());
+  EXPECT_EQ(objects->size(), 2u);
+  // ...but not acknowledged before the first.
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(20)), std::future_status::timeout);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  EXPECT_TRUE(second.get().ok());
+  EXPECT_TRUE(first.get().ok());
+  EXPECT_EQ(order, (std::vector<std::string>{"first", "second"}));
+}
+
+// Checkpoints happen on the checkpointer's thread, and the log stays bounded under a steady
+// stream of commits (the writer copies the rest itself at the cap, so the log can restart).
+TEST_F(SqliteStoreTest, WalCheckpointerCopiesInTheBackgroundAndBoundsTheLog) {
+  Result<sqlite::Connection> writer = sqlite::Connection::Open(path_, 1000);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(writer
+                  ->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                         "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+                  .ok());
+  constexpr int kThreshold = 8, kCap = 64, kRows = 600;
+  Result<std::unique_ptr<sqlite::WalCheckpointer>> checkpointer =
+      sqlite::WalCheckpointer::Start(path_, 1000, *writer, kThreshold, kCap);
+  ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
+  const std::string wal = path_ + "-wal";
+  uintmax_t largest = 0;
+  for (int i = 0; i < kRows; ++i) {
+    ASSERT_TRUE(writer->Exec("INSERT INTO t (body) VALUES (printf('%.3000c', 'x'))").ok());
+    largest = std::max(largest, std::filesystem::file_size(wal));
+  }
+  for (int i = 0; i < 2000 && (*checkpointer)->background_checkpoints() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_GT((*checkpointer)->background_checkpoints(), 0);
+  // 600 rows of 3 KB are ~600 pages: without restarts the log would hold them all.
+  EXPECT_LT(largest, uintmax_t{2 * kCap * (4096 + 24)});
+  (*checkpointer)->Stop();
+  EXPECT_EQ(RawQueryText(path_, "SELECT count(*) FROM t"), std::to_string(kRows));
 }
 
 TEST_F(SqliteStoreTest, UsesWalAndRecordsSchemaVersion) {
