@@ -13,14 +13,14 @@ namespace {
 using boost::json::storage_ptr;
 
 boost::json::object Initiator(const AuditEvent& e, const storage_ptr& sp) {
-  boost::json::object initiator(sp);
+  boost::json::object initiator(1, sp);
   if (e.initiator_type == "app") {
-    boost::json::object app(sp);
+    boost::json::object app(2, sp);
     app["servicePrincipalId"] = e.initiator_id;
     app["displayName"] = e.initiator_display_name;
     initiator["app"] = std::move(app);
   } else {
-    boost::json::object user(sp);
+    boost::json::object user(4, sp);
     user["id"] = e.initiator_id;
     user["displayName"] = e.initiator_display_name;
     user["userPrincipalName"] = e.initiator_upn;
@@ -32,15 +32,17 @@ boost::json::object Initiator(const AuditEvent& e, const storage_ptr& sp) {
 
 boost::json::array Targets(const AuditEvent& e, const storage_ptr& sp) {
   boost::json::array targets(sp);
+  targets.reserve(e.targets.size());
   for (const AuditTarget& t : e.targets) {
-    boost::json::object target(sp);
+    boost::json::object target(5, sp);
     target["id"] = t.id;
     target["displayName"] = t.display_name;
     target["type"] = t.type;
     target["userPrincipalName"] = t.user_principal_name;
     boost::json::array modified(sp);
+    modified.reserve(t.modified.size());
     for (const auto& [name, old_value, new_value] : t.modified) {
-      boost::json::object property(sp);
+      boost::json::object property(3, sp);
       property["displayName"] = name;
       property["oldValue"] = old_value;
       property["newValue"] = new_value;
@@ -55,10 +57,10 @@ boost::json::array Targets(const AuditEvent& e, const storage_ptr& sp) {
 }  // namespace
 
 std::string CanonicalEncode(const AuditEvent& e) {
-  unsigned char buffer[4096];
+  unsigned char buffer[16384];  // a typical record's tree fits: no heap until the result
   boost::json::monotonic_resource arena(buffer, sizeof buffer);
   storage_ptr sp(&arena);
-  boost::json::object o(sp);
+  boost::json::object o(13, sp);  // every object is sized for its keys: no rehashing
   o["pimEncodingVersion"] = 1;
   o["id"] = e.id;
   o["category"] = e.category;
@@ -72,8 +74,9 @@ std::string CanonicalEncode(const AuditEvent& e) {
   o["initiatedBy"] = Initiator(e, sp);
   o["targetResources"] = Targets(e, sp);
   boost::json::array details(sp);
+  details.reserve(e.details.size());
   for (const auto& [key, value] : e.details) {
-    boost::json::object detail(sp);
+    boost::json::object detail(2, sp);
     detail["key"] = key;
     detail["value"] = value;
     details.push_back(std::move(detail));

@@ -1,6 +1,7 @@
 #include "engine/store_codec.h"
 
 #include <boost/json.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 #include "engine/store_codec_json.h"
 
@@ -164,24 +165,27 @@ Result<RoleDefinition> DecodeRoleDefinition(std::string_view text) {
 }
 
 std::string EncodeSchedule(const Schedule& s) {
-  json::object o{{"id", s.id},
-                 {"kind", s.kind == ScheduleKind::kAssignment ? 1 : 0},
-                 {"principalId", s.principal_id},
-                 {"roleDefinitionId", s.role_definition_id},
-                 {"scope", s.directory_scope_id},
-                 {"appScope", s.app_scope_id},
-                 {"memberType", s.member_type},
-                 {"assignmentType", s.assignment_type},
-                 {"status", s.status},
-                 {"createdUsing", s.created_using},
-                 {"activatedUsing", s.activated_using},
-                 {"created", Ts(s.created)},
-                 {"modified", Ts(s.modified)},
-                 {"start", Ts(s.start)},
-                 {"end", Ts(s.end)},
-                 {"expirationType", static_cast<int64_t>(s.expiration_type)},
-                 {"duration", OptDur(s.duration)},
-                 {"removed", OptTs(s.removed)}};
+  unsigned char buffer[4096];  // the tree lives only until serialised: no heap for it
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  json::object o({{"id", s.id},
+                  {"kind", s.kind == ScheduleKind::kAssignment ? 1 : 0},
+                  {"principalId", s.principal_id},
+                  {"roleDefinitionId", s.role_definition_id},
+                  {"scope", s.directory_scope_id},
+                  {"appScope", s.app_scope_id},
+                  {"memberType", s.member_type},
+                  {"assignmentType", s.assignment_type},
+                  {"status", s.status},
+                  {"createdUsing", s.created_using},
+                  {"activatedUsing", s.activated_using},
+                  {"created", Ts(s.created)},
+                  {"modified", Ts(s.modified)},
+                  {"start", Ts(s.start)},
+                  {"end", Ts(s.end)},
+                  {"expirationType", static_cast<int64_t>(s.expiration_type)},
+                  {"duration", OptDur(s.duration)},
+                  {"removed", OptTs(s.removed)}},
+                 &arena);
   return json::serialize(o);
 }
 
@@ -209,29 +213,33 @@ Result<Schedule> DecodeSchedule(std::string_view text) {
 }
 
 std::string EncodeRequest(const ScheduleRequest& q) {
-  json::object info{{"start", OptTs(q.schedule_info.start)},
-                    {"type", static_cast<int64_t>(q.schedule_info.type)},
-                    {"end", OptTs(q.schedule_info.end)},
-                    {"duration", OptDur(q.schedule_info.duration)}};
-  json::object o{{"id", q.id},
-                 {"kind", q.kind == ScheduleKind::kAssignment ? 1 : 0},
-                 {"action", ActionToInt(q.action)},
-                 {"principalId", q.principal_id},
-                 {"roleDefinitionId", q.role_definition_id},
-                 {"scope", q.directory_scope_id},
-                 {"appScope", q.app_scope_id},
-                 {"justification", q.justification},
-                 {"ticketNumber", q.ticket_number},
-                 {"ticketSystem", q.ticket_system},
-                 {"scheduleInfo", std::move(info)},
-                 {"targetScheduleId", q.target_schedule_id},
-                 {"approvalId", q.approval_id},
-                 {"status", q.status},
-                 {"createdBy", q.created_by},
-                 {"customData", q.custom_data},
-                 {"created", Ts(q.created)},
-                 {"completed", OptTs(q.completed)},
-                 {"cancelReason", q.cancel_reason}};
+  unsigned char buffer[4096];  // the tree lives only until serialised: no heap for it
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  json::object info({{"start", OptTs(q.schedule_info.start)},
+                     {"type", static_cast<int64_t>(q.schedule_info.type)},
+                     {"end", OptTs(q.schedule_info.end)},
+                     {"duration", OptDur(q.schedule_info.duration)}},
+                    &arena);
+  json::object o({{"id", q.id},
+                  {"kind", q.kind == ScheduleKind::kAssignment ? 1 : 0},
+                  {"action", ActionToInt(q.action)},
+                  {"principalId", q.principal_id},
+                  {"roleDefinitionId", q.role_definition_id},
+                  {"scope", q.directory_scope_id},
+                  {"appScope", q.app_scope_id},
+                  {"justification", q.justification},
+                  {"ticketNumber", q.ticket_number},
+                  {"ticketSystem", q.ticket_system},
+                  {"scheduleInfo", std::move(info)},
+                  {"targetScheduleId", q.target_schedule_id},
+                  {"approvalId", q.approval_id},
+                  {"status", q.status},
+                  {"createdBy", q.created_by},
+                  {"customData", q.custom_data},
+                  {"created", Ts(q.created)},
+                  {"completed", OptTs(q.completed)},
+                  {"cancelReason", q.cancel_reason}},
+                 &arena);
   return json::serialize(o);
 }
 
