@@ -92,10 +92,15 @@ def main():
     if sa:
         ratio = " = **%.2fx** SQLite (%s tx/s, same run)" % (sa["created_per_s"] / base, si(base)) \
             if base else ""
-        print("| durable selfActivate, wrk -t1 -c%d, %d pairs | %s created/s, p99 %.1f ms%s%s "
+        cpu = sa.get("pimd_cpu_us_per_request")
+        detail = "; pimd on CPUs %s, %s us of pimd CPU per request; %.1f change sets per "
+        detail = detail % (http.get("activate_cpus", "0"), "%.0f" % cpu if cpu else "n/a",
+                           sa.get("change_sets_per_transaction", 0)) + "transaction"
+        print("| durable selfActivate, wrk -t1 -c%d, %d pairs | %s created/s, p99 %.1f ms%s%s%s "
               "| ≥ 2x SQLite |" % (http["connections"], http.get("pairs", 0),
                                    si(sa["created_per_s"]), sa["p99_us"] / 1e3, ratio,
-                                   " (pairs exhausted: lower bound)" if sa["exhausted"] else ""))
+                                   " (pairs exhausted: lower bound)" if sa["exhausted"] else "",
+                                   detail))
 
 
 if __name__ == "__main__":

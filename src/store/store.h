@@ -77,9 +77,9 @@ struct ChangeSet {
   // before the transaction is written, for the one checkpoint it keeps (the newest of the group
   // commit), so one signature covers many change sets. Not called for superseded checkpoints.
   std::function<void(AuditCheckpoint&)> sign_checkpoint;
-  // When set, called on the writer thread with the error if this change set's transaction fails
-  // (after_commit then does not run), before its future is made ready: for submitters that do
-  // not wait on the future.
+  // When set, called (on the store's completer thread) with the error if this change set's
+  // transaction fails (after_commit then does not run), before its future is made ready: for
+  // submitters that do not wait on the future.
   std::function<void(const Status&)> on_failure;
   bool empty() const { return objects.empty() && audit.empty() && outbox.empty(); }
 };
