@@ -79,9 +79,10 @@ void CommitQueue::Run() {
     for (size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].injected_failure.ok()) continue;
       CommitRun(batch, run_begin, i);
+      Status injected = batch[i].injected_failure;
       std::vector<Entry> failed;
       failed.push_back(std::move(batch[i]));
-      Hand(std::move(failed), failed.front().injected_failure);
+      Hand(std::move(failed), std::move(injected));
       run_begin = i + 1;
     }
     CommitRun(batch, run_begin, batch.size());

@@ -12,6 +12,9 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::strin
                                                                 int threshold_frames,
                                                                 int cap_frames) {
   ASSIGN_OR_RETURN(Connection own, Connection::Open(path, busy_ms));
+  // A checkpoint syncs the log before copying it and the database file after (FULL, stated
+  // rather than left to the library's default), so the log may restart over what it copied.
+  RETURN_IF_ERROR(own.Exec("PRAGMA synchronous=FULL"));
   std::unique_ptr<WalCheckpointer> checkpointer(
       new WalCheckpointer(std::move(own), writer, threshold_frames, cap_frames));
   // Replaces the automatic checkpoint, which is itself a WAL hook.
