@@ -276,6 +276,14 @@ TEST_F(PimdProcessTest, ServesPrintsItsAddressFirstAndStopsCleanlyOnSigterm) {
   EXPECT_TRUE(std::regex_search(metrics, std::regex("\npim_active_assignments [0-9]+\n")))
       << metrics;
   EXPECT_NE(metrics.find("\npim_pending_approvals 0\n"), std::string::npos);
+  for (const char* counter :
+       {"pim_store_transactions_total", "pim_store_change_sets_total",
+        "pim_store_wal_checkpoints_background_total", "pim_store_wal_checkpoints_writer_total"}) {
+    EXPECT_TRUE(std::regex_search(metrics, std::regex(std::string("# TYPE ") + counter +
+                                                      " counter\n" + counter + " [0-9]+\n")))
+        << counter << "\n"
+        << metrics;
+  }
 
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(), 0) << Stderr();

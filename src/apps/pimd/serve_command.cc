@@ -176,6 +176,12 @@ int RunServe(const ServeOptions& options) {
                      [&store] { return static_cast<double>(store.commit_count()); });
   metrics.AddCounter("pim_store_change_sets_total", "Change sets committed in those transactions.",
                      [&store] { return static_cast<double>(store.change_set_count()); });
+  metrics.AddCounter("pim_store_wal_checkpoints_background_total",
+                     "WAL checkpoints copied by the checkpointer thread.",
+                     [&store] { return static_cast<double>(store.background_checkpoint_count()); });
+  metrics.AddCounter("pim_store_wal_checkpoints_writer_total",
+                     "WAL checkpoints the writer ran itself because the log reached its cap.",
+                     [&store] { return static_cast<double>(store.writer_checkpoint_count()); });
 
   http::ServerOptions server_options;
   server_options.host = listen->host;

@@ -69,6 +69,12 @@ void SqliteStore::Close() {
   checkpointer_->Stop();
 }
 
+int64_t SqliteStore::background_checkpoint_count() const {
+  return checkpointer_->background_checkpoints();
+}
+
+int64_t SqliteStore::writer_checkpoint_count() const { return checkpointer_->writer_checkpoints(); }
+
 std::shared_future<Status> SqliteStore::Submit(ChangeSet changes,
                                                std::function<void()> after_commit) {
   return queue_->Submit(std::move(changes), std::move(after_commit));
