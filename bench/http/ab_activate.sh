@@ -86,6 +86,9 @@ for line in open(th1):
     tid, ticks = line.split()
     if tid in start:
         busy.append(((float(ticks) - float(start[tid])) / float(hz) / float(seconds), tid))
-print("  threads (share of a core): " + ", ".join("%s %.0f%%" % (tid, 100 * share)
-                                                  for share, tid in sorted(busy, reverse=True)[:4]))
+try:
+    print("  threads (share of a core): " + ", ".join("%s %.0f%%" % (tid, 100 * share)
+                                                      for share, tid in sorted(busy, reverse=True)[:4]))
+except BrokenPipeError:  # piped into head -1
+    pass
 EOF
