@@ -89,7 +89,6 @@ std::string RandomIdGenerator::NewId() {
     used = 0;
   }
   std::string id = FormatGuidV4(pool + used);
-  sodium_memzero(pool + used, 16);  // an id handed out is not kept
   used += 16;
   return id;
 }

@@ -1,4 +1,4 @@
-// CommitQueue: the writer thread behind a Store's Submit(). Shared by every Store
+// CommitQueue: the writer and completer threads behind a Store's Submit(). Shared by every Store
 // implementation so they all have the same ordering and callback semantics (store.h):
 //
 //   - change sets are handed to the commit function in submission order, in batches of at most

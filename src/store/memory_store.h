@@ -1,7 +1,8 @@
 // MemoryStore: a Store kept in memory, for engine unit tests. Same semantics as every Store
 // (store.h, checked by store_conformance.h): in-order commits on a writer thread, after_commit
-// callbacks before the future is ready, objects in first-written order. Nothing survives the
-// object. Adds fault injection (FailNextCommits) and audit tampering for tests.
+// callbacks (on the completer thread) before the future is ready, objects in first-written order.
+// Nothing survives the object. Adds fault injection (FailNextCommits) and audit tampering for
+// tests.
 //
 // Thread-safety: all methods may be called from any thread.
 #pragma once

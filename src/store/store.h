@@ -96,8 +96,9 @@ class Store {
 
   // Queues `changes` for the next group commit and returns at once. The future becomes ready
   // when the transaction holding them is durable (OK) or failed (the Status). `after_commit`, if
-  // given, runs on the committing thread after a successful commit and before the future is
-  // made ready, in submission order. Change sets are committed in submission order.
+  // given, runs on the store's completer thread after a successful commit and before the future
+  // is made ready, in submission order (meanwhile the writer may commit later change sets). Change
+  // sets are committed in submission order.
   virtual std::shared_future<Status> Submit(ChangeSet changes,
                                             std::function<void()> after_commit = {}) = 0;
 
