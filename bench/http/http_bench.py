@@ -388,8 +388,10 @@ def bench_self_activate(args, pimd, port, pairs_path):
     if args.pin and args.activate_cpus != "0":
         # pimd was pinned to CPU 0 for the GET comparison ("one worker each"); durable writes
         # have no such rule, so it may use the CPUs given here (wrk stays on CPU 1).
-        subprocess.run(["taskset", "-a", "-p", "-c", args.activate_cpus, str(pimd.pid)],
-                       check=True, capture_output=True)
+        p = subprocess.run(["taskset", "-a", "-p", "-c", args.activate_cpus, str(pimd.pid)],
+                           capture_output=True, text=True)
+        if p.returncode != 0:  # e.g. a CPU this machine does not have
+            raise BenchError("taskset -c %s failed: %s" % (args.activate_cpus, p.stderr.strip()))
     tx_before, sets_before = store_counters(port)
     cpu_before = cpu_seconds(pimd.pid)
     out = run_wrk(args, "http://127.0.0.1:%d/" % port, args.activate_duration, args.connections,
@@ -451,6 +453,9 @@ def main():
     args = ap.parse_args()
     if args.activate_cpus is None:
         args.activate_cpus = "0-%d" % ((os.cpu_count() or 1) - 1)
+    if not re.fullmatch(r"\d+(-\d+)?(,\d+(-\d+)?)*", args.activate_cpus):
+        ap.error("--activate-cpus: expected a CPU list such as 0, 0-1 or 0,2 (taskset -c), got %r"
+                 % args.activate_cpus)
     if args.pin and (os.cpu_count() or 1) < 2:
         args.pin = False
     if args.sqlite_baseline is None:  # BUILD/src/apps/pimd/pimd -> BUILD/bench/...
