@@ -1,4 +1,7 @@
+#include <algorithm>
+
 #include "engine/engine_test_util.h"
+#include "engine/store_codec.h"
 
 namespace pim {
 namespace {
@@ -173,6 +176,58 @@ TEST_F(AuthTest, TokensSurviveRestart) {
   Start();
   EXPECT_TRUE(svc_->Authenticate(g->access_token, "").ok());
   EXPECT_TRUE(svc_->RefreshGrant(g->refresh_token, std::nullopt, "").ok());
+}
+
+// Session ids in the store (live or dead: the store keeps whatever was not purged).
+std::vector<std::string> StoredSessions(MemoryStore& store) {
+  std::vector<std::string> ids;
+  auto objects = store.LoadObjects(kinds::kSession);
+  EXPECT_TRUE(objects.ok());
+  if (objects.ok()) {
+    for (const auto& o : *objects) ids.push_back(o.id);
+  }
+  return ids;
+}
+
+TEST_F(AuthTest, SessionsArePurgedWhenTheirRefreshTokenExpires) {
+  auto g = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "");
+  auto kept = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "");
+  ASSERT_TRUE(g.ok() && kept.ok());
+  const std::string dying = svc_->Authenticate(g->access_token, "")->session_id;
+  const std::string living = svc_->Authenticate(kept->access_token, "")->session_id;
+  auto stored = [&](const std::string& id) {
+    std::vector<std::string> ids = StoredSessions(store_);
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  ASSERT_TRUE(stored(dying) && stored(living));
+  // Refreshing a session moves its end: the deadline it had does not purge it.
+  clock_.Advance(Duration::Days(13));
+  auto refreshed = svc_->RefreshGrant(kept->refresh_token, std::nullopt, "");
+  ASSERT_TRUE(refreshed.ok());
+  clock_.Advance(Duration::Days(1) - Duration::Seconds(1));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_TRUE(stored(dying));  // one second before its refresh token expires
+  clock_.Advance(Duration::Seconds(1));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_FALSE(stored(dying));
+  EXPECT_TRUE(stored(living));
+  EXPECT_EQ(svc_->RefreshGrant(g->refresh_token, std::nullopt, "").status().error_code(),
+            "invalid_grant");
+  EXPECT_TRUE(svc_->RefreshGrant(refreshed->refresh_token, std::nullopt, "").ok());
+}
+
+TEST_F(AuthTest, SessionsThatDiedWhileStoppedArePurgedAfterRestart) {
+  auto g = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "");
+  ASSERT_TRUE(g.ok());
+  ASSERT_TRUE(svc_->RevokeSession(*svc_->Authenticate(g->access_token, "")).ok());
+  const size_t stored = StoredSessions(store_).size();
+  svc_.reset();
+  clock_.Advance(Duration::Days(15));
+  Start();
+  EXPECT_EQ(StoredSessions(store_).size(), stored);  // nothing is written by Load()
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_TRUE(StoredSessions(store_).empty());  // alice's and the administrator's
+  EXPECT_EQ(svc_->NextDeadline(), Timestamp::Max());
 }
 
 TEST_F(AuthTest, ClientCredentialsForServicePrincipals) {

@@ -314,6 +314,7 @@ void EngineState::PutCredential(Txn& txn, const CredentialRecord& c) {
 
 void EngineState::PutSession(Txn& txn, const SessionRecord& s) {
   auto it = sessions.find(s.id);
+  const bool new_expiry = it == sessions.end() || it->second.refresh_expires != s.refresh_expires;
   if (it != sessions.end()) {
     access_to_session.erase(it->second.access_hash);
     if (!it->second.refresh_hash.empty()) refresh_to_session.erase(it->second.refresh_hash);
@@ -324,6 +325,23 @@ void EngineState::PutSession(Txn& txn, const SessionRecord& s) {
     if (!s.refresh_hash.empty()) refresh_to_session[s.refresh_hash] = s.id;
   }
   txn.Put(kinds::kSession, s.id, EncodeSession(s));
+  // Purged once nothing can use it (RunDueTimers); an earlier deadline left by a refresh finds
+  // the session still alive and is skipped.
+  if (new_expiry) {
+    deadlines.insert({s.refresh_expires, "session:" + s.id});
+  }
+}
+
+void EngineState::PurgeSession(Txn& txn, const std::string& id, Timestamp now) {
+  auto it = sessions.find(id);
+  if (it != sessions.end()) {
+    if (it->second.refresh_expires > now) return;  // refreshed since this deadline was set
+    access_to_session.erase(it->second.access_hash);
+    if (!it->second.refresh_hash.empty()) refresh_to_session.erase(it->second.refresh_hash);
+    sessions.erase(it);
+  }
+  // Also for sessions Load() found dead and did not keep in memory; erasing is idempotent.
+  txn.objects.push_back({kinds::kSession, id, "", true});
 }
 
 void EngineState::ResyncPrincipalInIndex(Txn& txn, const std::string& principal_id) {

@@ -158,7 +158,10 @@ struct EngineState {
   void PutRequest(Txn& txn, const ScheduleRequest& r);
   void PutApproval(Txn& txn, const Approval& a);
   void PutCredential(Txn& txn, const CredentialRecord& c);
+  // Stores `s` and sets a deadline at its refresh expiry, when RunDueTimers purges it.
   void PutSession(Txn& txn, const SessionRecord& s);
+  // Forgets session `id` and erases it from the store, unless it was refreshed past `now`.
+  void PurgeSession(Txn& txn, const std::string& id, Timestamp now);
   // Queues index updates for every assignment of `principal` and every group containing it (after
   // its enabled/deleted state changed).
   void ResyncPrincipalInIndex(Txn& txn, const std::string& principal_id);

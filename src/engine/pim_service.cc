@@ -67,9 +67,14 @@ Status PimService::Load() {
                            [&](TotpRecord t) { s.totp_methods.Put(t.id, t); }));
   const Timestamp now = s.clock.Now();
   RETURN_IF_ERROR(LoadKind(all, kinds::kSession, DecodeSession, [&](SessionRecord x) {
-    if (x.revoked || x.refresh_expires <= now) return;  // dead sessions stay on disk only
-    s.access_to_session[x.access_hash] = x.id;
-    if (!x.refresh_hash.empty()) s.refresh_to_session[x.refresh_hash] = x.id;
+    // Every session is purged at its refresh expiry; those already past it are purged by the
+    // first timer run without being kept in memory.
+    s.deadlines.insert({x.refresh_expires, "session:" + x.id});
+    if (x.refresh_expires <= now) return;
+    if (!x.revoked) {
+      s.access_to_session[x.access_hash] = x.id;
+      if (!x.refresh_hash.empty()) s.refresh_to_session[x.refresh_hash] = x.id;
+    }
     s.sessions[x.id] = std::move(x);
   }));
   RETURN_IF_ERROR(LoadKind(all, kinds::kRoleDefinition, DecodeRoleDefinition,

@@ -1,7 +1,8 @@
 // Timers: record what time did. Decisions never wait for these (Schedule::ActiveAt(now) is
 // exact); timers write the audit records and outbox events for expiries, scheduled starts and
 // approval-stage timeouts, each exactly once: expiries and starts leave a durable TimerMark,
-// timeouts change the request's status.
+// timeouts change the request's status. Sessions are purged once their refresh token expires
+// (housekeeping, not audited: sign-in, refresh and sign-out are).
 #include <boost/json.hpp>
 
 #include "engine/pim_service.h"
@@ -116,6 +117,10 @@ Status PimService::RunDueTimers() {
     auto [when, key] = *s.deadlines.begin();
     s.deadlines.erase(s.deadlines.begin());
     if (s.timers_done.count(key)) continue;
+    if (key.rfind("session:", 0) == 0) {
+      s.PurgeSession(txn, key.substr(8), now);
+      continue;
+    }
     if (key.rfind("approval:", 0) == 0) {
       ApprovalTimedOut(s, txn, key.substr(9), now);
       continue;
