@@ -137,3 +137,64 @@ TEST_F(DirectoryTest, CustomRolesGetTheirOwnPolicyAndBuiltInsAreReadOnly) {
 
 }  // namespace
 }  // namespace pim
+
+namespace pim {
+namespace {
+
+std::vector<std::string> RoleIds(const Result<std::vector<Schedule>>& schedules) {
+  std::vector<std::string> ids;
+  if (schedules.ok()) {
+    for (const auto& x : *schedules) ids.push_back(x.role_definition_id);
+  }
+  return ids;
+}
+
+// Listings of one's own schedules and requests come from the per-principal index (not a scan of
+// everybody's): they must still hold exactly what ownership says, groups' included, in creation
+// order, and after a restart.
+TEST_F(DirectoryTest, OwnListingsHoldOwnAndGroupObjectsInCreationOrder) {
+  std::string alice = NewUser("alice");
+  std::string bob = NewUser("bob");
+  auto inner = svc_->CreateGroup(admin_, {"inner", "", true, {alice}});
+  ASSERT_TRUE(inner.ok());
+  auto outer = svc_->CreateGroup(admin_, {"outer", "", true, {inner->id}});
+  ASSERT_TRUE(outer.ok());
+  MakeEligible(alice, role_ids::kHelpdeskAdministrator);
+  MakeEligible(bob, role_ids::kHelpdeskAdministrator);
+  MakeEligible(outer->id, role_ids::kSecurityAdministrator);
+  MakeEligible(bob, role_ids::kExchangeAdministrator);
+  MakeEligible(alice, role_ids::kBillingAdministrator);
+  const std::vector<std::string> alices = {role_ids::kHelpdeskAdministrator,
+                                           role_ids::kSecurityAdministrator,
+                                           role_ids::kBillingAdministrator};
+  for (int restart = 0; restart < 2; ++restart) {
+    EXPECT_EQ(RoleIds(svc_->ListSchedules(Sign(alice), ScheduleKind::kEligibility, true)), alices);
+    EXPECT_EQ(RoleIds(svc_->ListSchedules(Sign(alice), ScheduleKind::kEligibility, false)),
+              alices);  // not a reader: the same
+    EXPECT_EQ(RoleIds(svc_->ListSchedules(Sign(bob), ScheduleKind::kEligibility, true)),
+              (std::vector<std::string>{role_ids::kHelpdeskAdministrator,
+                                        role_ids::kExchangeAdministrator}));
+    EXPECT_EQ(svc_->ListSchedules(admin_, ScheduleKind::kEligibility, false)->size(), 5u);
+    Start();
+  }
+  ASSERT_TRUE(svc_->RemoveGroupMember(admin_, inner->id, alice).ok());
+  EXPECT_EQ(RoleIds(svc_->ListSchedules(Sign(alice), ScheduleKind::kEligibility, true)),
+            (std::vector<std::string>{role_ids::kHelpdeskAdministrator,
+                                      role_ids::kBillingAdministrator}));
+
+  ASSERT_TRUE(Activate(alice, role_ids::kBillingAdministrator, Duration::Hours(1)).ok());
+  ASSERT_TRUE(Activate(bob, role_ids::kExchangeAdministrator, Duration::Hours(1)).ok());
+  ASSERT_TRUE(Activate(alice, role_ids::kHelpdeskAdministrator, Duration::Hours(1)).ok());
+  auto mine = svc_->ListRequestsForCurrentUser(Sign(alice), ScheduleKind::kAssignment, false);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*mine)[0].role_definition_id, role_ids::kBillingAdministrator);
+  EXPECT_EQ((*mine)[1].role_definition_id, role_ids::kHelpdeskAdministrator);
+  auto active = svc_->ListInstances(Sign(alice), ScheduleKind::kAssignment, true);
+  ASSERT_TRUE(active.ok());
+  ASSERT_EQ(active->size(), 2u);
+  EXPECT_EQ((*active)[0].schedule.role_definition_id, role_ids::kBillingAdministrator);
+}
+
+}  // namespace
+}  // namespace pim

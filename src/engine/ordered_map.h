@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <concepts>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,36 +30,38 @@ class OrderedMap {
   // nullptr when absent.
   T* Find(const std::string& id) {
     auto it = map_.find(id);
-    return it == map_.end() ? nullptr : &it->second;
+    return it == map_.end() ? nullptr : &it->second.value;
   }
   const T* Find(const std::string& id) const {
     auto it = map_.find(id);
-    return it == map_.end() ? nullptr : &it->second;
+    return it == map_.end() ? nullptr : &it->second.value;
   }
   // Inserts or replaces (a copy of `value`); a new id goes to the end of the order. Takes a
   // const reference on purpose: Put(x.id, std::move(x)) would read a moved-from id.
   T& Put(const std::string& id, const T& value) {
     auto it = map_.find(id);
     if (it == map_.end()) {
-      it = map_.emplace(id, value).first;
+      it = map_.emplace(id, Slot{next_seq_++, value}).first;
       order_.push_back(&it->second);  // node-based map: element addresses never change
-      if constexpr (HasPrincipal<T>) by_principal_[value.principal_id].push_back(&it->second);
-      return it->second;
+      if constexpr (HasPrincipal<T>) Index(&it->second);
+      return it->second.value;
     }
     if constexpr (HasPrincipal<T>) {
-      if (it->second.principal_id != value.principal_id) {
+      if (it->second.value.principal_id != value.principal_id) {
         Unindex(&it->second);
-        by_principal_[value.principal_id].push_back(&it->second);
+        it->second.value = value;
+        Index(&it->second);
+        return it->second.value;
       }
     }
-    it->second = value;
-    return it->second;
+    it->second.value = value;
+    return it->second.value;
   }
   // Removes `id`; false when absent.
   bool Erase(const std::string& id) {
     auto it = map_.find(id);
     if (it == map_.end()) return false;
-    T* p = &it->second;
+    Slot* p = &it->second;
     std::erase(order_, p);
     if constexpr (HasPrincipal<T>) Unindex(p);
     map_.erase(it);
@@ -67,11 +70,11 @@ class OrderedMap {
   // Calls f(const T&) / f(T&) in insertion order.
   template <typename F>
   void ForEach(F&& f) const {
-    for (const T* p : order_) f(*p);
+    for (const Slot* p : order_) f(p->value);
   }
   template <typename F>
   void ForEachMutable(F&& f) {
-    for (T* p : order_) f(*p);
+    for (Slot* p : order_) f(p->value);
   }
   // Calls f(const T&) for the objects of one principal, in insertion order.
   template <typename F>
@@ -79,22 +82,52 @@ class OrderedMap {
   void ForEachOf(const std::string& principal_id, F&& f) const {
     auto it = by_principal_.find(principal_id);
     if (it == by_principal_.end()) return;
-    for (const T* p : it->second) f(*p);
+    for (const Slot* p : it->second) f(p->value);
+  }
+  // Calls f(const T&) for the objects of any of `principal_ids`, in insertion order (each once,
+  // even if a principal is named twice): one principal's objects and those of its groups, without
+  // visiting everybody else's.
+  template <typename F>
+  requires HasPrincipal<T>
+  void ForEachOfAny(const std::vector<std::string>& principal_ids, F&& f) const {
+    std::vector<const Slot*> found;
+    for (const std::string& id : principal_ids) {
+      auto it = by_principal_.find(id);
+      if (it != by_principal_.end())
+        found.insert(found.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Slot* a, const Slot* b) { return a->seq < b->seq; });
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    for (const Slot* p : found) f(p->value);
   }
   size_t size() const { return order_.size(); }
   bool empty() const { return order_.empty(); }
 
  private:
-  void Unindex(T* p) {
-    auto it = by_principal_.find(p->principal_id);
+  struct Slot {
+    uint64_t seq;  // insertion order, kept when the value is replaced
+    T value;
+  };
+
+  // Keeps each principal's list in insertion order (a principal change is rare: binary search).
+  void Index(Slot* p) {
+    std::vector<Slot*>& list = by_principal_[p->value.principal_id];
+    auto at = std::upper_bound(list.begin(), list.end(), p,
+                               [](const Slot* a, const Slot* b) { return a->seq < b->seq; });
+    list.insert(at, p);
+  }
+  void Unindex(Slot* p) {
+    auto it = by_principal_.find(p->value.principal_id);
     if (it == by_principal_.end()) return;
     std::erase(it->second, p);
     if (it->second.empty()) by_principal_.erase(it);
   }
 
-  std::vector<T*> order_;
-  std::unordered_map<std::string, T> map_;
-  std::unordered_map<std::string, std::vector<T*>> by_principal_;
+  uint64_t next_seq_ = 0;
+  std::vector<Slot*> order_;
+  std::unordered_map<std::string, Slot> map_;
+  std::unordered_map<std::string, std::vector<Slot*>> by_principal_;
 };
 
 }  // namespace pim

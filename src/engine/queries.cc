@@ -15,6 +15,24 @@ bool OwnsSchedule(const EngineState& s, const Caller& caller, const Schedule& x)
   return x.principal_id == caller.principal_id || s.IsMemberOf(caller.principal_id, x.principal_id);
 }
 
+// Calls f for every schedule (all) or for the caller's own and their groups' (OwnsSchedule), in
+// creation order. The caller's own are found through the per-principal index, not by visiting
+// the whole organisation's history.
+template <typename F>
+void ForEachVisibleSchedule(const EngineState& s, const Caller& caller, bool all, F&& f) {
+  if (all) {
+    s.schedules.ForEach(f);
+    return;
+  }
+  std::vector<std::string> owners = {caller.principal_id};
+  for (const std::string& group : s.group_ids) {
+    if (s.IsMemberOf(caller.principal_id, group)) owners.push_back(group);
+  }
+  s.schedules.ForEachOfAny(owners, [&](const Schedule& x) {
+    if (OwnsSchedule(s, caller, x)) f(x);
+  });
+}
+
 bool CanSeeRequest(const EngineState& s, const Caller& caller, const ScheduleRequest& r,
                    bool reader) {
   if (reader || r.principal_id == caller.principal_id || r.created_by == caller.principal_id) {
@@ -122,12 +140,14 @@ Result<std::vector<ScheduleRequest>> PimService::ListRequestsForCurrentUser(
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   SharedLock lock(s.mu);
   std::vector<ScheduleRequest> out;
+  if (!as_approver) {
+    s.requests.ForEachOf(caller.principal_id, [&](const ScheduleRequest& r) {
+      if (r.kind == kind) out.push_back(r);
+    });
+    return out;
+  }
   s.requests.ForEach([&](const ScheduleRequest& r) {
     if (r.kind != kind) return;
-    if (!as_approver) {
-      if (r.principal_id == caller.principal_id) out.push_back(r);
-      return;
-    }
     if (r.status != request_status::kPendingApproval) return;
     const Approval* a = s.approvals.Find(r.approval_id);
     const ApprovalStep* st = a ? CurrentStep(*a) : nullptr;
@@ -157,9 +177,9 @@ Result<std::vector<Schedule>> PimService::ListSchedules(const Caller& caller, Sc
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
   std::vector<Schedule> out;
-  s.schedules.ForEach([&](const Schedule& x) {
+  ForEachVisibleSchedule(s, caller, all, [&](const Schedule& x) {
     if (x.kind != kind || x.removed || x.end <= now) return;
-    if (all || OwnsSchedule(s, caller, x)) out.push_back(x);
+    out.push_back(x);
   });
   return out;
 }
@@ -173,9 +193,9 @@ Result<std::vector<ScheduleInstance>> PimService::ListInstances(const Caller& ca
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
   std::vector<ScheduleInstance> out;
-  s.schedules.ForEach([&](const Schedule& x) {
+  ForEachVisibleSchedule(s, caller, all, [&](const Schedule& x) {
     if (x.kind != kind || !x.ActiveAt(now)) return;
-    if (all || OwnsSchedule(s, caller, x)) out.push_back({x.id, x});
+    out.push_back({x.id, x});
   });
   return out;
 }

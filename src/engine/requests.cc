@@ -267,9 +267,16 @@ void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
   const Timestamp now = s.clock.Now();
   std::vector<Schedule> derived;
   if (x.kind == ScheduleKind::kEligibility) {
-    s.schedules.ForEach([&](const Schedule& a) {
+    auto consider = [&](const Schedule& a) {
       if (a.activated_using == x.id && !a.removed && a.end > now) derived.push_back(a);
-    });
+    };
+    // Activations made through a user's eligibility are that user's; through a group's, they
+    // may be any member's (past members' included).
+    if (s.group_ids.count(x.principal_id)) {
+      s.schedules.ForEach(consider);
+    } else {
+      s.schedules.ForEachOf(x.principal_id, consider);
+    }
   }
   x.removed = now;
   x.status = request_status::kRevoked;

@@ -1,0 +1,77 @@
+#include "engine/ordered_map.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace pim {
+namespace {
+
+struct Item {
+  std::string id;
+  std::string principal_id;
+  int version = 0;
+};
+
+std::vector<std::string> All(const OrderedMap<Item>& map) {
+  std::vector<std::string> ids;
+  map.ForEach([&](const Item& x) { ids.push_back(x.id); });
+  return ids;
+}
+
+std::vector<std::string> Of(const OrderedMap<Item>& map, const std::vector<std::string>& who) {
+  std::vector<std::string> ids;
+  map.ForEachOfAny(who, [&](const Item& x) { ids.push_back(x.id); });
+  return ids;
+}
+
+using Ids = std::vector<std::string>;
+
+TEST(OrderedMapTest, KeepsInsertionOrderAcrossReplacements) {
+  OrderedMap<Item> map;
+  map.Put("a", {"a", "alice"});
+  map.Put("b", {"b", "bob"});
+  map.Put("c", {"c", "alice"});
+  map.Put("a", {"a", "alice", 2});  // replaced in place
+  EXPECT_EQ(All(map), (Ids{"a", "b", "c"}));
+  EXPECT_EQ(map.Find("a")->version, 2);
+  EXPECT_EQ(map.Find("z"), nullptr);
+  EXPECT_TRUE(map.Erase("b"));
+  EXPECT_FALSE(map.Erase("b"));
+  EXPECT_EQ(All(map), (Ids{"a", "c"}));
+  EXPECT_EQ(map.size(), 2u);
+}
+
+TEST(OrderedMapTest, ForEachOfAnyMergesPrincipalsInInsertionOrder) {
+  OrderedMap<Item> map;
+  map.Put("1", {"1", "group"});
+  map.Put("2", {"2", "alice"});
+  map.Put("3", {"3", "bob"});
+  map.Put("4", {"4", "group"});
+  map.Put("5", {"5", "alice"});
+  EXPECT_EQ(Of(map, {"alice"}), (Ids{"2", "5"}));
+  EXPECT_EQ(Of(map, {"alice", "group"}), (Ids{"1", "2", "4", "5"}));
+  EXPECT_EQ(Of(map, {"group", "alice", "group"}), (Ids{"1", "2", "4", "5"}));  // each once
+  EXPECT_EQ(Of(map, {"nobody"}), Ids{});
+  std::vector<std::string> single;
+  map.ForEachOf("group", [&](const Item& x) { single.push_back(x.id); });
+  EXPECT_EQ(single, (Ids{"1", "4"}));
+}
+
+TEST(OrderedMapTest, AChangedPrincipalMovesTheObjectButKeepsItsPlace) {
+  OrderedMap<Item> map;
+  map.Put("1", {"1", "alice"});
+  map.Put("2", {"2", "bob"});
+  map.Put("3", {"3", "bob"});
+  map.Put("3", {"3", "alice"});
+  map.Put("1", {"1", "bob"});
+  EXPECT_EQ(Of(map, {"alice"}), (Ids{"3"}));
+  EXPECT_EQ(Of(map, {"bob"}), (Ids{"1", "2"}));  // "1" comes first: it was created first
+  EXPECT_TRUE(map.Erase("2"));
+  EXPECT_EQ(Of(map, {"bob", "alice"}), (Ids{"1", "3"}));
+  EXPECT_EQ(All(map), (Ids{"1", "3"}));
+}
+
+}  // namespace
+}  // namespace pim
