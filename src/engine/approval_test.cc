@@ -236,3 +236,51 @@ TEST_F(ApprovalTest, FallbackApproverMustHoldTheRoleActively) {
 
 }  // namespace
 }  // namespace pim
+
+namespace pim {
+namespace {
+
+// Approvers' listings and the pending gauge read a set of pending request ids (not every request
+// ever made): it must follow every way a request stops pending, and survive a restart.
+TEST_F(ApprovalTest, ThePendingSetFollowsApprovalDenialCancelTimeoutAndRestart) {
+  std::string bob = NewUser("bob");
+  std::string carol = NewUser("carol");
+  std::string dave = NewUser("dave");
+  for (const auto& who : {bob, carol, dave}) MakeEligible(who, kGA);
+  auto pending_for_admin = [&] {
+    std::vector<std::string> ids;
+    auto list = svc_->ListRequestsForCurrentUser(admin_, ScheduleKind::kAssignment, true);
+    EXPECT_TRUE(list.ok());
+    if (list.ok()) {
+      for (const auto& r : *list) ids.push_back(r.id);
+    }
+    return ids;
+  };
+  auto a = Activate(alice_, kGA, Duration::Hours(1));
+  auto b = Activate(bob, kGA, Duration::Hours(1));
+  auto c = Activate(carol, kGA, Duration::Hours(1));
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  clock_.Advance(Duration::Hours(1));
+  auto d = Activate(dave, kGA, Duration::Hours(1));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(pending_for_admin(), (std::vector<std::string>{a->id, b->id, c->id, d->id}));
+  Start();
+  EXPECT_EQ(pending_for_admin(), (std::vector<std::string>{a->id, b->id, c->id, d->id}));
+  EXPECT_EQ(svc_->PendingApprovalCount(), 4);
+
+  ASSERT_TRUE(Review(admin_.principal_id, *b, "Approve").ok());
+  ASSERT_TRUE(Review(admin_.principal_id, *c, "Deny").ok());
+  ASSERT_TRUE(svc_->CancelRequest(Sign(alice_), ScheduleKind::kAssignment, a->id).ok());
+  EXPECT_EQ(pending_for_admin(), (std::vector<std::string>{d->id}));
+  EXPECT_EQ(svc_->PendingApprovalCount(), 1);
+  clock_.Advance(Duration::Days(1));  // dave's stage times out
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(Status_(*d), "Canceled");
+  EXPECT_TRUE(pending_for_admin().empty());
+  EXPECT_EQ(svc_->PendingApprovalCount(), 0);
+  Start();
+  EXPECT_TRUE(pending_for_admin().empty());
+}
+
+}  // namespace
+}  // namespace pim

@@ -294,7 +294,16 @@ void EngineState::PutSchedule(Txn& txn, const Schedule& s) {
 
 void EngineState::PutRequest(Txn& txn, const ScheduleRequest& r) {
   requests.Put(r.id, r);
+  NoteRequestStatus(r);
   txn.Put(kinds::kRequest, r.id, EncodeRequest(r));
+}
+
+void EngineState::NoteRequestStatus(const ScheduleRequest& r) {
+  if (r.status == request_status::kPendingApproval) {
+    pending_approval.insert(r.id);
+  } else {
+    pending_approval.erase(r.id);
+  }
 }
 
 void EngineState::PutApproval(Txn& txn, const Approval& a) {

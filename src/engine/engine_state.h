@@ -16,6 +16,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -94,6 +95,9 @@ struct EngineState {
   std::atomic<uint64_t> roles_revision{0};
   OrderedMap<Schedule> schedules;
   OrderedMap<ScheduleRequest> requests;
+  // Ids of the requests whose status is PendingApproval (kept by PutRequest and Load), so an
+  // approver's listing does not visit every request ever made.
+  std::unordered_set<std::string> pending_approval;
   OrderedMap<Approval> approvals;
   OrderedMap<Policy> policies;
   OrderedMap<PolicyAssignment> policy_assignments;
@@ -156,6 +160,8 @@ struct EngineState {
   void PutPrincipal(Txn& txn, const Principal& p);
   void PutSchedule(Txn& txn, const Schedule& s);
   void PutRequest(Txn& txn, const ScheduleRequest& r);
+  // Keeps pending_approval in step with r's status.
+  void NoteRequestStatus(const ScheduleRequest& r);
   void PutApproval(Txn& txn, const Approval& a);
   void PutCredential(Txn& txn, const CredentialRecord& c);
   // Stores `s` and sets a deadline at its refresh expiry, when RunDueTimers purges it.

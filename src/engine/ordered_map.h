@@ -101,6 +101,20 @@ class OrderedMap {
     found.erase(std::unique(found.begin(), found.end()), found.end());
     for (const Slot* p : found) f(p->value);
   }
+  // Calls f(const T&) for the objects named in `ids` (a subset the caller keeps, such as those
+  // awaiting approval), in insertion order; ids not in the map are skipped.
+  template <typename Ids, typename F>
+  void ForEachOfIds(const Ids& ids, F&& f) const {
+    std::vector<const Slot*> found;
+    found.reserve(ids.size());
+    for (const std::string& id : ids) {
+      auto it = map_.find(id);
+      if (it != map_.end()) found.push_back(&it->second);
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Slot* a, const Slot* b) { return a->seq < b->seq; });
+    for (const Slot* p : found) f(p->value);
+  }
   size_t size() const { return order_.size(); }
   bool empty() const { return order_.empty(); }
 

@@ -83,8 +83,10 @@ Status PimService::Load() {
                            [&](TimerMark m) { s.timers_done.insert(m.id); }));
   RETURN_IF_ERROR(LoadKind(all, kinds::kSchedule, DecodeSchedule,
                            [&](Schedule x) { s.schedules.Put(x.id, x); }));
-  RETURN_IF_ERROR(LoadKind(all, kinds::kRequest, DecodeRequest,
-                           [&](ScheduleRequest r) { s.requests.Put(r.id, r); }));
+  RETURN_IF_ERROR(LoadKind(all, kinds::kRequest, DecodeRequest, [&](ScheduleRequest r) {
+    s.requests.Put(r.id, r);
+    s.NoteRequestStatus(r);
+  }));
   RETURN_IF_ERROR(LoadKind(all, kinds::kApproval, DecodeApproval,
                            [&](Approval a) { s.approvals.Put(a.id, a); }));
   RETURN_IF_ERROR(
@@ -213,11 +215,7 @@ int64_t PimService::ActiveAssignmentCount() const {
 
 int64_t PimService::PendingApprovalCount() const {
   SharedLock lock(state_->mu);
-  int64_t n = 0;
-  state_->requests.ForEach([&](const ScheduleRequest& r) {
-    if (r.status == request_status::kPendingApproval) ++n;
-  });
-  return n;
+  return static_cast<int64_t>(state_->pending_approval.size());
 }
 
 int64_t PimService::ActivationCount() const { return state_->activation_count.load(); }

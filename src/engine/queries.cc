@@ -146,7 +146,7 @@ Result<std::vector<ScheduleRequest>> PimService::ListRequestsForCurrentUser(
     });
     return out;
   }
-  s.requests.ForEach([&](const ScheduleRequest& r) {
+  s.requests.ForEachOfIds(s.pending_approval, [&](const ScheduleRequest& r) {
     if (r.kind != kind) return;
     if (r.status != request_status::kPendingApproval) return;
     const Approval* a = s.approvals.Find(r.approval_id);
