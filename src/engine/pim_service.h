@@ -225,6 +225,9 @@ class PimService {
   // Schedules not yet ended or removed (pending future starts included).
   Result<std::vector<Schedule>> ListSchedules(const Caller& caller, ScheduleKind kind,
                                               bool current_user_only) const;
+  // The instance of schedule `id` if it is in force now and the caller may see it.
+  Result<ScheduleInstance> GetInstance(const Caller& caller, ScheduleKind kind,
+                                       const std::string& id) const;
   // Instances in force now.
   Result<std::vector<ScheduleInstance>> ListInstances(const Caller& caller, ScheduleKind kind,
                                                       bool current_user_only) const;

@@ -169,6 +169,20 @@ Result<Schedule> PimService::GetSchedule(const Caller& caller, ScheduleKind kind
   return *x;
 }
 
+Result<ScheduleInstance> PimService::GetInstance(const Caller& caller, ScheduleKind kind,
+                                                 const std::string& id) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  bool reader = s.IsReader(caller);
+  SharedLock lock(s.mu);
+  const Schedule* x = s.schedules.Find(ToLower(id));
+  if (!x || x->kind != kind || !x->ActiveAt(s.clock.Now()) ||
+      !(reader || OwnsSchedule(s, caller, *x))) {
+    return NotFound("No schedule instance with id '" + id + "'.");
+  }
+  return ScheduleInstance{x->id, *x};
+}
+
 Result<std::vector<Schedule>> PimService::ListSchedules(const Caller& caller, ScheduleKind kind,
                                                         bool current_user_only) const {
   const State& s = *state_;

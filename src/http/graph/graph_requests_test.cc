@@ -93,6 +93,16 @@ TEST_F(RequestsTest, SelfActivateRoundTrip) {
   auto start = ParseTimestamp(instance.at("startDateTime").as_string()).value();
   auto end = ParseTimestamp(instance.at("endDateTime").as_string()).value();
   EXPECT_EQ(end - start, Duration::Hours(1));
+  // One instance by id: its owner and a reader see it, another user does not.
+  const std::string instance_url = kInstances + "/" + instance.at("id").as_string().c_str();
+  EXPECT_EQ(Get(instance_url, alice_).status, 200);
+  Reply read = Get(instance_url, admin_token_);
+  ASSERT_EQ(read.status, 200) << Dump(read);
+  EXPECT_EQ(read.Str("roleDefinitionId"), kHelpdesk);
+  CreateUser("Bob", "bob@pim.local");
+  Reply hidden = Get(instance_url, SignIn("bob@pim.local", kUserPassword));
+  EXPECT_EQ(hidden.status, 404) << Dump(hidden);
+  EXPECT_EQ(Get(kInstances + "/00000000-0000-0000-0000-000000000000", admin_token_).status, 404);
 
   // The activated schedule links to the eligibility it used.
   Reply schedule =
@@ -110,6 +120,7 @@ TEST_F(RequestsTest, SelfActivateRoundTrip) {
   // At its end instant the activation is gone.
   clock_.Advance(Duration::Hours(1));
   EXPECT_TRUE(Get(kInstances + "/filterByCurrentUser(on='principal')", alice_).Value().empty());
+  EXPECT_EQ(Get(instance_url, SignIn(kAdminUpn, kAdminPassword)).status, 404);
 }
 
 TEST_F(RequestsTest, FilterExpandAndSelectOnInstances) {

@@ -81,7 +81,9 @@ void RegisterListRoutes(Router& router, PimService& svc, const std::string& base
   };
   router.Add("GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
              WithCaller(svc, handler(true)));
-  router.Add("GET", base, name + ".list", WithCaller(svc, handler(false)));
+  // A reader's listing visits the whole organisation's history: on a worker, so the I/O thread
+  // keeps serving everything else meanwhile. One's own listing reads the per-principal index.
+  router.Add("GET", base, name + ".list", WithCaller(svc, handler(false)), /*blocking=*/true);
 }
 
 void RegisterSchedules(Router& router, PimService& svc, ScheduleKind kind) {
@@ -117,12 +119,8 @@ void RegisterInstances(Router& router, PimService& svc, ScheduleKind kind) {
         return ServeEntity(
             req, InstancesSpec(kind),
             [&]() -> Result<json::object> {
-              ASSIGN_OR_RETURN(std::vector<ScheduleInstance> all,
-                               svc.ListInstances(c, kind, false));
-              for (const ScheduleInstance& i : all) {
-                if (i.id == p.at("id")) return InstanceToGraph(i);
-              }
-              return NotFound("No schedule instance with id '" + p.at("id") + "'.");
+              ASSIGN_OR_RETURN(ScheduleInstance i, svc.GetInstance(c, kind, p.at("id")));
+              return InstanceToGraph(i);
             },
             ScheduleExpander(svc, c));
       }));
