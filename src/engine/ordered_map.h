@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -114,6 +115,20 @@ class OrderedMap {
     std::sort(found.begin(), found.end(),
               [](const Slot* a, const Slot* b) { return a->seq < b->seq; });
     for (const Slot* p : found) f(p->value);
+  }
+  // Calls f(seq, const T&) for at most `limit` objects at or after position `from` (a seq), in
+  // insertion order. Returns the position of the first object not visited, or nullopt when none
+  // remain. Positions stay valid across inserts and erasures, so a long listing can go chunk by
+  // chunk, letting go of the engine's lock in between.
+  template <typename F>
+  std::optional<uint64_t> ForEachFrom(uint64_t from, size_t limit, F&& f) const {
+    auto it = std::lower_bound(order_.begin(), order_.end(), from,
+                               [](const Slot* s, uint64_t seq) { return s->seq < seq; });
+    for (size_t visited = 0; it != order_.end(); ++it, ++visited) {
+      if (visited == limit) return (*it)->seq;
+      f((*it)->seq, (*it)->value);
+    }
+    return std::nullopt;
   }
   size_t size() const { return order_.size(); }
   bool empty() const { return order_.empty(); }

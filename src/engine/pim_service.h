@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "audit/audit.h"
@@ -131,6 +132,16 @@ struct ScheduleInstance {
   Schedule schedule;
 };
 
+// One chunk of a listing in creation order: the objects the caller may see among at most
+// `limit` stored ones from position `from`, each with its position; `resume` is where the next
+// chunk starts (nullopt: at the end). A listing of the whole history goes chunk by chunk, so the
+// engine's lock is never held for all of it and only one chunk is copied at a time.
+template <typename T>
+struct ListChunk {
+  std::vector<std::pair<uint64_t, T>> items;
+  std::optional<uint64_t> resume;
+};
+
 class DecisionIndex;
 
 class PimService {
@@ -216,6 +227,9 @@ class PimService {
                                      const std::string& id) const;
   // Requests the caller may see (all for administrators and readers, own otherwise).
   Result<std::vector<ScheduleRequest>> ListRequests(const Caller& caller, ScheduleKind kind) const;
+  // ListRequests one chunk at a time (see ListChunk).
+  Result<ListChunk<ScheduleRequest>> ScanRequests(const Caller& caller, ScheduleKind kind,
+                                                  uint64_t from, size_t limit) const;
   // filterByCurrentUser(on='principal') and (on='approver'): requests the caller must review.
   Result<std::vector<ScheduleRequest>> ListRequestsForCurrentUser(const Caller& caller,
                                                                   ScheduleKind kind,
@@ -225,6 +239,11 @@ class PimService {
   // Schedules not yet ended or removed (pending future starts included).
   Result<std::vector<Schedule>> ListSchedules(const Caller& caller, ScheduleKind kind,
                                               bool current_user_only) const;
+  // ListSchedules and ListInstances (not only the caller's own) one chunk at a time.
+  Result<ListChunk<Schedule>> ScanSchedules(const Caller& caller, ScheduleKind kind, uint64_t from,
+                                            size_t limit) const;
+  Result<ListChunk<ScheduleInstance>> ScanInstances(const Caller& caller, ScheduleKind kind,
+                                                    uint64_t from, size_t limit) const;
   // The instance of schedule `id` if it is in force now and the caller may see it.
   Result<ScheduleInstance> GetInstance(const Caller& caller, ScheduleKind kind,
                                        const std::string& id) const;

@@ -134,6 +134,22 @@ Result<std::vector<ScheduleRequest>> PimService::ListRequests(const Caller& call
   return out;
 }
 
+Result<ListChunk<ScheduleRequest>> PimService::ScanRequests(const Caller& caller, ScheduleKind kind,
+                                                            uint64_t from, size_t limit) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  bool reader = s.IsReader(caller);
+  SharedLock lock(s.mu);
+  ListChunk<ScheduleRequest> out;
+  out.resume = s.requests.ForEachFrom(from, limit, [&](uint64_t seq, const ScheduleRequest& r) {
+    if (r.kind != kind) return;
+    if (reader || r.principal_id == caller.principal_id || r.created_by == caller.principal_id) {
+      out.items.emplace_back(seq, r);
+    }
+  });
+  return out;
+}
+
 Result<std::vector<ScheduleRequest>> PimService::ListRequestsForCurrentUser(
     const Caller& caller, ScheduleKind kind, bool as_approver) const {
   const State& s = *state_;
@@ -167,6 +183,38 @@ Result<Schedule> PimService::GetSchedule(const Caller& caller, ScheduleKind kind
     return NotFound("schedule '" + id + "' not found");
   }
   return *x;
+}
+
+Result<ListChunk<Schedule>> PimService::ScanSchedules(const Caller& caller, ScheduleKind kind,
+                                                      uint64_t from, size_t limit) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  bool reader = s.IsReader(caller);
+  SharedLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  ListChunk<Schedule> out;
+  out.resume = s.schedules.ForEachFrom(from, limit, [&](uint64_t seq, const Schedule& x) {
+    if (x.kind != kind || x.removed || x.end <= now) return;
+    if (reader || OwnsSchedule(s, caller, x)) out.items.emplace_back(seq, x);
+  });
+  return out;
+}
+
+Result<ListChunk<ScheduleInstance>> PimService::ScanInstances(const Caller& caller,
+                                                              ScheduleKind kind, uint64_t from,
+                                                              size_t limit) const {
+  const State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  bool reader = s.IsReader(caller);
+  SharedLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  ListChunk<ScheduleInstance> out;
+  out.resume = s.schedules.ForEachFrom(from, limit, [&](uint64_t seq, const Schedule& x) {
+    if (x.kind != kind || !x.ActiveAt(now)) return;
+    if (reader || OwnsSchedule(s, caller, x))
+      out.items.emplace_back(seq, ScheduleInstance{x.id, x});
+  });
+  return out;
 }
 
 Result<ScheduleInstance> PimService::GetInstance(const Caller& caller, ScheduleKind kind,

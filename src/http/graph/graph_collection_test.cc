@@ -1,9 +1,11 @@
 // Query options and paging of in-memory collections, without an engine.
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "http/graph/collection.h"
+#include "http/graph/serve.h"
 #include "http/request_target.h"
 
 namespace pim::http {
@@ -151,6 +153,95 @@ TEST(BuildPageTest, PagesToTheEndWithFilterCountAndSelect) {
   }
   EXPECT_EQ(pages, 3);
   EXPECT_EQ(seen, (std::vector<std::string>{"u0", "u2", "u4", "u6", "u8"}));
+}
+
+// A scanned collection: items at positions 10, 20, ... 90 (u1..u9), at most three per chunk.
+// Counts the chunks asked for, so the test sees the scan stop once a page is full.
+struct FakeScan {
+  int chunks = 0;
+  std::vector<size_t> limits;
+  Result<EncodedChunk> operator()(uint64_t from, size_t limit) {
+    ++chunks;
+    limits.push_back(limit);
+    EncodedChunk out;
+    std::vector<json::object> items = Items(10);
+    for (uint64_t seq = 10; seq <= 90; seq += 10) {
+      if (seq < from) continue;
+      if (out.items.size() == std::min<size_t>(limit, 3)) {
+        out.resume = seq;
+        break;
+      }
+      out.items.emplace_back(seq, items[seq / 10]);
+    }
+    return out;
+  }
+};
+
+json::object ScannedPage(const std::string& target, FakeScan& scan, int* status = nullptr) {
+  HttpResponse response = ServeScannedCollection(
+      Request(target), kSpec, [&](uint64_t from, size_t limit) { return scan(from, limit); });
+  if (status) *status = response.status;
+  return json::parse(response.body).as_object();
+}
+
+TEST(ScannedPageTest, PagesByPositionWithFilterCountAndSelect) {
+  std::string target = "/v1.0/users?$top=2&$filter=displayName eq 'even'&$count=true&$select=mail";
+  std::vector<std::string> seen;
+  FakeScan scan;
+  int pages = 0;
+  while (!target.empty()) {
+    int status = 0;
+    json::object page = ScannedPage(target, scan, &status);
+    ASSERT_EQ(status, 200) << json::serialize(page);
+    ++pages;
+    EXPECT_EQ(page.at("@odata.count"), 4);  // u2 u4 u6 u8, wherever the page starts
+    for (const json::value& item : page.at("value").as_array()) {
+      const json::object& o = item.as_object();
+      EXPECT_EQ(o.size(), 2u) << json::serialize(o);
+      seen.emplace_back(o.at("id").as_string());
+    }
+    target.clear();
+    if (const json::value* link = page.if_contains("@odata.nextLink")) {
+      target = std::string(link->as_string()).substr(std::string("http://127.0.0.1:8080").size());
+    }
+  }
+  EXPECT_EQ(pages, 2);
+  EXPECT_EQ(seen, (std::vector<std::string>{"u2", "u4", "u6", "u8"}));
+}
+
+TEST(ScannedPageTest, StopsScanningOnceThePageIsFullAndResumesThere) {
+  FakeScan scan;
+  json::object first = ScannedPage("/v1.0/users?$top=2", scan);
+  ASSERT_EQ(first.at("value").as_array().size(), 2u);
+  EXPECT_EQ(scan.chunks, 1);  // u1 u2 fill the page and u3, in the same chunk, is next
+  EXPECT_EQ(scan.limits, std::vector<size_t>{3});  // one more than the page
+  std::string next(first.at("@odata.nextLink").as_string());
+  std::vector<std::string> seen;
+  while (!next.empty()) {
+    json::object page = ScannedPage(next.substr(std::string("http://127.0.0.1:8080").size()), scan);
+    for (const json::value& item : page.at("value").as_array()) {
+      seen.emplace_back(item.as_object().at("id").as_string());
+    }
+    const json::value* link = page.if_contains("@odata.nextLink");
+    next = link ? std::string(link->as_string()) : "";
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"u3", "u4", "u5", "u6", "u7", "u8", "u9"}));
+  FakeScan whole;
+  EXPECT_EQ(ScannedPage("/v1.0/users", whole).at("value").as_array().size(), 9u);
+  EXPECT_EQ(whole.chunks, 3);
+  EXPECT_EQ(whole.limits, (std::vector<size_t>{101, 202, 404}));  // $top 100, doubling
+}
+
+TEST(ScannedPageTest, RefusesAnOffsetOrForgedSkipToken) {
+  FakeScan scan;
+  for (const std::string& token :
+       {EncodeSkipToken("offset", 2), std::string("c2VxOjIw=="), std::string("nonsense")}) {
+    int status = 0;
+    json::object page = ScannedPage("/v1.0/users?$skiptoken=" + token, scan, &status);
+    EXPECT_EQ(status, 400) << token;
+    EXPECT_EQ(page.at("error").as_object().at("code"), "BadRequest") << json::serialize(page);
+  }
+  EXPECT_EQ(scan.chunks, 0);
 }
 
 TEST(BuildPageTest, ExpandRunsOnlyOnReturnedItems) {

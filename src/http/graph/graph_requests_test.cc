@@ -1,5 +1,6 @@
 // Schedule requests, schedules, instances and approvals over a real PimService.
 #include "core/role_catalog.h"
+#include "http/graph/collection.h"
 #include "http/graph/graph_test_util.h"
 
 namespace pim::http::testing {
@@ -241,6 +242,25 @@ TEST_F(RequestsTest, RequestsPageByOne) {
   Reply actions = Get(kRequests + "?$filter=action eq 'selfDeactivate'", admin_token_);
   ASSERT_EQ(actions.Value().size(), 1u);
   EXPECT_EQ(actions.Value()[0].as_object().at("id"), json::value(d.Str("id")));
+  // A reader's listing (scanned by position) pages through exactly what one page holds.
+  Reply all = Get(kRequests, admin_token_);
+  ASSERT_EQ(all.status, 200) << Dump(all);
+  std::vector<std::string> everything, paged;
+  for (const json::value& item : all.Value()) {
+    everything.emplace_back(item.as_object().at("id").as_string());
+  }
+  EXPECT_GE(everything.size(), 3u);
+  for (std::string link = kRequests + "?$top=1&$count=true"; !link.empty();) {
+    Reply page = Get(link, admin_token_);
+    ASSERT_EQ(page.status, 200) << Dump(page);
+    EXPECT_EQ(page.obj().at("@odata.count"), static_cast<int64_t>(everything.size()));
+    ASSERT_EQ(page.Value().size(), 1u);
+    paged.emplace_back(page.Value()[0].as_object().at("id").as_string());
+    link = page.Str("@odata.nextLink");
+  }
+  EXPECT_EQ(paged, everything);
+  Reply forged = Get(kRequests + "?$skiptoken=" + EncodeSkipToken("offset", 1), admin_token_);
+  EXPECT_EQ(forged.status, 400) << Dump(forged);
 }
 
 TEST_F(RequestsTest, ApprovalRoundTripAndCancel) {

@@ -57,17 +57,20 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
             },
             ScheduleExpander(svc, c));
       }));
-  router.Add(
-      "GET", base, name + ".list",
-      WithCaller(svc,
-                 [&svc, kind](const HttpRequest& req, const RouteParams&, const Caller& c) {
-                   return ServeCollection(
-                       req, RequestsSpec(kind),
-                       [&] { return EncodeAll(svc.ListRequests(c, kind), RequestToGraph); },
-                       ScheduleExpander(svc, c));
-                 }),
-      // Visits every request ever made: on a worker, so the I/O thread keeps serving meanwhile.
-      /*blocking=*/true);
+  router.Add("GET", base, name + ".list",
+             WithCaller(svc,
+                        [&svc, kind](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                          return ServeScannedCollection(
+                              req, RequestsSpec(kind),
+                              [&](uint64_t from, size_t limit) {
+                                return EncodeChunk(svc.ScanRequests(c, kind, from, limit),
+                                                   RequestToGraph);
+                              },
+                              ScheduleExpander(svc, c));
+                        }),
+             // Visits every request ever made, chunk by chunk, on a worker: the I/O thread keeps
+             // serving meanwhile.
+             /*blocking=*/true);
   // Creating and cancelling requests are the hot writes. Their handlers do engine work only (no
   // password hashing, no store reads) and do not wait for the commit (Deferring), so when the
   // engine's lock is free they run on the I/O thread: no hop to a worker and back. When another

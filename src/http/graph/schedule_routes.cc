@@ -64,35 +64,45 @@ Status CheckOnPrincipal(const std::string& on) {
 }
 
 // GET base (what the caller may see) and GET base/filterByCurrentUser(on='principal') (their
-// own), for schedules and instances alike. `list(caller, mine)` gives the Graph objects.
-template <typename ListFn>
+// own), for schedules and instances alike. `mine(caller)` gives the caller's own Graph objects;
+// `scan(caller, from)` one chunk of everything the caller may see.
+template <typename MineFn, typename ScanFn_>
 void RegisterListRoutes(Router& router, PimService& svc, const std::string& base,
-                        const std::string& name, const CollectionSpec& spec, ListFn list) {
-  auto handler = [&svc, &spec, list](bool mine) {
-    return
-        [&svc, &spec, list, mine](const HttpRequest& req, const RouteParams& p, const Caller& c) {
-          if (mine) {
-            Status st = CheckOnPrincipal(p.at("on"));
-            if (!st.ok()) return GraphError(st);
-          }
-          return ServeCollection(
-              req, spec, [&] { return list(c, mine); }, ScheduleExpander(svc, c));
-        };
-  };
+                        const std::string& name, const CollectionSpec& spec, MineFn mine,
+                        ScanFn_ scan) {
   router.Add("GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
-             WithCaller(svc, handler(true)));
-  // A reader's listing visits the whole organisation's history: on a worker, so the I/O thread
-  // keeps serving everything else meanwhile. One's own listing reads the per-principal index.
-  router.Add("GET", base, name + ".list", WithCaller(svc, handler(false)), /*blocking=*/true);
+             WithCaller(svc, [&svc, &spec, mine](const HttpRequest& req, const RouteParams& p,
+                                                 const Caller& c) {
+               Status st = CheckOnPrincipal(p.at("on"));
+               if (!st.ok()) return GraphError(st);
+               return ServeCollection(
+                   req, spec, [&] { return mine(c); }, ScheduleExpander(svc, c));
+             }));
+  // A reader's listing visits the whole organisation's history, chunk by chunk, on a worker, so
+  // the I/O thread keeps serving everything else meanwhile. One's own listing reads the
+  // per-principal index.
+  router.Add(
+      "GET", base, name + ".list",
+      WithCaller(svc,
+                 [&svc, &spec, scan](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                   return ServeScannedCollection(
+                       req, spec, [&](uint64_t from, size_t limit) { return scan(c, from, limit); },
+                       ScheduleExpander(svc, c));
+                 }),
+      /*blocking=*/true);
 }
 
 void RegisterSchedules(Router& router, PimService& svc, ScheduleKind kind) {
   const std::string name = ScheduleCollectionName(kind);
   const std::string base = "/v1.0/roleManagement/directory/" + name;
-  RegisterListRoutes(router, svc, base, name, SchedulesSpec(kind),
-                     [&svc, kind](const Caller& c, bool mine) {
-                       return EncodeAll(svc.ListSchedules(c, kind, mine), ScheduleToGraph);
-                     });
+  RegisterListRoutes(
+      router, svc, base, name, SchedulesSpec(kind),
+      [&svc, kind](const Caller& c) {
+        return EncodeAll(svc.ListSchedules(c, kind, true), ScheduleToGraph);
+      },
+      [&svc, kind](const Caller& c, uint64_t from, size_t limit) {
+        return EncodeChunk(svc.ScanSchedules(c, kind, from, limit), ScheduleToGraph);
+      });
   router.Add(
       "GET", base + "/{id}", name + ".get",
       WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
@@ -109,10 +119,14 @@ void RegisterSchedules(Router& router, PimService& svc, ScheduleKind kind) {
 void RegisterInstances(Router& router, PimService& svc, ScheduleKind kind) {
   const std::string name = InstanceCollectionName(kind);
   const std::string base = "/v1.0/roleManagement/directory/" + name;
-  RegisterListRoutes(router, svc, base, name, InstancesSpec(kind),
-                     [&svc, kind](const Caller& c, bool mine) {
-                       return EncodeAll(svc.ListInstances(c, kind, mine), InstanceToGraph);
-                     });
+  RegisterListRoutes(
+      router, svc, base, name, InstancesSpec(kind),
+      [&svc, kind](const Caller& c) {
+        return EncodeAll(svc.ListInstances(c, kind, true), InstanceToGraph);
+      },
+      [&svc, kind](const Caller& c, uint64_t from, size_t limit) {
+        return EncodeChunk(svc.ScanInstances(c, kind, from, limit), InstanceToGraph);
+      });
   router.Add(
       "GET", base + "/{id}", name + ".get",
       WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {

@@ -1,5 +1,7 @@
 #include "http/graph/serve.h"
 
+#include <algorithm>
+
 namespace pim::http {
 namespace json = boost::json;
 
@@ -12,6 +14,50 @@ HttpResponse ServeCollection(const HttpRequest& request, const CollectionSpec& s
   Result<json::object> page = BuildPage(request, spec, *options, std::move(list).value(), expand);
   if (!page.ok()) return GraphError(page.status());
   return ObjectResponse(200, *page);
+}
+
+HttpResponse ServeScannedCollection(const HttpRequest& request, const CollectionSpec& spec,
+                                    const ScanFn& scan, const ExpandFn& expand) {
+  Result<QueryOptions> options = ParseQueryOptions(request, spec);
+  if (!options.ok()) return GraphError(options.status());
+  uint64_t start = 0;
+  if (options->skiptoken) {
+    Result<int64_t> seq = DecodeSkipToken(*options->skiptoken, "seq");
+    if (!seq.ok()) return GraphError(seq.status());
+    start = static_cast<uint64_t>(*seq);
+  }
+  // $count is the number of every matching item, those before this page's start included.
+  uint64_t from = options->count ? 0 : start;
+  bool more = true;
+  json::array value;
+  std::optional<std::string> next;
+  int64_t count = 0;
+  size_t limit = static_cast<size_t>(options->top) + 1;
+  while (more) {
+    Result<EncodedChunk> chunk = scan(from, limit);
+    limit = std::min(limit * 2, kMaxScanChunk);
+    if (!chunk.ok()) return GraphError(chunk.status());
+    for (auto& [seq, item] : chunk->items) {
+      if (options->has_filter && !options->filter.Matches(item)) continue;
+      ++count;
+      if (seq < start || next) continue;
+      if (value.size() == static_cast<size_t>(options->top)) {
+        next = EncodeSkipToken("seq", static_cast<int64_t>(seq));
+        continue;
+      }
+      if (expand && !options->expand.empty()) {
+        Status st = expand(item, options->expand);
+        if (!st.ok()) return GraphError(st);
+      }
+      ApplySelect(*options, item);
+      value.emplace_back(std::move(item));
+    }
+    more = chunk->resume.has_value() && (!next || options->count);
+    if (more) from = *chunk->resume;
+  }
+  return ObjectResponse(
+      200, CollectionObject(request, spec, std::move(value),
+                            options->count ? std::optional<int64_t>(count) : std::nullopt, next));
 }
 
 HttpResponse ServeEntity(const HttpRequest& request, const CollectionSpec& spec, const ItemFn& item,
