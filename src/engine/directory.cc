@@ -170,8 +170,8 @@ Status PimService::DeleteUser(const Caller& caller, const std::string& id) {
   s.RevokeSessionsOf(txn, p.id);
   // Deleting a principal ends its grants now (they would otherwise outlive the account).
   std::vector<Schedule> ended;
-  s.schedules.ForEach([&](const Schedule& x) {
-    if (x.principal_id == id && !x.removed && x.end > now) ended.push_back(x);
+  s.schedules.ForEachOf(p.id, [&](const Schedule& x) {
+    if (!x.removed && x.end > now) ended.push_back(x);
   });
   for (Schedule& x : ended) {
     x.removed = now;

@@ -152,8 +152,8 @@ Status PimService::DeleteGroup(const Caller& caller, const std::string& id) {
   Txn txn;
   s.PutPrincipal(txn, g);
   std::vector<Schedule> ended;
-  s.schedules.ForEach([&](const Schedule& x) {
-    if (x.principal_id == g.id && !x.removed && x.end > now) ended.push_back(x);
+  s.schedules.ForEachOf(g.id, [&](const Schedule& x) {
+    if (!x.removed && x.end > now) ended.push_back(x);
   });
   for (Schedule& x : ended) {
     x.removed = now;

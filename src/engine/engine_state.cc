@@ -237,9 +237,7 @@ bool EngineState::IsPrivilegedPrincipal(const std::string& id) const {
   if (p->break_glass) return true;
   const Timestamp now = clock.Now();
   bool found = false;
-  schedules.ForEach([&](const Schedule& x) {
-    found = found || (x.principal_id == id && !x.removed && x.end > now);
-  });
+  schedules.ForEachOf(id, [&](const Schedule& x) { found = found || (!x.removed && x.end > now); });
   return found;
 }
 
@@ -354,8 +352,8 @@ void EngineState::PurgeSession(Txn& txn, const std::string& id, Timestamp now) {
 }
 
 void EngineState::ResyncPrincipalInIndex(Txn& txn, const std::string& principal_id) {
-  schedules.ForEach([&](const Schedule& s) {
-    if (s.principal_id == principal_id && !s.removed) IndexOp(txn, s);
+  schedules.ForEachOf(principal_id, [&](const Schedule& s) {
+    if (!s.removed) IndexOp(txn, s);
   });
   principals.ForEach([&](const Principal& g) {
     if (g.kind != PrincipalKind::kGroup) return;
