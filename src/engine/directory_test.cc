@@ -7,7 +7,21 @@ using testing_util::EngineTest;
 using testing_util::kPassword;
 using testing_util::kUA;
 
-class DirectoryTest : public EngineTest {};
+class DirectoryTest : public EngineTest {
+ protected:
+  // Whether `principal` has a schedule in force (either kind), as an administrator lists them.
+  bool HasSchedules(const std::string& principal) {
+    for (ScheduleKind kind : {ScheduleKind::kEligibility, ScheduleKind::kAssignment}) {
+      Result<std::vector<Schedule>> list = svc_->ListSchedules(admin_, kind, false);
+      EXPECT_TRUE(list.ok());
+      if (!list.ok()) continue;
+      for (const Schedule& x : list.value()) {
+        if (x.principal_id == principal) return true;
+      }
+    }
+    return false;
+  }
+};
 
 TEST_F(DirectoryTest, BootstrapCreatesAPermanentBreakGlassAdministratorOnce) {
   EXPECT_TRUE(svc_->IsInitialized());
@@ -78,6 +92,27 @@ TEST_F(DirectoryTest, DeletingAUserIsSoftAndEndsItsGrants) {
   ASSERT_TRUE(users.ok());
   for (const auto& u : *users) EXPECT_NE(u.id, alice);
   EXPECT_EQ(svc_->DeleteUser(admin_, admin_.principal_id).code(), StatusCode::kInvalidArgument);
+  // Its schedules ended with it: none of them is listed any more, eligibility included.
+  EXPECT_FALSE(HasSchedules(alice));
+}
+
+TEST_F(DirectoryTest, DeletingAGroupEndsItsGrantsAndItsMembersLoseThem) {
+  std::string alice = NewUser("alice");
+  auto group = svc_->CreateGroup(admin_, {"ops", "", true, {alice}});
+  ASSERT_TRUE(group.ok());
+  MakeEligible(group->id, testing_util::kSecAdmin);
+  ASSERT_TRUE(HasSchedules(group->id));
+  ScheduleRequestInput in = Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, group->id,
+                                  testing_util::kReader);
+  in.schedule_info.type = ExpirationType::kAfterDuration;
+  in.schedule_info.duration = Duration::Days(30);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  EXPECT_TRUE(Holds(alice, testing_util::kReader));
+  EXPECT_EQ(svc_->ListSchedules(Sign(alice), ScheduleKind::kEligibility, true)->size(), 1u);
+  ASSERT_TRUE(svc_->DeleteGroup(admin_, group->id).ok());
+  EXPECT_FALSE(Holds(alice, testing_util::kReader));
+  EXPECT_FALSE(HasSchedules(group->id));
+  EXPECT_FALSE(Activate(alice, testing_util::kSecAdmin, Duration::Hours(1)).ok());
 }
 
 TEST_F(DirectoryTest, GroupsConferRolesTransitivelyAndRefuseCycles) {
