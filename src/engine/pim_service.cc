@@ -12,21 +12,17 @@
 namespace pim {
 namespace {
 
-using ObjectsByKind = std::unordered_map<std::string, std::vector<StoredObject>>;
+// How Load() takes in one stored kind: decode the body, then put the object in the state.
+using KindLoader = std::function<Status(const StoredObject&)>;
 
-// Hands every object of `kind` (decoded) to `put`, and frees the rows.
 template <typename Decode, typename Put>
-Status LoadKind(ObjectsByKind& all, const char* kind, Decode decode, Put put) {
-  auto it = all.find(kind);
-  if (it == all.end()) return Status::Ok();
-  std::vector<StoredObject> rows = std::move(it->second);
-  all.erase(it);
-  for (const auto& row : rows) {
+KindLoader Loader(Decode decode, Put put) {
+  return [decode, put](const StoredObject& row) -> Status {
     auto decoded = decode(row.body);
-    if (!decoded.ok()) return Internal(std::string("corrupt ") + kind + " " + row.id);
+    if (!decoded.ok()) return Internal("corrupt " + row.kind + " " + row.id);
     put(std::move(decoded).value());
-  }
-  return Status::Ok();
+    return Status::Ok();
+  };
 }
 
 }  // namespace
@@ -51,48 +47,60 @@ Status PimService::Load() {
   ExclusiveLock lock(s.mu);
   if (s.loaded) return FailedPrecondition("Load() called twice");
   Store& st = s.store;
-  ASSIGN_OR_RETURN(ObjectsByKind all, st.LoadAllObjects());
-  RETURN_IF_ERROR(LoadKind(all, kinds::kPrincipal, DecodePrincipal, [&](Principal p) {
-    if (p.kind == PrincipalKind::kUser && !p.deleted) {
-      s.upn_to_id[ToLower(p.user_principal_name)] = p.id;
-    }
-    if (p.kind == PrincipalKind::kServicePrincipal) s.app_to_id[p.app_id] = p.id;
-    s.principals.Put(p.id, p);
-    if (p.kind == PrincipalKind::kGroup) s.group_ids.insert(p.id);
-  }));
-  RETURN_IF_ERROR(LoadKind(all, kinds::kCredential, DecodeCredential, [&](CredentialRecord c) {
-    s.credentials[c.principal_id] = std::move(c);
-  }));
-  RETURN_IF_ERROR(LoadKind(all, kinds::kTotpMethod, DecodeTotp,
-                           [&](TotpRecord t) { s.totp_methods.Put(t.id, t); }));
   const Timestamp now = s.clock.Now();
-  RETURN_IF_ERROR(LoadKind(all, kinds::kSession, DecodeSession, [&](SessionRecord x) {
-    // Every session is purged at its refresh expiry; those already past it are purged by the
-    // first timer run without being kept in memory.
-    s.deadlines.insert({x.refresh_expires, "session:" + x.id});
-    if (x.refresh_expires <= now) return;
-    if (!x.revoked) {
-      s.access_to_session[x.access_hash] = x.id;
-      if (!x.refresh_hash.empty()) s.refresh_to_session[x.refresh_hash] = x.id;
-    }
-    s.sessions[x.id] = std::move(x);
+  // One pass over the store, each object decoded as it arrives (kinds come interleaved; each
+  // kind's in insertion order, which the ordered maps keep). Nothing below depends on the order
+  // of kinds: what links them (index, deadlines) is built after the pass.
+  const std::unordered_map<std::string, KindLoader> loaders = {
+      {kinds::kPrincipal, Loader(DecodePrincipal,
+                                 [&](Principal p) {
+                                   if (p.kind == PrincipalKind::kUser && !p.deleted) {
+                                     s.upn_to_id[ToLower(p.user_principal_name)] = p.id;
+                                   }
+                                   if (p.kind == PrincipalKind::kServicePrincipal) {
+                                     s.app_to_id[p.app_id] = p.id;
+                                   }
+                                   s.principals.Put(p.id, p);
+                                   if (p.kind == PrincipalKind::kGroup) s.group_ids.insert(p.id);
+                                 })},
+      {kinds::kCredential,
+       Loader(DecodeCredential,
+              [&](CredentialRecord c) { s.credentials[c.principal_id] = std::move(c); })},
+      {kinds::kTotpMethod, Loader(DecodeTotp, [&](TotpRecord t) { s.totp_methods.Put(t.id, t); })},
+      {kinds::kSession, Loader(DecodeSession,
+                               [&](SessionRecord x) {
+                                 // Every session is purged at its refresh expiry; those already
+                                 // past it are purged by the first timer run without being kept
+                                 // in memory.
+                                 s.deadlines.insert({x.refresh_expires, "session:" + x.id});
+                                 if (x.refresh_expires <= now) return;
+                                 if (!x.revoked) {
+                                   s.access_to_session[x.access_hash] = x.id;
+                                   if (!x.refresh_hash.empty()) {
+                                     s.refresh_to_session[x.refresh_hash] = x.id;
+                                   }
+                                 }
+                                 s.sessions[x.id] = std::move(x);
+                               })},
+      {kinds::kRoleDefinition,
+       Loader(DecodeRoleDefinition, [&](RoleDefinition r) { s.roles.Put(r.id, r); })},
+      {kinds::kTimer, Loader(DecodeTimerMark, [&](TimerMark m) { s.timers_done.insert(m.id); })},
+      {kinds::kSchedule, Loader(DecodeSchedule, [&](Schedule x) { s.schedules.Put(x.id, x); })},
+      {kinds::kRequest, Loader(DecodeRequest,
+                               [&](ScheduleRequest r) {
+                                 s.requests.Put(r.id, r);
+                                 s.NoteRequestStatus(r);
+                               })},
+      {kinds::kApproval, Loader(DecodeApproval, [&](Approval a) { s.approvals.Put(a.id, a); })},
+      {kinds::kPolicy, Loader(DecodePolicy, [&](Policy p) { s.policies.Put(p.id, p); })},
+      {kinds::kPolicyAssignment,
+       Loader(DecodePolicyAssignment,
+              [&](PolicyAssignment a) { s.policy_assignments.Put(a.id, a); })},
+  };
+  RETURN_IF_ERROR(st.ForEachObject([&](StoredObject row) {
+    auto it = loaders.find(row.kind);
+    return it == loaders.end() ? Status::Ok() : it->second(row);
   }));
-  RETURN_IF_ERROR(LoadKind(all, kinds::kRoleDefinition, DecodeRoleDefinition,
-                           [&](RoleDefinition r) { s.roles.Put(r.id, r); }));
-  RETURN_IF_ERROR(LoadKind(all, kinds::kTimer, DecodeTimerMark,
-                           [&](TimerMark m) { s.timers_done.insert(m.id); }));
-  RETURN_IF_ERROR(LoadKind(all, kinds::kSchedule, DecodeSchedule,
-                           [&](Schedule x) { s.schedules.Put(x.id, x); }));
-  RETURN_IF_ERROR(LoadKind(all, kinds::kRequest, DecodeRequest, [&](ScheduleRequest r) {
-    s.requests.Put(r.id, r);
-    s.NoteRequestStatus(r);
-  }));
-  RETURN_IF_ERROR(LoadKind(all, kinds::kApproval, DecodeApproval,
-                           [&](Approval a) { s.approvals.Put(a.id, a); }));
-  RETURN_IF_ERROR(
-      LoadKind(all, kinds::kPolicy, DecodePolicy, [&](Policy p) { s.policies.Put(p.id, p); }));
-  RETURN_IF_ERROR(LoadKind(all, kinds::kPolicyAssignment, DecodePolicyAssignment,
-                           [&](PolicyAssignment a) { s.policy_assignments.Put(a.id, a); }));
 
   // The audit chain continues after the last stored record.
   ASSIGN_OR_RETURN(std::vector<SealedAuditRecord> last, st.ReadAuditDescending(0, 1));

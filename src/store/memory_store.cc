@@ -81,11 +81,12 @@ Result<std::vector<StoredObject>> MemoryStore::LoadObjects(const std::string& ki
   return it->second.objects;
 }
 
-Result<std::unordered_map<std::string, std::vector<StoredObject>>> MemoryStore::LoadAllObjects() {
+Status MemoryStore::ForEachObject(const std::function<Status(StoredObject)>& visit) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::unordered_map<std::string, std::vector<StoredObject>> out;
-  for (const auto& [name, kind] : kinds_) out[name] = kind.objects;
-  return out;
+  for (const auto& [name, kind] : kinds_) {
+    for (const StoredObject& object : kind.objects) RETURN_IF_ERROR(visit(object));
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<SealedAuditRecord>> MemoryStore::ReadAuditDescending(int64_t before_seq,

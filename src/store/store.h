@@ -90,9 +90,11 @@ class Store {
 
   // Every object of `kind`, in the order first written (insertion order).
   virtual Result<std::vector<StoredObject>> LoadObjects(const std::string& kind) = 0;
-  // Every object, grouped by kind, each kind in the order first written: one pass over the
-  // store, for start-up (a store need not index objects by kind, so LoadObjects may scan).
-  virtual Result<std::unordered_map<std::string, std::vector<StoredObject>>> LoadAllObjects() = 0;
+  // Calls `visit` with every object, each kind's in the order first written (kinds may come
+  // interleaved): one pass over the store that never holds every body at once, for start-up (a
+  // store need not index objects by kind, so LoadObjects may scan). Stops at the first error
+  // `visit` returns and returns it. `visit` must not call the store.
+  virtual Status ForEachObject(const std::function<Status(StoredObject)>& visit) = 0;
 
   // Queues `changes` for the next group commit and returns at once. The future becomes ready
   // when the transaction holding them is durable (OK) or failed (the Status). `after_commit`, if

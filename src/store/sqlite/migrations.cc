@@ -86,7 +86,7 @@ CREATE INDEX outbox_pending ON outbox (delivered_us);  -- NULL first, then rowid
 )sql"},
       // Each activation appends two objects of different kinds and an outbox event: the kind
       // index took ~4 and the outbox index ~1.3 of the ~19 pages a group commit wrote, plus their
-      // fsync time. Start-up reads every object in one pass (LoadAllObjects) instead of one
+      // fsync time. Start-up reads every object in one pass (ForEachObject) instead of one
       // index range per kind; nothing delivers the outbox yet (delivery will go in rowid order).
       {4, "drop the object kind and outbox indexes", R"sql(
 DROP INDEX objects_by_kind;

@@ -103,20 +103,17 @@ Result<std::vector<StoredObject>> SqliteStore::LoadObjects(const std::string& ki
   return out;
 }
 
-Result<std::unordered_map<std::string, std::vector<StoredObject>>> SqliteStore::LoadAllObjects() {
+Status SqliteStore::ForEachObject(const std::function<Status(StoredObject)>& visit) {
   std::lock_guard<std::mutex> lock(reader_mu_);
   // One scan in rowid (= seq) order: each kind's rows arrive in insertion order.
   ASSIGN_OR_RETURN(sqlite::Statement stmt,
                    reader_->Prepare("SELECT kind, id, body FROM objects ORDER BY seq"));
-  std::unordered_map<std::string, std::vector<StoredObject>> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    std::string kind = stmt.Text(0);
-    std::vector<StoredObject>& objects = out[kind];
-    objects.push_back(StoredObject{std::move(kind), stmt.Text(1), stmt.Text(2)});
+    RETURN_IF_ERROR(visit(StoredObject{stmt.Text(0), stmt.Text(1), stmt.Text(2)}));
   }
-  return out;
+  return Status::Ok();
 }
 
 Result<std::vector<SealedAuditRecord>> SqliteStore::ReadAuditDescending(int64_t before_seq,

@@ -44,7 +44,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Result<std::vector<StoredObject>> LoadObjects(const std::string& kind) override;
-  Result<std::unordered_map<std::string, std::vector<StoredObject>>> LoadAllObjects() override;
+  Status ForEachObject(const std::function<Status(StoredObject)>& visit) override;
   std::shared_future<Status> Submit(ChangeSet changes,
                                     std::function<void()> after_commit = {}) override;
   Result<std::vector<SealedAuditRecord>> ReadAuditDescending(int64_t before_seq,
