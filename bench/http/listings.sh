@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Start-up and listing latency on a copy of a database that selfActivate runs have filled.
+#
+#   bench/run_http.sh BUILD/src/apps/pimd/pimd --users 6000 --prepare-only    # once; prints DIR
+#   bench/http/ab_activate.sh DIR BUILD/src/apps/pimd/pimd                    # fills DIR/ab-run
+#   bench/http/listings.sh DIR BUILD/src/apps/pimd/pimd [LABEL]
+#
+# Copies DIR/ab-run/data (else DIR/data), starts pimd on CPU 0 and prints: the seconds until it
+# listens and its peak resident memory then (VmHWM), the objects per kind, then the median of 20
+# GETs (keep-alive, one client) of: one user's own listings (the first token in DIR/pairs.tsv;
+# tokens expire an hour after --prepare-only) and a reader's pages of 10 (the break-glass
+# administrator, DIR/admin-password.txt), with and without a $filter that matches nothing.
+set -euo pipefail
+[[ $# -ge 2 ]] || { echo "usage: $0 PREPARED_DIR PIMD [LABEL]" >&2; exit 2; }
+prepared=$(cd "$1" && pwd)
+pimd=$2
+label=${3:-run}
+source_data=$prepared/ab-run/data
+[[ -f $source_data/pim.db ]] || source_data=$prepared/data
+for f in "$source_data/pim.db" "$prepared/pairs.tsv" "$prepared/admin-password.txt"; do
+  [[ -f $f ]] || { echo "$0: $f missing (make it with run_http.sh --prepare-only)" >&2; exit 2; }
+done
+run=$prepared/listings-run
+rm -rf "$run"
+mkdir -p "$run"
+cp -r "$source_data" "$run/data"
+start=$(date +%s.%N)
+taskset -c 0 "$pimd" --data "$run/data" --listen 127.0.0.1:0 --argon2-memory-kib 8192 \
+  --argon2-passes 1 >"$run/stdout" 2>"$run/stderr" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1200); do
+  grep -q "^listening on" "$run/stdout" 2>/dev/null && break
+  sleep 0.05
+done
+ready=$(date +%s.%N)
+port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$run/stdout")
+[[ -n $port ]] || { echo "$0: pimd did not start; see $run/stderr" >&2; exit 1; }
+peak=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+kinds=$(python3 -c '
+import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+print(", ".join("%s %d" % row for row in db.execute(
+    "SELECT kind, COUNT(*) FROM objects GROUP BY kind ORDER BY COUNT(*) DESC")))' "$run/data/pim.db")
+printf '%-10s ready in %.2f s, peak RSS %d MiB; objects: %s\n' "$label" \
+  "$(echo "$ready - $start" | bc)" $((peak / 1024)) "$kinds"
+
+python3 - "$port" "$(head -1 "$prepared/pairs.tsv" | cut -f1)" \
+  "$(cat "$prepared/admin-password.txt")" "$label" <<'PY'
+import http.client, json, statistics, sys, time, urllib.parse
+port, user_token, admin_password, label = sys.argv[1:]
+conn = http.client.HTTPConnection("127.0.0.1", int(port))
+
+def call(method, path, token=None, body=None, headers=None):
+    headers = dict(headers or {})
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+status, body = call("POST", "/oauth2/v2.0/token", body=urllib.parse.urlencode(
+    {"grant_type": "password", "username": "admin@pim.local", "password": admin_password}),
+    headers={"Content-Type": "application/x-www-form-urlencoded"})
+if status != 200:
+    sys.exit("admin sign-in failed: %d %s" % (status, body[:200]))
+admin_token = json.loads(body)["access_token"]
+base = "/v1.0/roleManagement/directory/"
+nothing = urllib.parse.quote("status eq 'PendingApproval'")
+cases = [
+    ("own", user_token, "roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')"),
+    ("own", user_token, "roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')"),
+    ("own", user_token, "roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')"),
+    ("reader", admin_token, "roleAssignmentScheduleRequests?$top=10"),
+    ("reader", admin_token, "roleAssignmentScheduleRequests?$top=10&$filter=" + nothing),
+    ("reader", admin_token, "roleEligibilitySchedules?$top=10"),
+    ("reader", admin_token, "roleAssignmentScheduleInstances?$top=10"),
+]
+for who, token, path in cases:
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        status, body = call("GET", base + path, token)
+        times.append(time.perf_counter() - started)
+        if status != 200:
+            sys.exit("GET %s: %d %s" % (path, status, body[:200]))
+    items = len(json.loads(body)["value"])
+    print("%-10s %-6s %-75s %3d items  median %7.2f ms" % (
+        label, who, urllib.parse.unquote(path), items, statistics.median(times) * 1000))
+PY
