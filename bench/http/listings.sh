@@ -7,9 +7,10 @@
 #
 # Copies DIR/ab-run/data (else DIR/data), starts pimd on CPU 0 and prints: the seconds until it
 # listens and its peak resident memory then (VmHWM), the objects per kind, then the median of 20
-# GETs (keep-alive, one client) of: one user's own listings (the first token in DIR/pairs.tsv;
-# tokens expire an hour after --prepare-only) and a reader's pages of 10 (the break-glass
-# administrator, DIR/admin-password.txt), with and without a $filter that matches nothing.
+# GETs (keep-alive, one client) of: one user's own listings (the user of the first line of
+# DIR/pairs.tsv, signed in with the password http_bench.py gave it) and a reader's pages of 10 (the
+# break-glass administrator, DIR/admin-password.txt), with a $filter that matches nothing and with
+# one on that user's principalId.
 set -euo pipefail
 [[ $# -ge 2 ]] || { echo "usage: $0 PREPARED_DIR PIMD [LABEL]" >&2; exit 2; }
 prepared=$(cd "$1" && pwd)
@@ -45,10 +46,10 @@ print(", ".join("%s %d" % row for row in db.execute(
 printf '%-10s ready in %.2f s, peak RSS %d MiB; objects: %s\n' "$label" \
   "$(echo "$ready - $start" | bc)" $((peak / 1024)) "$kinds"
 
-python3 - "$port" "$(head -1 "$prepared/pairs.tsv" | cut -f1)" \
+python3 - "$port" "$run/data/pim.db" "$(head -1 "$prepared/pairs.tsv" | cut -f2)" \
   "$(cat "$prepared/admin-password.txt")" "$label" <<'PY'
-import http.client, json, statistics, sys, time, urllib.parse
-port, user_token, admin_password, label = sys.argv[1:]
+import http.client, json, sqlite3, statistics, sys, time, urllib.parse
+port, db_path, user_id, admin_password, label = sys.argv[1:]
 conn = http.client.HTTPConnection("127.0.0.1", int(port))
 
 def call(method, path, token=None, body=None, headers=None):
@@ -59,20 +60,32 @@ def call(method, path, token=None, body=None, headers=None):
     response = conn.getresponse()
     return response.status, response.read()
 
-status, body = call("POST", "/oauth2/v2.0/token", body=urllib.parse.urlencode(
-    {"grant_type": "password", "username": "admin@pim.local", "password": admin_password}),
-    headers={"Content-Type": "application/x-www-form-urlencoded"})
-if status != 200:
-    sys.exit("admin sign-in failed: %d %s" % (status, body[:200]))
-admin_token = json.loads(body)["access_token"]
+def sign_in(username, password):
+    status, body = call("POST", "/oauth2/v2.0/token", body=urllib.parse.urlencode(
+        {"grant_type": "password", "username": username, "password": password}),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    if status != 200:
+        sys.exit("sign-in of %s failed: %d %s" % (username, status, body[:200]))
+    return json.loads(body)["access_token"]
+
+admin_token = sign_in("admin@pim.local", admin_password)
+# http_bench.py names its users bench-RUN-I@pim.local with the password Bench-user-pw-RUN-I.
+db = sqlite3.connect("file:" + db_path + "?mode=ro", uri=True)
+(body,) = db.execute("SELECT body FROM objects WHERE kind = 'principal' AND id = ?",
+                     (user_id,)).fetchone()
+upn = json.loads(body)["upn"]
+user_token = sign_in(upn, "Bench-user-pw-" + upn.split("@")[0][len("bench-"):])
 base = "/v1.0/roleManagement/directory/"
 nothing = urllib.parse.quote("status eq 'PendingApproval'")
+one_user = urllib.parse.quote("principalId eq '%s'" % user_id)
 cases = [
     ("own", user_token, "roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')"),
     ("own", user_token, "roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')"),
     ("own", user_token, "roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')"),
     ("reader", admin_token, "roleAssignmentScheduleRequests?$top=10"),
     ("reader", admin_token, "roleAssignmentScheduleRequests?$top=10&$filter=" + nothing),
+    ("reader", admin_token, "roleAssignmentScheduleRequests?$filter=" + one_user),
+    ("reader", admin_token, "roleAssignmentScheduleInstances?$filter=" + one_user),
     ("reader", admin_token, "roleEligibilitySchedules?$top=10"),
     ("reader", admin_token, "roleAssignmentScheduleInstances?$top=10"),
 ]

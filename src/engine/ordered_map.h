@@ -102,6 +102,21 @@ class OrderedMap {
     found.erase(std::unique(found.begin(), found.end()), found.end());
     for (const Slot* p : found) f(p->value);
   }
+  // ForEachFrom over one principal's objects only.
+  template <typename F>
+  requires HasPrincipal<T> std::optional<uint64_t> ForEachOfFrom(const std::string& principal_id,
+                                                                 uint64_t from, size_t limit, F&& f)
+  const {
+    auto list = by_principal_.find(principal_id);
+    if (list == by_principal_.end()) return std::nullopt;
+    auto it = std::lower_bound(list->second.begin(), list->second.end(), from,
+                               [](const Slot* s, uint64_t seq) { return s->seq < seq; });
+    for (size_t visited = 0; it != list->second.end(); ++it, ++visited) {
+      if (visited == limit) return (*it)->seq;
+      f((*it)->seq, (*it)->value);
+    }
+    return std::nullopt;
+  }
   // Calls f(const T&) for the objects named in `ids` (a subset the caller keeps, such as those
   // awaiting approval), in insertion order; ids not in the map are skipped.
   template <typename Ids, typename F>

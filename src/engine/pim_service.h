@@ -227,9 +227,11 @@ class PimService {
                                      const std::string& id) const;
   // Requests the caller may see (all for administrators and readers, own otherwise).
   Result<std::vector<ScheduleRequest>> ListRequests(const Caller& caller, ScheduleKind kind) const;
-  // ListRequests one chunk at a time (see ListChunk).
+  // ListRequests one chunk at a time (see ListChunk). A non-empty `principal` visits only that
+  // principal's objects (a `principalId eq` filter: the caller filters the rest as usual).
   Result<ListChunk<ScheduleRequest>> ScanRequests(const Caller& caller, ScheduleKind kind,
-                                                  uint64_t from, size_t limit) const;
+                                                  uint64_t from, size_t limit,
+                                                  const std::string& principal = "") const;
   // filterByCurrentUser(on='principal') and (on='approver'): requests the caller must review.
   Result<std::vector<ScheduleRequest>> ListRequestsForCurrentUser(const Caller& caller,
                                                                   ScheduleKind kind,
@@ -241,9 +243,10 @@ class PimService {
                                               bool current_user_only) const;
   // ListSchedules and ListInstances (not only the caller's own) one chunk at a time.
   Result<ListChunk<Schedule>> ScanSchedules(const Caller& caller, ScheduleKind kind, uint64_t from,
-                                            size_t limit) const;
+                                            size_t limit, const std::string& principal = "") const;
   Result<ListChunk<ScheduleInstance>> ScanInstances(const Caller& caller, ScheduleKind kind,
-                                                    uint64_t from, size_t limit) const;
+                                                    uint64_t from, size_t limit,
+                                                    const std::string& principal = "") const;
   // The instance of schedule `id` if it is in force now and the caller may see it.
   Result<ScheduleInstance> GetInstance(const Caller& caller, ScheduleKind kind,
                                        const std::string& id) const;

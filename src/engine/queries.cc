@@ -15,6 +15,14 @@ bool OwnsSchedule(const EngineState& s, const Caller& caller, const Schedule& x)
   return x.principal_id == caller.principal_id || s.IsMemberOf(caller.principal_id, x.principal_id);
 }
 
+// ForEachFrom over every object of `map`, or over one principal's when `principal` is not empty.
+template <typename T, typename F>
+std::optional<uint64_t> ScanFrom(const OrderedMap<T>& map, const std::string& principal,
+                                 uint64_t from, size_t limit, F&& f) {
+  return principal.empty() ? map.ForEachFrom(from, limit, f)
+                           : map.ForEachOfFrom(principal, from, limit, f);
+}
+
 // Calls f for every schedule (all) or for the caller's own and their groups' (OwnsSchedule), in
 // creation order. The caller's own are found through the per-principal index, not by visiting
 // the whole organisation's history.
@@ -135,18 +143,21 @@ Result<std::vector<ScheduleRequest>> PimService::ListRequests(const Caller& call
 }
 
 Result<ListChunk<ScheduleRequest>> PimService::ScanRequests(const Caller& caller, ScheduleKind kind,
-                                                            uint64_t from, size_t limit) const {
+                                                            uint64_t from, size_t limit,
+                                                            const std::string& principal) const {
   const State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   bool reader = s.IsReader(caller);
   SharedLock lock(s.mu);
   ListChunk<ScheduleRequest> out;
-  out.resume = s.requests.ForEachFrom(from, limit, [&](uint64_t seq, const ScheduleRequest& r) {
-    if (r.kind != kind) return;
-    if (reader || r.principal_id == caller.principal_id || r.created_by == caller.principal_id) {
-      out.items.emplace_back(seq, r);
-    }
-  });
+  out.resume =
+      ScanFrom(s.requests, principal, from, limit, [&](uint64_t seq, const ScheduleRequest& r) {
+        if (r.kind != kind) return;
+        if (reader || r.principal_id == caller.principal_id ||
+            r.created_by == caller.principal_id) {
+          out.items.emplace_back(seq, r);
+        }
+      });
   return out;
 }
 
@@ -186,14 +197,15 @@ Result<Schedule> PimService::GetSchedule(const Caller& caller, ScheduleKind kind
 }
 
 Result<ListChunk<Schedule>> PimService::ScanSchedules(const Caller& caller, ScheduleKind kind,
-                                                      uint64_t from, size_t limit) const {
+                                                      uint64_t from, size_t limit,
+                                                      const std::string& principal) const {
   const State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   bool reader = s.IsReader(caller);
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
   ListChunk<Schedule> out;
-  out.resume = s.schedules.ForEachFrom(from, limit, [&](uint64_t seq, const Schedule& x) {
+  out.resume = ScanFrom(s.schedules, principal, from, limit, [&](uint64_t seq, const Schedule& x) {
     if (x.kind != kind || x.removed || x.end <= now) return;
     if (reader || OwnsSchedule(s, caller, x)) out.items.emplace_back(seq, x);
   });
@@ -202,14 +214,15 @@ Result<ListChunk<Schedule>> PimService::ScanSchedules(const Caller& caller, Sche
 
 Result<ListChunk<ScheduleInstance>> PimService::ScanInstances(const Caller& caller,
                                                               ScheduleKind kind, uint64_t from,
-                                                              size_t limit) const {
+                                                              size_t limit,
+                                                              const std::string& principal) const {
   const State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   bool reader = s.IsReader(caller);
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
   ListChunk<ScheduleInstance> out;
-  out.resume = s.schedules.ForEachFrom(from, limit, [&](uint64_t seq, const Schedule& x) {
+  out.resume = ScanFrom(s.schedules, principal, from, limit, [&](uint64_t seq, const Schedule& x) {
     if (x.kind != kind || !x.ActiveAt(now)) return;
     if (reader || OwnsSchedule(s, caller, x))
       out.items.emplace_back(seq, ScheduleInstance{x.id, x});

@@ -160,9 +160,11 @@ TEST(BuildPageTest, PagesToTheEndWithFilterCountAndSelect) {
 struct FakeScan {
   int chunks = 0;
   std::vector<size_t> limits;
-  Result<EncodedChunk> operator()(uint64_t from, size_t limit) {
+  std::vector<std::string> principals;
+  Result<EncodedChunk> operator()(uint64_t from, size_t limit, const std::string& principal) {
     ++chunks;
     limits.push_back(limit);
+    principals.push_back(principal);
     EncodedChunk out;
     std::vector<json::object> items = Items(10);
     for (uint64_t seq = 10; seq <= 90; seq += 10) {
@@ -177,9 +179,12 @@ struct FakeScan {
   }
 };
 
-json::object ScannedPage(const std::string& target, FakeScan& scan, int* status = nullptr) {
+json::object ScannedPage(const std::string& target, FakeScan& scan, int* status = nullptr,
+                         const CollectionSpec& spec = kSpec) {
   HttpResponse response = ServeScannedCollection(
-      Request(target), kSpec, [&](uint64_t from, size_t limit) { return scan(from, limit); });
+      Request(target), spec, [&](uint64_t from, size_t limit, const std::string& principal) {
+        return scan(from, limit, principal);
+      });
   if (status) *status = response.status;
   return json::parse(response.body).as_object();
 }
@@ -230,6 +235,23 @@ TEST(ScannedPageTest, StopsScanningOnceThePageIsFullAndResumesThere) {
   EXPECT_EQ(ScannedPage("/v1.0/users", whole).at("value").as_array().size(), 9u);
   EXPECT_EQ(whole.chunks, 3);
   EXPECT_EQ(whole.limits, (std::vector<size_t>{101, 202, 404}));  // $top 100, doubling
+}
+
+TEST(ScannedPageTest, AsksForOnePrincipalWhenTheFilterPinsIt) {
+  const CollectionSpec spec{"requests", {"id", "principalId", "displayName"}, {"id"}, {}};
+  FakeScan scan;
+  auto hint = [&](const std::string& filter) {
+    scan.principals.clear();
+    int status = 0;
+    ScannedPage("/v1.0/requests?$filter=" + filter, scan, &status, spec);
+    EXPECT_EQ(status, 200) << filter;
+    return scan.principals.empty() ? std::string("<none>") : scan.principals.front();
+  };
+  EXPECT_EQ(hint("principalId eq 'ABC'"), "abc");  // ids are lower case; the filter ignores case
+  EXPECT_EQ(hint("displayName eq 'odd' and principalId eq 'abc'"), "abc");
+  EXPECT_EQ(hint("principalId eq 'abc' or displayName eq 'odd'"), "");  // could match others
+  EXPECT_EQ(hint("not (principalId eq 'abc')"), "");
+  EXPECT_EQ(hint("displayName eq 'odd'"), "");
 }
 
 TEST(ScannedPageTest, RefusesAnOffsetOrForgedSkipToken) {

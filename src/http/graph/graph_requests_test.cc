@@ -1,4 +1,6 @@
 // Schedule requests, schedules, instances and approvals over a real PimService.
+#include <cctype>
+
 #include "core/role_catalog.h"
 #include "http/graph/collection.h"
 #include "http/graph/graph_test_util.h"
@@ -259,6 +261,32 @@ TEST_F(RequestsTest, RequestsPageByOne) {
     link = page.Str("@odata.nextLink");
   }
   EXPECT_EQ(paged, everything);
+  // principalId eq reads only that principal's requests (any case), and pages the same way.
+  std::vector<std::string> alices;
+  for (const json::value& item : all.Value()) {
+    if (item.as_object().at("principalId") == json::value(alice_id_)) {
+      alices.emplace_back(item.as_object().at("id").as_string());
+    }
+  }
+  ASSERT_EQ(alices.size(), 3u);
+  std::string upper = alice_id_;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  std::vector<std::string> filtered;
+  for (std::string link = kRequests + "?$top=2&$filter=principalId eq '" + upper + "'";
+       !link.empty();) {
+    Reply page = Get(link, admin_token_);
+    ASSERT_EQ(page.status, 200) << Dump(page);
+    for (const json::value& item : page.Value()) {
+      filtered.emplace_back(item.as_object().at("id").as_string());
+    }
+    link = page.Str("@odata.nextLink");
+  }
+  EXPECT_EQ(filtered, alices);
+  Reply admins = Get(kRequests + "?$filter=principalId eq '" + admin_id_ + "'", admin_token_);
+  ASSERT_EQ(admins.status, 200) << Dump(admins);
+  for (const json::value& item : admins.Value()) {
+    EXPECT_EQ(item.as_object().at("principalId"), json::value(admin_id_));
+  }
   Reply forged = Get(kRequests + "?$skiptoken=" + EncodeSkipToken("offset", 1), admin_token_);
   EXPECT_EQ(forged.status, 400) << Dump(forged);
 }

@@ -62,9 +62,10 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
                         [&svc, kind](const HttpRequest& req, const RouteParams&, const Caller& c) {
                           return ServeScannedCollection(
                               req, RequestsSpec(kind),
-                              [&](uint64_t from, size_t limit) {
-                                return EncodeChunk(svc.ScanRequests(c, kind, from, limit),
-                                                   RequestToGraph);
+                              [&](uint64_t from, size_t limit, const std::string& principal) {
+                                return EncodeChunk(
+                                    svc.ScanRequests(c, kind, from, limit, principal),
+                                    RequestToGraph);
                               },
                               ScheduleExpander(svc, c));
                         }),

@@ -86,7 +86,10 @@ void RegisterListRoutes(Router& router, PimService& svc, const std::string& base
       WithCaller(svc,
                  [&svc, &spec, scan](const HttpRequest& req, const RouteParams&, const Caller& c) {
                    return ServeScannedCollection(
-                       req, spec, [&](uint64_t from, size_t limit) { return scan(c, from, limit); },
+                       req, spec,
+                       [&](uint64_t from, size_t limit, const std::string& principal) {
+                         return scan(c, from, limit, principal);
+                       },
                        ScheduleExpander(svc, c));
                  }),
       /*blocking=*/true);
@@ -100,8 +103,8 @@ void RegisterSchedules(Router& router, PimService& svc, ScheduleKind kind) {
       [&svc, kind](const Caller& c) {
         return EncodeAll(svc.ListSchedules(c, kind, true), ScheduleToGraph);
       },
-      [&svc, kind](const Caller& c, uint64_t from, size_t limit) {
-        return EncodeChunk(svc.ScanSchedules(c, kind, from, limit), ScheduleToGraph);
+      [&svc, kind](const Caller& c, uint64_t from, size_t limit, const std::string& principal) {
+        return EncodeChunk(svc.ScanSchedules(c, kind, from, limit, principal), ScheduleToGraph);
       });
   router.Add(
       "GET", base + "/{id}", name + ".get",
@@ -124,8 +127,8 @@ void RegisterInstances(Router& router, PimService& svc, ScheduleKind kind) {
       [&svc, kind](const Caller& c) {
         return EncodeAll(svc.ListInstances(c, kind, true), InstanceToGraph);
       },
-      [&svc, kind](const Caller& c, uint64_t from, size_t limit) {
-        return EncodeChunk(svc.ScanInstances(c, kind, from, limit), InstanceToGraph);
+      [&svc, kind](const Caller& c, uint64_t from, size_t limit, const std::string& principal) {
+        return EncodeChunk(svc.ScanInstances(c, kind, from, limit, principal), InstanceToGraph);
       });
   router.Add(
       "GET", base + "/{id}", name + ".get",

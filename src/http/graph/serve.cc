@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/ids.h"
+
 namespace pim::http {
 namespace json = boost::json;
 
@@ -33,8 +35,10 @@ HttpResponse ServeScannedCollection(const HttpRequest& request, const Collection
   std::optional<std::string> next;
   int64_t count = 0;
   size_t limit = static_cast<size_t>(options->top) + 1;
+  // Ids are lower-case GUIDs; the filter compares case-insensitively, and still runs on every item.
+  const std::string principal = ToLower(options->filter.EqualityValue("principalId"));
   while (more) {
-    Result<EncodedChunk> chunk = scan(from, limit);
+    Result<EncodedChunk> chunk = scan(from, limit, principal);
     limit = std::min(limit * 2, kMaxScanChunk);
     if (!chunk.ok()) return GraphError(chunk.status());
     for (auto& [seq, item] : chunk->items) {

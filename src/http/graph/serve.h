@@ -28,8 +28,10 @@ struct EncodedChunk {
   std::vector<std::pair<uint64_t, boost::json::object>> items;
   std::optional<uint64_t> resume;
 };
-// Visits at most `limit` stored objects from position `from`.
-using ScanFn = std::function<Result<EncodedChunk>(uint64_t from, size_t limit)>;
+// Visits at most `limit` stored objects from position `from`; only those of `principal` when it
+// is not empty (the request's $filter has a top-level `principalId eq` that only they can match).
+using ScanFn =
+    std::function<Result<EncodedChunk>(uint64_t from, size_t limit, const std::string& principal)>;
 
 // The most stored objects one chunk of a scanned listing visits (one hold of the engine's lock).
 // The first chunk visits one more than the page holds; each next one twice the last, up to this.
