@@ -6,8 +6,9 @@
 // 100-continue` clients never send it), malformed HTTP 400, unknown paths 404 and known paths
 // with another method 405 (with Allow) — each error is written before the connection closes,
 // and the connection is then closed gracefully (the unread rest of the request is drained
-// briefly so the client sees the response). A client idle for idle_timeout between requests, or
-// slower than read_timeout to send one, is disconnected.
+// briefly so the client sees the response). A request not received within read_timeout of its
+// first byte is answered 408 the same way; a client that sends nothing (read_timeout for a new
+// connection, idle_timeout between requests) is disconnected without an answer.
 //
 // Routes marked `blocking` run on a pool of worker_threads (unless their inline predicate says
 // otherwise for a request); the others run on the I/O threads.

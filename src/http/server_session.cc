@@ -44,7 +44,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
   Session(ServerCore& core, tcp::socket socket, asio::ssl::context* ssl)
-      : core_(core), stream_(MakeStream(std::move(socket), ssl)) {
+      : core_(core),
+        stream_(MakeStream(std::move(socket), ssl)),
+        read_timer_(stream_.get_executor()) {
     error_code ec;
     auto remote = Tcp().socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = remote.address().to_string();
@@ -108,13 +110,33 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                             });
   }
 
+  // Bounds the reading of one request (headers, 100-continue, body) by read_timeout with a timer
+  // of our own: the stream's timer closes the socket when it fires, which would leave no way to
+  // answer 408. Ours cancels the pending read instead, and OnReadError answers.
+  void StartReadTimer() {
+    Tcp().expires_never();
+    read_timed_out_ = false;
+    const uint64_t generation = ++read_generation_;
+    read_timer_.expires_after(core_.options.read_timeout);
+    read_timer_.async_wait([self = this->shared_from_this(), generation](error_code ec) {
+      if (ec || generation != self->read_generation_ || self->phase_ != Phase::kReading) return;
+      self->read_timed_out_ = true;
+      self->Tcp().cancel();
+    });
+  }
+
+  void StopReadTimer() {
+    ++read_generation_;
+    read_timer_.cancel();
+  }
+
   void ReadHeader() {
     phase_ = Phase::kReading;
     first_request_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(core_.options.max_header));
     parser_->body_limit(core_.options.max_body);
-    Tcp().expires_after(core_.options.read_timeout);
+    StartReadTimer();
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = this->shared_from_this()](error_code ec, size_t) {
                                if (ec) return self->OnReadError(ec);
@@ -142,7 +164,6 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void ReadBody() {
     if (parser_->is_done()) return OnRequest();
-    Tcp().expires_after(core_.options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](error_code ec, size_t) {
                         if (ec) return self->OnReadError(ec);
@@ -152,6 +173,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // Turns a failed read into the response the client must see, or a quiet close.
   void OnReadError(const error_code& ec) {
+    StopReadTimer();
     std::string method = parser_ && parser_->is_header_done()
                              ? std::string(parser_->get().method_string())
                              : std::string("other");
@@ -169,6 +191,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                  "RequestEntityTooLarge"),
           method);
     }
+    if (read_timed_out_) {
+      return WriteError(Status(StatusCode::kInvalidArgument,
+                               "The request was not received within " +
+                                   std::to_string(core_.options.read_timeout.count()) + " ms.",
+                               "RequestTimeout"),
+                        method);
+    }
     if (IsDisconnect(ec)) return Close();
     if (IsHttpParseError(ec)) {
       return WriteError(InvalidArgument("Malformed HTTP request: " + ec.message() + "."), method);
@@ -178,6 +207,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void OnRequest() {
+    StopReadTimer();
     phase_ = Phase::kHandling;
     started_ = SteadyClock::now();
     bhttp::request<bhttp::string_body> req = parser_->release();
@@ -314,6 +344,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void Close() {
+    StopReadTimer();
     phase_ = Phase::kClosing;
     error_code ignored;
     Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -327,6 +358,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bhttp::response<bhttp::empty_body> continue_;
   bhttp::response<bhttp::string_body> response_;
   std::array<char, 8192> drain_buffer_{};
+  asio::steady_timer read_timer_;  // see StartReadTimer
+  uint64_t read_generation_ = 0;   // which read the pending timer belongs to
+  bool read_timed_out_ = false;
   size_t drained_ = 0;
   Phase phase_ = Phase::kIdle;
   bool first_request_ = true;

@@ -334,13 +334,31 @@ TEST_F(HttpServerTest, HealthReadinessAndMetrics) {
             std::string::npos);
 }
 
-TEST_F(HttpServerTest, SlowClientIsDisconnectedAfterTheReadTimeout) {
+TEST_F(HttpServerTest, SlowClientIsAnswered408AfterTheReadTimeoutAndDisconnected) {
   ServerOptions options;
   options.read_timeout = std::chrono::milliseconds(200);
   StartServer(options);
   RawClient client(port());
   client.Send("GET /hello HTTP/1.1\r\nHost:");  // and never finishes
-  EXPECT_TRUE(client.ClosedByServer());         // within the 5 s client read timeout
+  Reply reply = client.Read();                  // within the 5 s client read timeout
+  EXPECT_EQ(reply.status, 408);
+  EXPECT_NE(reply.body.find(R"("code":"RequestTimeout")"), std::string::npos) << reply.body;
+  EXPECT_TRUE(client.ClosedByServer());
+
+  // A body that stops short of its Content-Length is answered the same way.
+  RawClient slow_body(port());
+  slow_body.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+  EXPECT_EQ(slow_body.Read().status, 408);
+  EXPECT_TRUE(slow_body.ClosedByServer());
+
+  // A connection that never starts a request is closed without an answer.
+  RawClient silent(port());
+  EXPECT_TRUE(silent.ClosedByServer());
+
+  // A client that keeps to the limit is served as usual on the same server.
+  RawClient quick(port());
+  quick.Send(Get("/hello"));
+  EXPECT_EQ(quick.Read().status, 200);
 }
 
 TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {

@@ -70,6 +70,28 @@ TEST_F(TlsServerTest, ServesHttpsToAVerifyingClient) {
   }
 }
 
+TEST_F(TlsServerTest, ASlowRequestIsAnswered408OverTlsToo) {
+  ServerOptions options;
+  options.tls_cert = cert_;
+  options.tls_key = key_;
+  options.read_timeout = std::chrono::milliseconds(200);
+  StartServer(options);
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.load_verify_file(cert_);
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  ASSERT_TRUE(SSL_set_tlsext_host_name(stream.native_handle(), "localhost"));
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+  beast::get_lowest_layer(stream).connect({asio::ip::address_v4::loopback(), port()});
+  stream.handshake(asio::ssl::stream_base::client);
+  asio::write(stream, asio::buffer(std::string("GET /hello HTTP/1.1\r\nHost:")));  // no more
+  beast::flat_buffer buffer;
+  Reply reply = ReadReply(stream, buffer);
+  EXPECT_EQ(reply.status, 408);
+  EXPECT_NE(reply.body.find(R"("code":"RequestTimeout")"), std::string::npos) << reply.body;
+}
+
 TEST_F(TlsServerTest, PlainHttpToATlsPortDoesNotBreakTheServer) {
   ServerOptions options;
   options.tls_cert = cert_;
