@@ -10,7 +10,8 @@
 # GETs (keep-alive, one client) of: one user's own listings (the user of the first line of
 # DIR/pairs.tsv, signed in with the password http_bench.py gave it) and a reader's pages of 10 (the
 # break-glass administrator, DIR/admin-password.txt), with a $filter that matches nothing and with
-# one on that user's principalId.
+# one on that user's principalId; then the audit log (median of 3): a page of 10, $count, and the
+# oldest record by id.
 set -euo pipefail
 [[ $# -ge 2 ]] || { echo "usage: $0 PREPARED_DIR PIMD [LABEL]" >&2; exit 2; }
 prepared=$(cd "$1" && pwd)
@@ -74,6 +75,7 @@ db = sqlite3.connect("file:" + db_path + "?mode=ro", uri=True)
 (body,) = db.execute("SELECT body FROM objects WHERE kind = 'principal' AND id = ?",
                      (user_id,)).fetchone()
 upn = json.loads(body)["upn"]
+(oldest_audit_id,) = db.execute("SELECT id FROM audit ORDER BY seq LIMIT 1").fetchone()
 user_token = sign_in(upn, "Bench-user-pw-" + upn.split("@")[0][len("bench-"):])
 base = "/v1.0/roleManagement/directory/"
 nothing = urllib.parse.quote("status eq 'PendingApproval'")
@@ -89,15 +91,20 @@ cases = [
     ("reader", admin_token, "roleEligibilitySchedules?$top=10"),
     ("reader", admin_token, "roleAssignmentScheduleInstances?$top=10"),
 ]
+cases += [
+    ("audit", admin_token, "/v1.0/auditLogs/directoryAudits?$top=10"),
+    ("audit", admin_token, "/v1.0/auditLogs/directoryAudits?$top=1&$count=true"),
+    ("audit", admin_token, "/v1.0/auditLogs/directoryAudits/" + oldest_audit_id),
+]
 for who, token, path in cases:
     times = []
-    for _ in range(20):
+    for _ in range(20 if who != "audit" else 3):
         started = time.perf_counter()
-        status, body = call("GET", base + path, token)
+        status, body = call("GET", path if path.startswith("/") else base + path, token)
         times.append(time.perf_counter() - started)
         if status != 200:
             sys.exit("GET %s: %d %s" % (path, status, body[:200]))
-    items = len(json.loads(body)["value"])
+    items = len(json.loads(body).get("value", [None]))
     print("%-10s %-6s %-75s %3d items  median %7.2f ms" % (
         label, who, urllib.parse.unquote(path), items, statistics.median(times) * 1000))
 PY

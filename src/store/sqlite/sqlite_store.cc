@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <limits>
 #include <utility>
 
 #include "store/sqlite/batch_writer.h"
@@ -119,11 +120,13 @@ Status SqliteStore::ForEachObject(const std::function<Status(StoredObject)>& vis
 Result<std::vector<SealedAuditRecord>> SqliteStore::ReadAuditDescending(int64_t before_seq,
                                                                         int limit) {
   std::lock_guard<std::mutex> lock(reader_mu_);
+  // A plain bound on seq (the rowid) lets SQLite seek to it; "(?1 = 0 OR seq < ?1)" made every
+  // chunk scan down from the newest record, so reading the log chunk by chunk was quadratic.
   ASSIGN_OR_RETURN(sqlite::Statement stmt,
                    reader_->Prepare(std::string("SELECT ") + kAuditColumns +
-                                    " FROM audit WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC "
-                                    "LIMIT ?2"));
-  stmt.Bind(1, before_seq).Bind(2, static_cast<int64_t>(limit));
+                                    " FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"));
+  stmt.Bind(1, before_seq == 0 ? std::numeric_limits<int64_t>::max() : before_seq)
+      .Bind(2, static_cast<int64_t>(limit));
   return ReadAuditRows(stmt);
 }
 
