@@ -233,3 +233,41 @@ TEST_F(DirectoryTest, OwnListingsHoldOwnAndGroupObjectsInCreationOrder) {
 
 }  // namespace
 }  // namespace pim
+
+namespace pim {
+namespace {
+
+// Eligibility through groups follows the membership index (who is listed by which group), kept
+// in step by every membership change and rebuilt at start-up.
+TEST_F(DirectoryTest, EligibilityThroughNestedGroupsFollowsMembershipChanges) {
+  std::string alice = NewUser("alice");
+  auto inner = svc_->CreateGroup(admin_, {"inner", "", true, {alice}});
+  ASSERT_TRUE(inner.ok());
+  auto outer = svc_->CreateGroup(admin_, {"outer", "", true, {inner->id}});
+  ASSERT_TRUE(outer.ok());
+  MakeEligible(outer->id, testing_util::kSecAdmin);
+  auto can_activate = [&] {
+    auto r = Activate(alice, testing_util::kSecAdmin, Duration::Minutes(30));
+    if (!r.ok()) return false;
+    ScheduleRequestInput off = Input(ScheduleKind::kAssignment, RequestAction::kSelfDeactivate,
+                                     alice, testing_util::kSecAdmin);
+    EXPECT_TRUE(svc_->SubmitRequest(Sign(alice), off).ok());
+    return true;
+  };
+  EXPECT_TRUE(can_activate());  // alice -> inner -> outer
+  Start();
+  EXPECT_TRUE(can_activate());  // the index is rebuilt at start-up
+  ASSERT_TRUE(svc_->RemoveGroupMember(admin_, inner->id, alice).ok());
+  EXPECT_FALSE(can_activate());
+  ASSERT_TRUE(svc_->AddGroupMember(admin_, inner->id, alice).ok());
+  EXPECT_TRUE(can_activate());
+  ASSERT_TRUE(svc_->DeleteGroup(admin_, inner->id).ok());  // a deleted group leads nowhere
+  EXPECT_FALSE(can_activate());
+  Start();
+  EXPECT_FALSE(can_activate());
+  ASSERT_TRUE(svc_->AddGroupMember(admin_, outer->id, alice).ok());
+  EXPECT_TRUE(can_activate());
+}
+
+}  // namespace
+}  // namespace pim

@@ -1,5 +1,6 @@
 #include "engine/engine_state.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -206,27 +207,25 @@ const Principal* EngineState::LivePrincipal(const std::string& id) const {
 }
 
 bool EngineState::IsMemberOf(const std::string& principal, const std::string& group_id) const {
-  std::set<std::string> seen;
-  std::vector<std::string> todo{group_id};
-  while (!todo.empty()) {
-    std::string g = std::move(todo.back());
-    todo.pop_back();
-    if (!seen.insert(g).second) continue;
-    const Principal* group = LivePrincipal(g);
-    if (!group || group->kind != PrincipalKind::kGroup) continue;
-    for (const auto& m : group->members) {
-      if (m == principal) return true;
-      const Principal* mp = principals.Find(m);
-      if (mp && mp->kind == PrincipalKind::kGroup) todo.push_back(m);
-    }
-  }
-  return false;
+  return GroupsOf(principal).count(group_id) > 0;
 }
 
 std::set<std::string> EngineState::GroupsOf(const std::string& principal) const {
+  // Up from the principal through the groups listing it: a group counts (and leads further up)
+  // only while it is live, as a member of a deleted group belongs to nothing through it.
   std::set<std::string> out;
-  for (const std::string& id : group_ids) {
-    if (LivePrincipal(id) != nullptr && IsMemberOf(principal, id)) out.insert(id);
+  std::vector<const std::string*> todo{&principal};
+  while (!todo.empty()) {
+    const std::string* member = todo.back();
+    todo.pop_back();
+    auto it = member_of.find(*member);
+    if (it == member_of.end()) continue;
+    for (const std::string& g : it->second) {
+      if (out.count(g)) continue;
+      const Principal* group = LivePrincipal(g);
+      if (!group || group->kind != PrincipalKind::kGroup) continue;
+      todo.push_back(&*out.insert(g).first);
+    }
   }
   return out;
 }
@@ -251,7 +250,25 @@ std::vector<std::string> EngineState::IndexedMembers(const Principal& group) con
   return out;
 }
 
+void EngineState::NoteMembers(const Principal* before, const Principal& after) {
+  if (after.kind != PrincipalKind::kGroup) return;
+  const std::vector<std::string> none;
+  const std::vector<std::string>& old_members = before ? before->members : none;
+  for (const std::string& m : old_members) {
+    if (std::find(after.members.begin(), after.members.end(), m) != after.members.end()) continue;
+    auto it = member_of.find(m);
+    if (it == member_of.end()) continue;
+    std::erase(it->second, after.id);
+    if (it->second.empty()) member_of.erase(it);
+  }
+  for (const std::string& m : after.members) {
+    if (std::find(old_members.begin(), old_members.end(), m) != old_members.end()) continue;
+    member_of[m].push_back(after.id);
+  }
+}
+
 void EngineState::PutPrincipal(Txn& txn, const Principal& p) {
+  NoteMembers(principals.Find(p.id), p);
   principals.Put(p.id, p);
   if (p.kind == PrincipalKind::kGroup) group_ids.insert(p.id);
   txn.Put(kinds::kPrincipal, p.id, EncodePrincipal(p));

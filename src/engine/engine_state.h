@@ -82,6 +82,9 @@ struct EngineState {
 
   OrderedMap<Principal> principals;
   std::set<std::string> group_ids;  // ids of the principals that are groups (deleted ones too)
+  // For each principal, the groups (deleted ones too) that list it as a direct member: a
+  // principal's groups are found by walking up from it, not by visiting every group.
+  std::unordered_map<std::string, std::vector<std::string>> member_of;
   std::unordered_map<std::string, std::string> upn_to_id;  // lowercased UPN -> user id
   std::unordered_map<std::string, std::string> app_to_id;  // appId -> service principal id
   std::unordered_map<std::string, CredentialRecord> credentials;
@@ -158,6 +161,8 @@ struct EngineState {
 
   // ---- Persistence helpers: write the object and queue its index update ----
   void PutPrincipal(Txn& txn, const Principal& p);
+  // Keeps member_of in step when group `after` replaces `before` (nullptr: a new principal).
+  void NoteMembers(const Principal* before, const Principal& after);
   void PutSchedule(Txn& txn, const Schedule& s);
   void PutRequest(Txn& txn, const ScheduleRequest& r);
   // Keeps pending_approval in step with r's status.

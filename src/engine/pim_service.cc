@@ -121,6 +121,7 @@ Status PimService::Load() {
     }
     s.index.SetRolePermissions(r.id, std::move(allowed), std::move(excluded));
   });
+  s.principals.ForEach([&](const Principal& p) { s.NoteMembers(nullptr, p); });
   s.principals.ForEach([&](const Principal& p) {
     if (p.kind == PrincipalKind::kGroup) s.index.SetGroupMembers(p.id, s.IndexedMembers(p));
   });

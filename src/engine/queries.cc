@@ -33,9 +33,7 @@ void ForEachVisibleSchedule(const EngineState& s, const Caller& caller, bool all
     return;
   }
   std::vector<std::string> owners = {caller.principal_id};
-  for (const std::string& group : s.group_ids) {
-    if (s.IsMemberOf(caller.principal_id, group)) owners.push_back(group);
-  }
+  for (const std::string& group : s.GroupsOf(caller.principal_id)) owners.push_back(group);
   s.schedules.ForEachOfAny(owners, [&](const Schedule& x) {
     if (OwnsSchedule(s, caller, x)) f(x);
   });
@@ -205,9 +203,13 @@ Result<ListChunk<Schedule>> PimService::ScanSchedules(const Caller& caller, Sche
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
   ListChunk<Schedule> out;
+  const std::set<std::string> groups =
+      reader ? std::set<std::string>() : s.GroupsOf(caller.principal_id);
   out.resume = ScanFrom(s.schedules, principal, from, limit, [&](uint64_t seq, const Schedule& x) {
     if (x.kind != kind || x.removed || x.end <= now) return;
-    if (reader || OwnsSchedule(s, caller, x)) out.items.emplace_back(seq, x);
+    if (reader || x.principal_id == caller.principal_id || groups.count(x.principal_id)) {
+      out.items.emplace_back(seq, x);
+    }
   });
   return out;
 }
@@ -222,10 +224,13 @@ Result<ListChunk<ScheduleInstance>> PimService::ScanInstances(const Caller& call
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
   ListChunk<ScheduleInstance> out;
+  const std::set<std::string> groups =
+      reader ? std::set<std::string>() : s.GroupsOf(caller.principal_id);
   out.resume = ScanFrom(s.schedules, principal, from, limit, [&](uint64_t seq, const Schedule& x) {
     if (x.kind != kind || !x.ActiveAt(now)) return;
-    if (reader || OwnsSchedule(s, caller, x))
+    if (reader || x.principal_id == caller.principal_id || groups.count(x.principal_id)) {
       out.items.emplace_back(seq, ScheduleInstance{x.id, x});
+    }
   });
   return out;
 }
