@@ -271,3 +271,35 @@ TEST_F(DirectoryTest, EligibilityThroughNestedGroupsFollowsMembershipChanges) {
 
 }  // namespace
 }  // namespace pim
+
+namespace pim {
+namespace {
+
+// Disabling a member updates every group that lists it (found through the membership index): a
+// role held through a group ends with the account and comes back with it.
+TEST_F(DirectoryTest, DisablingAMemberEndsWhatItHoldsThroughItsGroups) {
+  std::string alice = NewUser("alice");
+  std::string bob = NewUser("bob");
+  auto group = svc_->CreateGroup(admin_, {"readers", "", true, {alice, bob}});
+  ASSERT_TRUE(group.ok());
+  ScheduleRequestInput in = Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, group->id,
+                                  testing_util::kReader);
+  in.schedule_info.type = ExpirationType::kAfterDuration;
+  in.schedule_info.duration = Duration::Days(30);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  ASSERT_TRUE(Holds(alice, testing_util::kReader));
+  UserPatch off;
+  off.account_enabled = false;
+  ASSERT_TRUE(svc_->UpdateUser(admin_, alice, off).ok());
+  EXPECT_FALSE(Holds(alice, testing_util::kReader));
+  EXPECT_TRUE(Holds(bob, testing_util::kReader));
+  Start();
+  EXPECT_FALSE(Holds(alice, testing_util::kReader));
+  UserPatch on;
+  on.account_enabled = true;
+  ASSERT_TRUE(svc_->UpdateUser(admin_, alice, on).ok());
+  EXPECT_TRUE(Holds(alice, testing_util::kReader));
+}
+
+}  // namespace
+}  // namespace pim

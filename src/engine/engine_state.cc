@@ -372,15 +372,17 @@ void EngineState::ResyncPrincipalInIndex(Txn& txn, const std::string& principal_
   schedules.ForEachOf(principal_id, [&](const Schedule& s) {
     if (!s.removed) IndexOp(txn, s);
   });
-  principals.ForEach([&](const Principal& g) {
-    if (g.kind != PrincipalKind::kGroup) return;
-    bool contains = g.id == principal_id;
-    for (const auto& m : g.members) contains = contains || m == principal_id;
-    if (!contains) return;
-    txn.index_ops.push_back([id = g.id, members = IndexedMembers(g)](DecisionIndex& ix) {
-      ix.SetGroupMembers(id, members);
-    });
-  });
+  // The principal itself if it is a group, and the groups that list it.
+  std::vector<std::string> groups = {principal_id};
+  if (auto it = member_of.find(principal_id); it != member_of.end()) {
+    groups.insert(groups.end(), it->second.begin(), it->second.end());
+  }
+  for (const std::string& id : groups) {
+    const Principal* g = principals.Find(id);
+    if (!g || g->kind != PrincipalKind::kGroup) continue;
+    txn.index_ops.push_back(
+        [id, members = IndexedMembers(*g)](DecisionIndex& ix) { ix.SetGroupMembers(id, members); });
+  }
 }
 
 void EngineState::MarkTimerDone(Txn& txn, const std::string& key) {
