@@ -23,20 +23,52 @@ std::optional<uint64_t> ScanFrom(const OrderedMap<T>& map, const std::string& pr
                            : map.ForEachOfFrom(principal, from, limit, f);
 }
 
-// Calls f for every schedule (all) or for the caller's own and their groups' (OwnsSchedule), in
-// creation order. The caller's own are found through the per-principal index, not by visiting
-// the whole organisation's history.
+// Calls f for the caller's own schedules and their groups' (those OwnsSchedule accepts), in
+// creation order, through the per-principal index rather than the organisation's history.
 template <typename F>
-void ForEachVisibleSchedule(const EngineState& s, const Caller& caller, bool all, F&& f) {
-  if (all) {
-    s.schedules.ForEach(f);
-    return;
-  }
+void ForEachOwnSchedule(const EngineState& s, const Caller& caller, F&& f) {
   std::vector<std::string> owners = {caller.principal_id};
   for (const std::string& group : s.GroupsOf(caller.principal_id)) owners.push_back(group);
-  s.schedules.ForEachOfAny(owners, [&](const Schedule& x) {
-    if (OwnsSchedule(s, caller, x)) f(x);
+  s.schedules.ForEachOfAny(owners, f);
+}
+
+// What ListSchedules and ListInstances hold of the schedules the caller may see.
+bool ScheduleInForce(const Schedule& x, ScheduleKind kind, Timestamp now) {
+  return x.kind == kind && !x.removed && x.end > now;
+}
+bool InstanceNow(const Schedule& x, ScheduleKind kind, Timestamp now) {
+  return x.kind == kind && x.ActiveAt(now);
+}
+
+// One chunk of the schedules the caller may see (every one for a reader; else their own and
+// their groups') that `keep` accepts, each turned into a T by `make`.
+template <typename T, typename Keep, typename Make>
+ListChunk<T> ScheduleChunk(const EngineState& s, const Caller& caller, bool reader, uint64_t from,
+                           size_t limit, const std::string& principal, Keep keep, Make make) {
+  const std::set<std::string> groups =
+      reader ? std::set<std::string>() : s.GroupsOf(caller.principal_id);
+  ListChunk<T> out;
+  out.resume = ScanFrom(s.schedules, principal, from, limit, [&](uint64_t seq, const Schedule& x) {
+    if (!keep(x)) return;
+    if (reader || x.principal_id == caller.principal_id || groups.count(x.principal_id)) {
+      out.items.emplace_back(seq, make(x));
+    }
   });
+  return out;
+}
+
+// Every item of a chunked listing: `scan(from)` gives one chunk.
+constexpr size_t kListChunk = 1024;
+template <typename T, typename Scan>
+Result<std::vector<T>> Drain(Scan scan) {
+  std::vector<T> out;
+  std::optional<uint64_t> from = 0;
+  while (from) {
+    ASSIGN_OR_RETURN(ListChunk<T> chunk, scan(*from));
+    for (auto& item : chunk.items) out.push_back(std::move(item.second));
+    from = chunk.resume;
+  }
+  return out;
 }
 
 bool CanSeeRequest(const EngineState& s, const Caller& caller, const ScheduleRequest& r,
@@ -126,18 +158,8 @@ Result<ScheduleRequest> PimService::GetRequest(const Caller& caller, ScheduleKin
 
 Result<std::vector<ScheduleRequest>> PimService::ListRequests(const Caller& caller,
                                                               ScheduleKind kind) const {
-  const State& s = *state_;
-  if (caller.anonymous()) return Unauthenticated("sign-in required");
-  bool reader = s.IsReader(caller);
-  SharedLock lock(s.mu);
-  std::vector<ScheduleRequest> out;
-  s.requests.ForEach([&](const ScheduleRequest& r) {
-    if (r.kind != kind) return;
-    if (reader || r.principal_id == caller.principal_id || r.created_by == caller.principal_id) {
-      out.push_back(r);
-    }
-  });
-  return out;
+  return Drain<ScheduleRequest>(
+      [&](uint64_t from) { return ScanRequests(caller, kind, from, kListChunk); });
 }
 
 Result<ListChunk<ScheduleRequest>> PimService::ScanRequests(const Caller& caller, ScheduleKind kind,
@@ -202,16 +224,10 @@ Result<ListChunk<Schedule>> PimService::ScanSchedules(const Caller& caller, Sche
   bool reader = s.IsReader(caller);
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
-  ListChunk<Schedule> out;
-  const std::set<std::string> groups =
-      reader ? std::set<std::string>() : s.GroupsOf(caller.principal_id);
-  out.resume = ScanFrom(s.schedules, principal, from, limit, [&](uint64_t seq, const Schedule& x) {
-    if (x.kind != kind || x.removed || x.end <= now) return;
-    if (reader || x.principal_id == caller.principal_id || groups.count(x.principal_id)) {
-      out.items.emplace_back(seq, x);
-    }
-  });
-  return out;
+  return ScheduleChunk<Schedule>(
+      s, caller, reader, from, limit, principal,
+      [&](const Schedule& x) { return ScheduleInForce(x, kind, now); },
+      [](const Schedule& x) { return x; });
 }
 
 Result<ListChunk<ScheduleInstance>> PimService::ScanInstances(const Caller& caller,
@@ -223,16 +239,12 @@ Result<ListChunk<ScheduleInstance>> PimService::ScanInstances(const Caller& call
   bool reader = s.IsReader(caller);
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
-  ListChunk<ScheduleInstance> out;
-  const std::set<std::string> groups =
-      reader ? std::set<std::string>() : s.GroupsOf(caller.principal_id);
-  out.resume = ScanFrom(s.schedules, principal, from, limit, [&](uint64_t seq, const Schedule& x) {
-    if (x.kind != kind || !x.ActiveAt(now)) return;
-    if (reader || x.principal_id == caller.principal_id || groups.count(x.principal_id)) {
-      out.items.emplace_back(seq, ScheduleInstance{x.id, x});
-    }
-  });
-  return out;
+  return ScheduleChunk<ScheduleInstance>(
+      s, caller, reader, from, limit, principal,
+      [&](const Schedule& x) { return InstanceNow(x, kind, now); },
+      [](const Schedule& x) {
+        return ScheduleInstance{x.id, x};
+      });
 }
 
 Result<ScheduleInstance> PimService::GetInstance(const Caller& caller, ScheduleKind kind,
@@ -251,15 +263,17 @@ Result<ScheduleInstance> PimService::GetInstance(const Caller& caller, ScheduleK
 
 Result<std::vector<Schedule>> PimService::ListSchedules(const Caller& caller, ScheduleKind kind,
                                                         bool current_user_only) const {
+  if (!current_user_only) {
+    return Drain<Schedule>(
+        [&](uint64_t from) { return ScanSchedules(caller, kind, from, kListChunk); });
+  }
   const State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
-  bool all = !current_user_only && s.IsReader(caller);
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
   std::vector<Schedule> out;
-  ForEachVisibleSchedule(s, caller, all, [&](const Schedule& x) {
-    if (x.kind != kind || x.removed || x.end <= now) return;
-    out.push_back(x);
+  ForEachOwnSchedule(s, caller, [&](const Schedule& x) {
+    if (ScheduleInForce(x, kind, now)) out.push_back(x);
   });
   return out;
 }
@@ -267,15 +281,17 @@ Result<std::vector<Schedule>> PimService::ListSchedules(const Caller& caller, Sc
 Result<std::vector<ScheduleInstance>> PimService::ListInstances(const Caller& caller,
                                                                 ScheduleKind kind,
                                                                 bool current_user_only) const {
+  if (!current_user_only) {
+    return Drain<ScheduleInstance>(
+        [&](uint64_t from) { return ScanInstances(caller, kind, from, kListChunk); });
+  }
   const State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
-  bool all = !current_user_only && s.IsReader(caller);
   SharedLock lock(s.mu);
   const Timestamp now = s.clock.Now();
   std::vector<ScheduleInstance> out;
-  ForEachVisibleSchedule(s, caller, all, [&](const Schedule& x) {
-    if (x.kind != kind || !x.ActiveAt(now)) return;
-    out.push_back({x.id, x});
+  ForEachOwnSchedule(s, caller, [&](const Schedule& x) {
+    if (InstanceNow(x, kind, now)) out.push_back({x.id, x});
   });
   return out;
 }
