@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/role_catalog.h"
 #include "engine/deferred_commit.h"
@@ -252,18 +254,20 @@ std::vector<std::string> EngineState::IndexedMembers(const Principal& group) con
 
 void EngineState::NoteMembers(const Principal* before, const Principal& after) {
   if (after.kind != PrincipalKind::kGroup) return;
-  const std::vector<std::string> none;
-  const std::vector<std::string>& old_members = before ? before->members : none;
+  static const std::vector<std::string> kNone;
+  const std::vector<std::string>& old_members = before ? before->members : kNone;
+  // Sets, not nested finds: a group of n members changes in O(n), however large it is.
+  const std::unordered_set<std::string_view> was(old_members.begin(), old_members.end());
+  const std::unordered_set<std::string_view> now(after.members.begin(), after.members.end());
   for (const std::string& m : old_members) {
-    if (std::find(after.members.begin(), after.members.end(), m) != after.members.end()) continue;
+    if (now.count(m)) continue;
     auto it = member_of.find(m);
     if (it == member_of.end()) continue;
     std::erase(it->second, after.id);
     if (it->second.empty()) member_of.erase(it);
   }
   for (const std::string& m : after.members) {
-    if (std::find(old_members.begin(), old_members.end(), m) != old_members.end()) continue;
-    member_of[m].push_back(after.id);
+    if (!was.count(m)) member_of[m].push_back(after.id);
   }
 }
 
