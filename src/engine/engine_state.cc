@@ -1,6 +1,5 @@
 #include "engine/engine_state.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
