@@ -38,65 +38,65 @@ class TlsServerTest : public ServerTest {
     fs::remove_all(dir_, ec);
   }
 
+  ServerOptions TlsOptions() const {
+    ServerOptions options;
+    options.tls_cert = cert_;
+    options.tls_key = key_;
+    return options;
+  }
+
   std::string dir_, cert_, key_;
 };
 
-TEST_F(TlsServerTest, ServesHttpsToAVerifyingClient) {
-  ServerOptions options;
-  options.tls_cert = cert_;
-  options.tls_key = key_;
-  StartServer(options);
-  EXPECT_TRUE(server_->tls());
+// A client that trusts the test's certificate and checks it names localhost, connected to `port`
+// and past the handshake.
+struct TlsClient {
+  TlsClient(const std::string& ca_file, uint16_t port) : stream(ioc, ctx) {
+    ctx.load_verify_file(ca_file);
+    ctx.set_verify_mode(asio::ssl::verify_peer);
+    EXPECT_TRUE(SSL_set_tlsext_host_name(stream.native_handle(), "localhost"));
+    stream.set_verify_callback(asio::ssl::host_name_verification("localhost"));
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    beast::get_lowest_layer(stream).connect({asio::ip::address_v4::loopback(), port});
+    stream.handshake(asio::ssl::stream_base::client);
+  }
+  // Sends `text` and reads one response.
+  Reply Ask(const std::string& text) {
+    asio::write(stream, asio::buffer(text));
+    return ReadReply(stream, buffer);
+  }
 
   asio::io_context ioc;
-  asio::ssl::context ctx(asio::ssl::context::tls_client);
-  ctx.load_verify_file(cert_);
-  ctx.set_verify_mode(asio::ssl::verify_peer);
-  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
-  ASSERT_TRUE(SSL_set_tlsext_host_name(stream.native_handle(), "localhost"));
-  stream.set_verify_callback(asio::ssl::host_name_verification("localhost"));
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-  beast::get_lowest_layer(stream).connect({asio::ip::address_v4::loopback(), port()});
-  stream.handshake(asio::ssl::stream_base::client);
-
+  asio::ssl::context ctx{asio::ssl::context::tls_client};
+  beast::ssl_stream<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
+};
+
+TEST_F(TlsServerTest, ServesHttpsToAVerifyingClient) {
+  StartServer(TlsOptions());
+  EXPECT_TRUE(server_->tls());
+
+  TlsClient client(cert_, port());
   for (int i = 0; i < 2; ++i) {  // keep-alive over TLS too
-    std::string request =
-        "GET /hello HTTP/1.1\r\nHost: localhost:" + std::to_string(port()) + "\r\n\r\n";
-    asio::write(stream, asio::buffer(request));
-    Reply reply = ReadReply(stream, buffer);
+    Reply reply =
+        client.Ask("GET /hello HTTP/1.1\r\nHost: localhost:" + std::to_string(port()) + "\r\n\r\n");
     EXPECT_EQ(reply.status, 200);
     EXPECT_EQ(reply.body, "\"https://localhost:" + std::to_string(port()) + "\"");
   }
 }
 
 TEST_F(TlsServerTest, ASlowRequestIsAnswered408OverTlsToo) {
-  ServerOptions options;
-  options.tls_cert = cert_;
-  options.tls_key = key_;
+  ServerOptions options = TlsOptions();
   options.read_timeout = std::chrono::milliseconds(200);
   StartServer(options);
-  asio::io_context ioc;
-  asio::ssl::context ctx(asio::ssl::context::tls_client);
-  ctx.load_verify_file(cert_);
-  ctx.set_verify_mode(asio::ssl::verify_peer);
-  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
-  ASSERT_TRUE(SSL_set_tlsext_host_name(stream.native_handle(), "localhost"));
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-  beast::get_lowest_layer(stream).connect({asio::ip::address_v4::loopback(), port()});
-  stream.handshake(asio::ssl::stream_base::client);
-  asio::write(stream, asio::buffer(std::string("GET /hello HTTP/1.1\r\nHost:")));  // no more
-  beast::flat_buffer buffer;
-  Reply reply = ReadReply(stream, buffer);
+  TlsClient client(cert_, port());
+  Reply reply = client.Ask("GET /hello HTTP/1.1\r\nHost:");  // and no more
   EXPECT_EQ(reply.status, 408);
   EXPECT_NE(reply.body.find(R"("code":"RequestTimeout")"), std::string::npos) << reply.body;
 }
 
 TEST_F(TlsServerTest, PlainHttpToATlsPortDoesNotBreakTheServer) {
-  ServerOptions options;
-  options.tls_cert = cert_;
-  options.tls_key = key_;
-  StartServer(options);
+  StartServer(TlsOptions());
   {
     RawClient plain(port());
     plain.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
