@@ -26,19 +26,9 @@ done
 command -v wrk >/dev/null || { echo "$0: wrk is not installed" >&2; exit 2; }
 
 run=$prepared/ab-run
-rm -rf "$run"
-mkdir -p "$run"
-cp -r "$prepared/data" "$run/data"
-taskset -c "$cpus" "$pimd" --data "$run/data" --listen 127.0.0.1:0 --argon2-memory-kib 8192 \
-  --argon2-passes 1 >"$run/stdout" 2>"$run/stderr" &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 300); do
-  grep -q "^listening on" "$run/stdout" 2>/dev/null && break
-  sleep 0.1
-done
-port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$run/stdout")
-[[ -n $port ]] || { echo "$0: pimd did not start; see $run/stderr" >&2; exit 1; }
+# shellcheck source=bench/http/lib.sh
+source "$here/lib.sh"
+start_pimd_on_copy "$prepared/data" "$run" "$cpus"
 
 counters() {  # transactions change_sets background_checkpoints writer_checkpoints
   curl -s "http://127.0.0.1:$port/metrics" | awk '

@@ -23,21 +23,10 @@ for f in "$source_data/pim.db" "$prepared/pairs.tsv" "$prepared/admin-password.t
   [[ -f $f ]] || { echo "$0: $f missing (make it with run_http.sh --prepare-only)" >&2; exit 2; }
 done
 run=$prepared/listings-run
-rm -rf "$run"
-mkdir -p "$run"
-cp -r "$source_data" "$run/data"
-start=$(date +%s.%N)
-taskset -c 0 "$pimd" --data "$run/data" --listen 127.0.0.1:0 --argon2-memory-kib 8192 \
-  --argon2-passes 1 >"$run/stdout" 2>"$run/stderr" &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1200); do
-  grep -q "^listening on" "$run/stdout" 2>/dev/null && break
-  sleep 0.05
-done
+# shellcheck source=bench/http/lib.sh
+source "$(dirname "$0")/lib.sh"
+start_pimd_on_copy "$source_data" "$run" 0
 ready=$(date +%s.%N)
-port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$run/stdout")
-[[ -n $port ]] || { echo "$0: pimd did not start; see $run/stderr" >&2; exit 1; }
 peak=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
 kinds=$(python3 -c '
 import sqlite3, sys
@@ -45,7 +34,7 @@ db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
 print(", ".join("%s %d" % row for row in db.execute(
     "SELECT kind, COUNT(*) FROM objects GROUP BY kind ORDER BY COUNT(*) DESC")))' "$run/data/pim.db")
 printf '%-10s ready in %.2f s, peak RSS %d MiB; objects: %s\n' "$label" \
-  "$(echo "$ready - $start" | bc)" $((peak / 1024)) "$kinds"
+  "$(echo "$ready - $pimd_started" | bc)" $((peak / 1024)) "$kinds"
 
 python3 - "$port" "$run/data/pim.db" "$(head -1 "$prepared/pairs.tsv" | cut -f2)" \
   "$(cat "$prepared/admin-password.txt")" "$label" <<'PY'
