@@ -36,7 +36,7 @@ class DeferCommits {
 };
 
 // Runs `then` once everything tracked in `pending` is durable: at once, on this thread, if it
-// already is (or `pending` is null); otherwise on the store's completer thread.
+// already is (or `pending` is null); otherwise on the store's writer thread.
 void WhenDurable(const std::shared_ptr<PendingDurability>& pending, std::function<void()> then);
 
 }  // namespace pim

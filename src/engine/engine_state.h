@@ -73,7 +73,7 @@ struct EngineState {
   DecisionIndex index;
   std::unique_ptr<AuditChain> chain;
   // Sequence number of the newest checkpoint handed to the store (written under the lock, read
-  // on the store's completer thread).
+  // on the store's writer thread, after each commit).
   std::atomic<int64_t> newest_checkpoint_seq{0};
   // The newest checkpoint the store had signed (on its writer thread, once per group commit).
   std::mutex signed_checkpoint_mu;

@@ -5,7 +5,7 @@
 // Concurrency: reads take a shared lock; changes take the exclusive lock only to validate, apply
 // in memory, seal audit records and Submit() to the store, then wait for the commit WITHOUT the
 // lock (so commits group). A mutating call returns only after its change is durable. The decision
-// index (decision_index.h) is updated on the store's completer thread, after the commit and before
+// index (decision_index.h) is updated on the store's writer thread, after the commit and before
 // the call returns: a grant is effective from its commit, never before.
 // If the store fails to commit, the process aborts (memory would otherwise diverge from disk);
 // restart reloads the durable state.

@@ -10,7 +10,6 @@ constexpr int kGatherRounds = 8;
 
 CommitQueue::CommitQueue(CommitFn commit, size_t max_batch)
     : commit_(std::move(commit)), max_batch_(max_batch == 0 ? 1 : max_batch) {
-  completer_ = std::thread([this] { Complete(); });
   writer_ = std::thread([this] { Run(); });
 }
 
@@ -42,12 +41,6 @@ void CommitQueue::Close() {
   cv_.notify_one();
   std::call_once(join_once_, [this] {
     if (writer_.joinable()) writer_.join();
-    {
-      std::lock_guard<std::mutex> lock(done_mu_);
-      writer_done_ = true;
-    }
-    done_cv_.notify_one();
-    if (completer_.joinable()) completer_.join();
   });
 }
 
@@ -79,42 +72,20 @@ void CommitQueue::Run() {
     for (size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].injected_failure.ok()) continue;
       CommitRun(batch, run_begin, i);
-      Status injected = batch[i].injected_failure;
-      std::vector<Entry> failed;
-      failed.push_back(std::move(batch[i]));
-      Hand(std::move(failed), std::move(injected));
+      Settle(batch, i, i + 1, batch[i].injected_failure);
       run_begin = i + 1;
     }
     CommitRun(batch, run_begin, batch.size());
   }
 }
 
-void CommitQueue::Hand(std::vector<Entry> entries, Status status) {
-  {
-    std::lock_guard<std::mutex> lock(done_mu_);
-    done_.push_back(Settled{std::move(entries), std::move(status)});
-  }
-  done_cv_.notify_one();
-}
-
-void CommitQueue::Complete() {
-  while (true) {
-    std::deque<Settled> ready;
-    {
-      std::unique_lock<std::mutex> lock(done_mu_);
-      done_cv_.wait(lock, [this] { return writer_done_ || !done_.empty(); });
-      if (done_.empty()) return;  // the writer has stopped and everything is settled
-      ready.swap(done_);
-    }
-    for (Settled& settled : ready) {
-      for (Entry& entry : settled.entries) {
-        if (settled.status.ok() && entry.after_commit) entry.after_commit();
-        if (!settled.status.ok() && entry.changes.on_failure) {
-          entry.changes.on_failure(settled.status);
-        }
-        entry.promise.set_value(settled.status);
-      }
-    }
+void CommitQueue::Settle(std::vector<Entry>& entries, size_t begin, size_t end,
+                         const Status& status) {
+  for (size_t i = begin; i < end; ++i) {
+    Entry& entry = entries[i];
+    if (status.ok() && entry.after_commit) entry.after_commit();
+    if (!status.ok() && entry.changes.on_failure) entry.changes.on_failure(status);
+    entry.promise.set_value(status);
   }
 }
 
@@ -130,12 +101,7 @@ void CommitQueue::CommitRun(std::vector<Entry>& batch, size_t begin, size_t end)
   std::vector<const ChangeSet*> sets;
   sets.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) sets.push_back(&batch[i].changes);
-  Status status = commit_(sets);
-  // The callbacks run on the completer thread, so the writer can start the next transaction.
-  std::vector<Entry> settled;
-  settled.reserve(end - begin);
-  for (size_t i = begin; i < end; ++i) settled.push_back(std::move(batch[i]));
-  Hand(std::move(settled), std::move(status));
+  Settle(batch, begin, end, commit_(sets));
 }
 
 }  // namespace pim

@@ -1,18 +1,21 @@
-// CommitQueue: the writer and completer threads behind a Store's Submit(). Shared by every Store
-// implementation so they all have the same ordering and callback semantics (store.h):
+// CommitQueue: the writer thread behind a Store's Submit(). Shared by every Store implementation
+// so they all have the same ordering and callback semantics (store.h):
 //
 //   - change sets are handed to the commit function in submission order, in batches of at most
 //     `max_batch` (group commit: whatever is waiting when the writer wakes up);
 //   - before that, the newest checkpoint of each transaction is signed through its change set's
 //     sign_checkpoint, if any (on the writer thread);
-//   - after a successful batch, each entry's after_commit runs on the completer thread, in
-//     commit order, and only then is that entry's future made ready; meanwhile the writer
-//     commits the next batch (the callbacks are off the durable path's critical section);
+//   - after a successful batch, each entry's after_commit runs on the writer thread, in commit
+//     order, and only then is that entry's future made ready; the writer takes its next batch
+//     after the callbacks, so they must be short (an index update, handing a response to the
+//     server: the change sets that arrive meanwhile join the next group). A completer thread
+//     that ran them while the writer committed the next batch cost a thread hand-off per
+//     transaction: ~11% of the durable selfActivate rate (docs/PERFORMANCE.md);
 //   - a failed batch fails every future of the batch with the commit function's Status and runs
 //     no after_commit callbacks (each change set's on_failure, if any, runs first).
 //
-// Thread-safety: Submit() and Close() may be called from any thread. The commit function is only
-// ever called from the single writer thread; callbacks only from the single completer thread.
+// Thread-safety: Submit() and Close() may be called from any thread. The commit function and the
+// callbacks are only ever called from the single writer thread.
 #pragma once
 
 #include <condition_variable>
@@ -59,17 +62,9 @@ class CommitQueue {
     Status injected_failure;
   };
 
-  // A transaction's entries with its outcome, waiting for the completer.
-  struct Settled {
-    std::vector<Entry> entries;
-    Status status;
-  };
-
   void Run();
-  // Completer thread: runs callbacks and settles futures, in commit order.
-  void Complete();
-  // Writer thread: passes committed (or failed) entries to the completer.
-  void Hand(std::vector<Entry> entries, Status status);
+  // Runs the callbacks of committed (or failed) entries and settles their futures, in order.
+  static void Settle(std::vector<Entry>& entries, size_t begin, size_t end, const Status& status);
   // Commits entries [begin, end) of `batch` as one transaction and settles their futures.
   void CommitRun(std::vector<Entry>& batch, size_t begin, size_t end);
 
@@ -79,12 +74,7 @@ class CommitQueue {
   std::condition_variable cv_;
   std::deque<Entry> queue_;  // guarded by mu_
   bool closing_ = false;     // guarded by mu_
-  std::mutex done_mu_;
-  std::condition_variable done_cv_;
-  std::deque<Settled> done_;  // guarded by done_mu_
-  bool writer_done_ = false;  // guarded by done_mu_
   std::once_flag join_once_;
-  std::thread completer_;
   std::thread writer_;
 };
 

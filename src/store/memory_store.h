@@ -1,6 +1,6 @@
 // MemoryStore: a Store kept in memory, for engine unit tests. Same semantics as every Store
 // (store.h, checked by store_conformance.h): in-order commits on a writer thread, after_commit
-// callbacks (on the completer thread) before the future is ready, objects in first-written order.
+// callbacks (on that thread) before the future is ready, objects in first-written order.
 // Nothing survives the object. Adds fault injection (FailNextCommits) and audit tampering for
 // tests.
 //

@@ -77,7 +77,7 @@ struct ChangeSet {
   // before the transaction is written, for the one checkpoint it keeps (the newest of the group
   // commit), so one signature covers many change sets. Not called for superseded checkpoints.
   std::function<void(AuditCheckpoint&)> sign_checkpoint;
-  // When set, called (on the store's completer thread) with the error if this change set's
+  // When set, called (on the store's writer thread) with the error if this change set's
   // transaction fails (after_commit then does not run), before its future is made ready: for
   // submitters that do not wait on the future.
   std::function<void(const Status&)> on_failure;
@@ -98,9 +98,9 @@ class Store {
 
   // Queues `changes` for the next group commit and returns at once. The future becomes ready
   // when the transaction holding them is durable (OK) or failed (the Status). `after_commit`, if
-  // given, runs on the store's completer thread after a successful commit and before the future
-  // is made ready, in submission order (meanwhile the writer may commit later change sets). Change
-  // sets are committed in submission order.
+  // given, runs on the store's writer thread after a successful commit and before the future is
+  // made ready, in submission order; it must be short (the writer takes its next batch after it)
+  // and must not wait for another commit. Change sets are committed in submission order.
   virtual std::shared_future<Status> Submit(ChangeSet changes,
                                             std::function<void()> after_commit = {}) = 0;
 

@@ -194,7 +194,7 @@ TEST_P(StoreConformanceTest, CommitsInSubmissionOrderAcrossThreads) {
   constexpr int kPerThread = 25;
   std::mutex engine_lock;
   int64_t next = 1;
-  std::vector<int64_t> callback_order;  // written on the completer thread only
+  std::vector<int64_t> callback_order;  // written on the writer thread only
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {

@@ -2,10 +2,10 @@
 //
 // Writes: one writer thread and connection do group commit. Each wake-up takes every change set
 // waiting (at most kMaxBatch), writes them with prepared statements in ONE
-// BEGIN IMMEDIATE...COMMIT (one fsync); a completer thread then runs their after_commit callbacks
-// in order and makes their futures ready while the writer commits the next batch. If the
-// transaction fails it is rolled back and every future of the batch fails with the error (the
-// engine aborts on that). WAL checkpoints run on a third thread and connection (WalCheckpointer).
+// BEGIN IMMEDIATE...COMMIT (one fsync), then runs their after_commit callbacks in order and makes
+// their futures ready before taking the next batch. If the transaction fails it is rolled back and
+// every future of the batch fails with the error (the engine aborts on that). WAL checkpoints run
+// on a second thread and connection (WalCheckpointer).
 // Reads: a second connection, serialised by a mutex; WAL lets it read while the writer writes.
 // Objects keep their first-written position when overwritten. Audit rows are keyed by seq as
 // rowid, so ascending reads return them in physical order. Of the checkpoints in one batch only

@@ -83,7 +83,7 @@ class SqliteStoreTest : public ::testing::Test {
 
 // Holds the writer thread until released, so that submissions made meanwhile are all waiting
 // when it wakes up. The writer is held where it signs the held change set's checkpoint: after
-// taking its batch, before committing it (after_commit callbacks run on another thread).
+// taking its batch, before committing it.
 class WriterGate {
  public:
   ChangeSet Hold(ChangeSet changes) {
@@ -229,17 +229,21 @@ TEST_F(SqliteStoreTest, MigratesVersionOneObjects) {
             "0");
 }
 
-// The after-commit callbacks run on their own thread: one that blocks does not stop the writer
-// from committing what comes next, and later callbacks still run in commit order after it.
-TEST_F(SqliteStoreTest, ABlockedCallbackDoesNotHoldUpTheWriter) {
+// The after-commit callbacks run on the writer thread, in commit order, before it takes its next
+// batch: what is submitted while a callback runs waits for it, then commits as one group, and
+// each future is ready only after its own callback.
+TEST_F(SqliteStoreTest, CallbacksRunBeforeTheNextBatchWhichGathersWhatArrivedMeanwhile) {
   std::unique_ptr<SqliteStore> store = MustOpen();
   ASSERT_NE(store, nullptr);
   std::mutex mu;
   std::condition_variable cv;
   bool entered = false, release = false;
   std::vector<std::string> order;
+  const std::thread::id test_thread = std::this_thread::get_id();
+  std::thread::id callback_thread;
   std::shared_future<Status> first = store->Submit(Put("first"), [&] {
     std::unique_lock<std::mutex> lock(mu);
+    callback_thread = std::this_thread::get_id();
     entered = true;
     cv.notify_all();
     cv.wait(lock, [&] { return release; });
@@ -249,26 +253,30 @@ TEST_F(SqliteStoreTest, ABlockedCallbackDoesNotHoldUpTheWriter) {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return entered; });
   }
-  std::shared_future<Status> second =
-      store->Submit(Put("second"), [&] { order.push_back("second"); });
-  // Committed (a reader sees it) while the first callback is still blocked...
-  for (int i = 0; i < 2000 && store->commit_count() < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::vector<std::shared_future<Status>> later;
+  for (int i = 0; i < 3; ++i) {
+    later.push_back(store->Submit(Put("later" + std::to_string(i)), [&, i] {
+      std::lock_guard<std::mutex> lock(mu);
+      order.push_back("later" + std::to_string(i));
+    }));
   }
-  EXPECT_EQ(store->commit_count(), 2);
-  Result<std::vector<StoredObject>> objects = store->LoadObjects("k");
-  ASSERT_TRUE(objects.ok());
-  EXPECT_EQ(objects->size(), 2u);
-  // ...but not acknowledged before the first.
-  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(20)), std::future_status::timeout);
+  // Nothing more is committed while the first callback runs, and nothing is acknowledged.
+  EXPECT_EQ(later.back().wait_for(std::chrono::milliseconds(20)), std::future_status::timeout);
+  EXPECT_EQ(first.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  EXPECT_EQ(store->commit_count(), 1);
   {
     std::lock_guard<std::mutex> lock(mu);
     release = true;
   }
   cv.notify_all();
-  EXPECT_TRUE(second.get().ok());
   EXPECT_TRUE(first.get().ok());
-  EXPECT_EQ(order, (std::vector<std::string>{"first", "second"}));
+  for (auto& f : later) EXPECT_TRUE(f.get().ok());
+  EXPECT_EQ(store->commit_count(), 2);  // the three that waited went in one transaction
+  EXPECT_EQ(order, (std::vector<std::string>{"first", "later0", "later1", "later2"}));
+  EXPECT_NE(callback_thread, test_thread);
+  Result<std::vector<StoredObject>> objects = store->LoadObjects("k");
+  ASSERT_TRUE(objects.ok());
+  EXPECT_EQ(objects->size(), 4u);
 }
 
 // Checkpoints happen on the checkpointer's thread, and the log stays bounded under a steady
