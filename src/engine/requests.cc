@@ -57,8 +57,6 @@ Result<Prepared> PrepareRequest(EngineState& s, const Caller& caller,
   if (!in.target_schedule_id.empty() && !IsGuid(in.target_schedule_id)) {
     return InvalidArgument("targetScheduleId must be a GUID");
   }
-  p.principal = *principal;
-  p.role = *role;
   p.policy = FindEffectivePolicy(s, role_id, scope);
   if (!p.policy) return Internal("no role management policy is configured");
   ScheduleRequest& r = p.req;

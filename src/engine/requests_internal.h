@@ -30,8 +30,6 @@ inline constexpr Duration kEligibilityExtendWindow = Duration::Days(14);
 // A validated request about to be handled.
 struct Prepared {
   ScheduleRequest req;  // id assigned, canonical ids and scope, created/created_by set
-  Principal principal;
-  RoleDefinition role;
   const Policy* policy = nullptr;
   Timestamp now;
 };
