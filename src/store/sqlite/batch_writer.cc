@@ -80,20 +80,26 @@ Status BatchWriter::Prepare() {
 
 Status BatchWriter::WriteObject(const ObjectWrite& write) {
   std::string key = ObjectKey(write.kind, write.id);
-  auto it = object_seqs_.find(key);
   Statement* stmt = nullptr;
+  // Statements bind the change set's strings uncopied: it outlives the transaction.
   if (write.erase) {
+    auto it = object_seqs_.find(key);
     if (it == object_seqs_.end()) return Status::Ok();  // nothing to erase
     stmt = &erase_object_.Bind(1, it->second);
     undo_.emplace_back(std::move(key), it->second);
     object_seqs_.erase(it);
-  } else if (it != object_seqs_.end()) {
-    stmt = &update_object_.Bind(1, write.body).Bind(2, it->second);  // keeps its position
   } else {
-    const int64_t seq = next_object_seq_++;
-    stmt = &insert_object_.Bind(1, seq).Bind(2, write.kind).Bind(3, write.id).Bind(4, write.body);
-    undo_.emplace_back(key, std::nullopt);
-    object_seqs_.emplace(std::move(key), seq);
+    auto [it, inserted] = object_seqs_.try_emplace(std::move(key), next_object_seq_);
+    if (inserted) {
+      ++next_object_seq_;
+      stmt = &insert_object_.Bind(1, it->second)
+                  .BindUncopied(2, write.kind)
+                  .BindUncopied(3, write.id)
+                  .BindUncopied(4, write.body);
+      undo_.emplace_back(it->first, std::nullopt);
+    } else {
+      stmt = &update_object_.BindUncopied(1, write.body).Bind(2, it->second);  // keeps its place
+    }
   }
   Status status = stmt->Run();
   stmt->Reset();
@@ -105,21 +111,21 @@ Status BatchWriter::WriteOne(const ChangeSet& changes) {
   for (const SealedAuditRecord& record : changes.audit) {
     insert_audit_.Bind(1, record.seq)
         .Bind(2, record.time.micros())
-        .Bind(3, record.id)
-        .Bind(4, record.category)
-        .Bind(5, record.activity)
-        .Bind(6, record.initiator_id)
-        .Bind(7, record.canonical)
-        .Bind(8, record.prev_hash)
-        .Bind(9, record.hash);
+        .BindUncopied(3, record.id)
+        .BindUncopied(4, record.category)
+        .BindUncopied(5, record.activity)
+        .BindUncopied(6, record.initiator_id)
+        .BindUncopied(7, record.canonical)
+        .BindUncopied(8, record.prev_hash)
+        .BindUncopied(9, record.hash);
     Status status = insert_audit_.Run();
     insert_audit_.Reset();
     RETURN_IF_ERROR(status);
   }
   for (const OutboxEvent& event : changes.outbox) {
-    insert_outbox_.Bind(1, event.id)
-        .Bind(2, event.type)
-        .Bind(3, event.payload)
+    insert_outbox_.BindUncopied(1, event.id)
+        .BindUncopied(2, event.type)
+        .BindUncopied(3, event.payload)
         .Bind(4, event.created.micros());
     Status status = insert_outbox_.Run();
     insert_outbox_.Reset();
