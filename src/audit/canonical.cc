@@ -1,88 +1,82 @@
-// CanonicalEncode: the audit encoding v1 (docs/AUDIT.md). Keys are inserted in a fixed order and
-// boost::json::object keeps insertion order, so the serialized text is deterministic. The tree is
-// built in a monotonic arena (one per call): it lives only until serialised.
-#include <boost/json.hpp>
-#include <boost/json/monotonic_resource.hpp>
-
+// CanonicalEncode: the audit encoding v1 (docs/AUDIT.md). Members are written in a fixed order
+// by JsonWriter, whose text is boost::json::serialize's for the same tree (no whitespace, the
+// same escaping), so the encoding is deterministic.
 #include "audit/audit.h"
+#include "core/json_writer.h"
 
 namespace pim {
 
 namespace {
 
-using boost::json::storage_ptr;
-
-boost::json::object Initiator(const AuditEvent& e, const storage_ptr& sp) {
-  boost::json::object initiator(1, sp);
+void WriteInitiator(JsonWriter& w, const AuditEvent& e) {
+  w.BeginObject();
   if (e.initiator_type == "app") {
-    boost::json::object app(2, sp);
-    app["servicePrincipalId"] = e.initiator_id;
-    app["displayName"] = e.initiator_display_name;
-    initiator["app"] = std::move(app);
+    w.Key("app")
+        .BeginObject()
+        .Member("servicePrincipalId", e.initiator_id)
+        .Member("displayName", e.initiator_display_name)
+        .EndObject();
   } else {
-    boost::json::object user(4, sp);
-    user["id"] = e.initiator_id;
-    user["displayName"] = e.initiator_display_name;
-    user["userPrincipalName"] = e.initiator_upn;
-    user["ipAddress"] = e.initiator_ip;
-    initiator["user"] = std::move(user);
+    w.Key("user")
+        .BeginObject()
+        .Member("id", e.initiator_id)
+        .Member("displayName", e.initiator_display_name)
+        .Member("userPrincipalName", e.initiator_upn)
+        .Member("ipAddress", e.initiator_ip)
+        .EndObject();
   }
-  return initiator;
+  w.EndObject();
 }
 
-boost::json::array Targets(const AuditEvent& e, const storage_ptr& sp) {
-  boost::json::array targets(sp);
-  targets.reserve(e.targets.size());
+void WriteTargets(JsonWriter& w, const AuditEvent& e) {
+  w.BeginArray();
   for (const AuditTarget& t : e.targets) {
-    boost::json::object target(5, sp);
-    target["id"] = t.id;
-    target["displayName"] = t.display_name;
-    target["type"] = t.type;
-    target["userPrincipalName"] = t.user_principal_name;
-    boost::json::array modified(sp);
-    modified.reserve(t.modified.size());
+    w.BeginObject()
+        .Member("id", t.id)
+        .Member("displayName", t.display_name)
+        .Member("type", t.type)
+        .Member("userPrincipalName", t.user_principal_name)
+        .Key("modifiedProperties")
+        .BeginArray();
     for (const auto& [name, old_value, new_value] : t.modified) {
-      boost::json::object property(3, sp);
-      property["displayName"] = name;
-      property["oldValue"] = old_value;
-      property["newValue"] = new_value;
-      modified.push_back(std::move(property));
+      w.BeginObject()
+          .Member("displayName", name)
+          .Member("oldValue", old_value)
+          .Member("newValue", new_value)
+          .EndObject();
     }
-    target["modifiedProperties"] = std::move(modified);
-    targets.push_back(std::move(target));
+    w.EndArray().EndObject();
   }
-  return targets;
+  w.EndArray();
 }
 
 }  // namespace
 
 std::string CanonicalEncode(const AuditEvent& e) {
-  unsigned char buffer[16384];  // a typical record's tree fits: no heap until the result
-  boost::json::monotonic_resource arena(buffer, sizeof buffer);
-  storage_ptr sp(&arena);
-  boost::json::object o(13, sp);  // every object is sized for its keys: no rehashing
-  o["pimEncodingVersion"] = 1;
-  o["id"] = e.id;
-  o["category"] = e.category;
-  o["correlationId"] = e.correlation_id;
-  o["result"] = e.result;
-  o["resultReason"] = e.result_reason;
-  o["activityDisplayName"] = e.activity;
-  o["activityDateTime"] = FormatTimestamp(e.time);
-  o["loggedByService"] = e.logged_by_service;
-  o["operationType"] = e.operation_type;
-  o["initiatedBy"] = Initiator(e, sp);
-  o["targetResources"] = Targets(e, sp);
-  boost::json::array details(sp);
-  details.reserve(e.details.size());
+  std::string out;
+  out.reserve(1024);
+  JsonWriter w(out);
+  w.BeginObject()
+      .Member("pimEncodingVersion", 1)
+      .Member("id", e.id)
+      .Member("category", e.category)
+      .Member("correlationId", e.correlation_id)
+      .Member("result", e.result)
+      .Member("resultReason", e.result_reason)
+      .Member("activityDisplayName", e.activity)
+      .Member("activityDateTime", FormatTimestamp(e.time))
+      .Member("loggedByService", e.logged_by_service)
+      .Member("operationType", e.operation_type)
+      .Key("initiatedBy");
+  WriteInitiator(w, e);
+  w.Key("targetResources");
+  WriteTargets(w, e);
+  w.Key("additionalDetails").BeginArray();
   for (const auto& [key, value] : e.details) {
-    boost::json::object detail(2, sp);
-    detail["key"] = key;
-    detail["value"] = value;
-    details.push_back(std::move(detail));
+    w.BeginObject().Member("key", key).Member("value", value).EndObject();
   }
-  o["additionalDetails"] = std::move(details);
-  return boost::json::serialize(o);
+  w.EndArray().EndObject();
+  return out;
 }
 
 }  // namespace pim

@@ -2,6 +2,7 @@
 // grant/revoke building blocks they share (see requests_internal.h for the status model).
 #include <boost/json.hpp>
 
+#include "core/json_writer.h"
 #include "core/scope.h"
 #include "engine/pim_service.h"
 #include "engine/requests_internal.h"
@@ -14,16 +15,20 @@ constexpr size_t kMaxJustification = 1000;
 
 std::string Payload(const Schedule& x, const char* extra_key = nullptr,
                     const std::string& extra_value = {}) {
-  boost::json::object o{
-      {"scheduleId", x.id},
-      {"kind", x.kind == ScheduleKind::kAssignment ? "assignment" : "eligibility"},
-      {"principalId", x.principal_id},
-      {"roleDefinitionId", x.role_definition_id},
-      {"directoryScopeId", x.directory_scope_id},
-      {"startDateTime", FormatTimestamp(x.start)},
-      {"endDateTime", x.end.is_max() ? "" : FormatTimestamp(x.end)}};
-  if (extra_key) o[extra_key] = extra_value;
-  return boost::json::serialize(o);
+  std::string out;
+  out.reserve(384);
+  JsonWriter w(out);
+  w.BeginObject()
+      .Member("scheduleId", x.id)
+      .Member("kind", x.kind == ScheduleKind::kAssignment ? "assignment" : "eligibility")
+      .Member("principalId", x.principal_id)
+      .Member("roleDefinitionId", x.role_definition_id)
+      .Member("directoryScopeId", x.directory_scope_id)
+      .Member("startDateTime", FormatTimestamp(x.start))
+      .Member("endDateTime", x.end.is_max() ? std::string() : FormatTimestamp(x.end));
+  if (extra_key) w.Member(extra_key, extra_value);
+  w.EndObject();
+  return out;
 }
 
 bool IsSelfAction(RequestAction a) {

@@ -16,6 +16,7 @@ using codec::ParseObject;
 using codec::Reader;
 using codec::Strs;
 using codec::Ts;
+using codec::WriteOptMicros;
 
 constexpr RequestAction kActions[] = {
     RequestAction::kAdminAssign,  RequestAction::kAdminUpdate,    RequestAction::kAdminRemove,
@@ -165,28 +166,30 @@ Result<RoleDefinition> DecodeRoleDefinition(std::string_view text) {
 }
 
 std::string EncodeSchedule(const Schedule& s) {
-  unsigned char buffer[4096];  // the tree lives only until serialised: no heap for it
-  json::monotonic_resource arena(buffer, sizeof buffer);
-  json::object o({{"id", s.id},
-                  {"kind", s.kind == ScheduleKind::kAssignment ? 1 : 0},
-                  {"principalId", s.principal_id},
-                  {"roleDefinitionId", s.role_definition_id},
-                  {"scope", s.directory_scope_id},
-                  {"appScope", s.app_scope_id},
-                  {"memberType", s.member_type},
-                  {"assignmentType", s.assignment_type},
-                  {"status", s.status},
-                  {"createdUsing", s.created_using},
-                  {"activatedUsing", s.activated_using},
-                  {"created", Ts(s.created)},
-                  {"modified", Ts(s.modified)},
-                  {"start", Ts(s.start)},
-                  {"end", Ts(s.end)},
-                  {"expirationType", static_cast<int64_t>(s.expiration_type)},
-                  {"duration", OptDur(s.duration)},
-                  {"removed", OptTs(s.removed)}},
-                 &arena);
-  return json::serialize(o);
+  std::string out;
+  out.reserve(512);
+  JsonWriter w(out);
+  w.BeginObject()
+      .Member("id", s.id)
+      .Member("kind", s.kind == ScheduleKind::kAssignment ? 1 : 0)
+      .Member("principalId", s.principal_id)
+      .Member("roleDefinitionId", s.role_definition_id)
+      .Member("scope", s.directory_scope_id)
+      .Member("appScope", s.app_scope_id)
+      .Member("memberType", s.member_type)
+      .Member("assignmentType", s.assignment_type)
+      .Member("status", s.status)
+      .Member("createdUsing", s.created_using)
+      .Member("activatedUsing", s.activated_using)
+      .Member("created", s.created.micros())
+      .Member("modified", s.modified.micros())
+      .Member("start", s.start.micros())
+      .Member("end", s.end.micros())
+      .Member("expirationType", static_cast<int64_t>(s.expiration_type));
+  WriteOptMicros(w.Key("duration"), s.duration);
+  WriteOptMicros(w.Key("removed"), s.removed);
+  w.EndObject();
+  return out;
 }
 
 Result<Schedule> DecodeSchedule(std::string_view text) {
@@ -213,34 +216,36 @@ Result<Schedule> DecodeSchedule(std::string_view text) {
 }
 
 std::string EncodeRequest(const ScheduleRequest& q) {
-  unsigned char buffer[4096];  // the tree lives only until serialised: no heap for it
-  json::monotonic_resource arena(buffer, sizeof buffer);
-  json::object info({{"start", OptTs(q.schedule_info.start)},
-                     {"type", static_cast<int64_t>(q.schedule_info.type)},
-                     {"end", OptTs(q.schedule_info.end)},
-                     {"duration", OptDur(q.schedule_info.duration)}},
-                    &arena);
-  json::object o({{"id", q.id},
-                  {"kind", q.kind == ScheduleKind::kAssignment ? 1 : 0},
-                  {"action", ActionToInt(q.action)},
-                  {"principalId", q.principal_id},
-                  {"roleDefinitionId", q.role_definition_id},
-                  {"scope", q.directory_scope_id},
-                  {"appScope", q.app_scope_id},
-                  {"justification", q.justification},
-                  {"ticketNumber", q.ticket_number},
-                  {"ticketSystem", q.ticket_system},
-                  {"scheduleInfo", std::move(info)},
-                  {"targetScheduleId", q.target_schedule_id},
-                  {"approvalId", q.approval_id},
-                  {"status", q.status},
-                  {"createdBy", q.created_by},
-                  {"customData", q.custom_data},
-                  {"created", Ts(q.created)},
-                  {"completed", OptTs(q.completed)},
-                  {"cancelReason", q.cancel_reason}},
-                 &arena);
-  return json::serialize(o);
+  std::string out;
+  out.reserve(640);
+  JsonWriter w(out);
+  w.BeginObject()
+      .Member("id", q.id)
+      .Member("kind", q.kind == ScheduleKind::kAssignment ? 1 : 0)
+      .Member("action", ActionToInt(q.action))
+      .Member("principalId", q.principal_id)
+      .Member("roleDefinitionId", q.role_definition_id)
+      .Member("scope", q.directory_scope_id)
+      .Member("appScope", q.app_scope_id)
+      .Member("justification", q.justification)
+      .Member("ticketNumber", q.ticket_number)
+      .Member("ticketSystem", q.ticket_system)
+      .Key("scheduleInfo")
+      .BeginObject();
+  WriteOptMicros(w.Key("start"), q.schedule_info.start);
+  w.Member("type", static_cast<int64_t>(q.schedule_info.type));
+  WriteOptMicros(w.Key("end"), q.schedule_info.end);
+  WriteOptMicros(w.Key("duration"), q.schedule_info.duration);
+  w.EndObject()
+      .Member("targetScheduleId", q.target_schedule_id)
+      .Member("approvalId", q.approval_id)
+      .Member("status", q.status)
+      .Member("createdBy", q.created_by)
+      .Member("customData", q.custom_data)
+      .Member("created", q.created.micros());
+  WriteOptMicros(w.Key("completed"), q.completed);
+  w.Member("cancelReason", q.cancel_reason).EndObject();
+  return out;
 }
 
 Result<ScheduleRequest> DecodeRequest(std::string_view text) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_writer.h"
 #include "core/status.h"
 #include "core/time.h"
 
@@ -21,6 +22,13 @@ inline json::value OptTs(const std::optional<Timestamp>& t) {
 }
 inline json::value OptDur(const std::optional<Duration>& d) {
   return d ? json::value(d->micros()) : json::value(nullptr);
+}
+// A member's value for JsonWriter: the microseconds, or null.
+inline void WriteOptMicros(JsonWriter& w, const std::optional<Timestamp>& t) {
+  t ? w.Int(t->micros()) : w.Null();
+}
+inline void WriteOptMicros(JsonWriter& w, const std::optional<Duration>& d) {
+  d ? w.Int(d->micros()) : w.Null();
 }
 inline json::array Strs(const std::vector<std::string>& v) {
   json::array a;
