@@ -24,11 +24,9 @@ HttpResponse GraphError(const Status& status) {
 
 HttpResponse EntityResponse(const HttpRequest& request, int status, std::string_view context_path,
                             json::object entity) {
-  json::object out;
-  out.reserve(entity.size() + 1);
-  out["@odata.context"] = ContextUrl(request, context_path);
-  for (auto& member : entity) out[member.key()] = std::move(member.value());
-  return JsonResponse(status, ToJson(out));
+  // The context member is spliced in front of the serialised entity rather than inserted into a
+  // copy of it (the entities' codecs never write one themselves).
+  return EntityJsonResponse(request, status, context_path, ToJson(entity));
 }
 
 HttpResponse EntityJsonResponse(const HttpRequest& request, int status,
