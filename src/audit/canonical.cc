@@ -54,7 +54,7 @@ void WriteTargets(JsonWriter& w, const AuditEvent& e) {
 
 std::string CanonicalEncode(const AuditEvent& e) {
   std::string out;
-  out.reserve(1024);
+  out.reserve(1536);  // a typical record is 1.2-1.4 KB
   JsonWriter w(out);
   w.BeginObject()
       .Member("pimEncodingVersion", 1)

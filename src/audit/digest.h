@@ -7,8 +7,9 @@
 
 namespace pim::audit_internal {
 
-// Lowercase hex SHA-256 of `data`.
+// Lowercase hex SHA-256 of `data`, or of `first` followed by `second` (no concatenation).
 std::string Sha256Hex(std::string_view data);
+std::string Sha256Hex(std::string_view first, std::string_view second);
 // Standard base64 with padding, no line breaks.
 std::string Base64Encode(std::string_view bytes);
 // Inverse of Base64Encode; nullopt on any malformed input.

@@ -167,7 +167,7 @@ Result<RoleDefinition> DecodeRoleDefinition(std::string_view text) {
 
 std::string EncodeSchedule(const Schedule& s) {
   std::string out;
-  out.reserve(512);
+  out.reserve(640);
   JsonWriter w(out);
   w.BeginObject()
       .Member("id", s.id)
@@ -217,7 +217,7 @@ Result<Schedule> DecodeSchedule(std::string_view text) {
 
 std::string EncodeRequest(const ScheduleRequest& q) {
   std::string out;
-  out.reserve(640);
+  out.reserve(896);
   JsonWriter w(out);
   w.BeginObject()
       .Member("id", q.id)
