@@ -10,14 +10,13 @@ namespace pim::sqlite {
 Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
                                                                 int busy_ms, Connection& writer,
                                                                 int threshold_frames,
-                                                                int cap_frames, int step_frames,
-                                                                int tail_frames) {
+                                                                int cap_frames, int step_frames) {
   ASSIGN_OR_RETURN(Connection own, Connection::Open(path, busy_ms));
   // A checkpoint syncs the log before copying it and the database file after (FULL, stated
   // rather than left to the library's default), so the log may restart over what it copied.
   RETURN_IF_ERROR(own.Exec("PRAGMA synchronous=FULL"));
-  std::unique_ptr<WalCheckpointer> checkpointer(new WalCheckpointer(
-      std::move(own), writer, threshold_frames, cap_frames, step_frames, tail_frames));
+  std::unique_ptr<WalCheckpointer> checkpointer(
+      new WalCheckpointer(std::move(own), writer, threshold_frames, cap_frames, step_frames));
   // Replaces the automatic checkpoint, which is itself a WAL hook.
   sqlite3_wal_autocheckpoint(writer.get(), 0);
   sqlite3_wal_hook(writer.get(), &WalCheckpointer::OnCommit, checkpointer.get());
@@ -26,8 +25,8 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::strin
 }
 
 WalCheckpointer::WalCheckpointer(Connection own, Connection& writer, int threshold, int cap,
-                                 int step, int tail)
-    : own_(std::move(own)), writer_(writer), limits_{threshold, cap, step, tail} {}
+                                 int step)
+    : own_(std::move(own)), writer_(writer), limits_{threshold, cap, step} {}
 
 WalCheckpointer::~WalCheckpointer() { Stop(); }
 
@@ -43,32 +42,23 @@ void WalCheckpointer::Stop() {
 }
 
 WalCheckpointer::Action WalCheckpointer::Decide(const Limits& limits, int frames, int copied,
-                                                bool running, bool tail_copied) {
+                                                bool running) {
   // At the cap the background copies have not let the log restart: the writer copies the rest,
   // so the next transaction starts the log over.
   if (frames >= limits.cap) return Action::kCopyHere;
   if (frames < limits.threshold || running) return Action::kNone;
-  const int left = frames - copied;
-  // The thread has copied all but a short tail: copying it here, between two transactions,
-  // lets the next one restart the log. Once per log: should a reader's snapshot keep the log
-  // from restarting, the thread goes on copying it step by step.
-  if (copied > 0 && left <= limits.tail && !tail_copied) return Action::kCopyHere;
-  if (copied == 0 || left >= limits.step) return Action::kWakeThread;
+  if (copied == 0 || frames - copied >= limits.step) return Action::kWakeThread;
   return Action::kNone;
 }
 
 int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int frames) {
   auto* c = static_cast<WalCheckpointer*>(self);
-  if (frames < c->last_frames_) {  // the log restarted: nothing of it copied yet
-    c->copied_.store(0);
-    c->tail_copied_ = false;
-  }
+  if (frames < c->last_frames_) c->copied_.store(0);  // the log restarted: none of it copied
   c->last_frames_ = frames;
-  switch (Decide(c->limits_, frames, c->copied_.load(), c->running_.load(), c->tail_copied_)) {
+  switch (Decide(c->limits_, frames, c->copied_.load(), c->running_.load())) {
     case Action::kNone:
       break;
     case Action::kCopyHere: {
-      c->tail_copied_ = true;
       int copied = 0;
       if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied) ==
           SQLITE_OK) {
