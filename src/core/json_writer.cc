@@ -3,6 +3,7 @@
 #include <boost/json/serializer.hpp>
 #include <cassert>
 #include <charconv>
+#include <cstring>
 
 namespace pim {
 
@@ -86,15 +87,34 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
-void JsonWriter::AppendString(std::string_view text) {
-  bool plain = true;
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == '"' || c == '\\') {
-      plain = false;
-      break;
-    }
+namespace {
+
+// Whether boost::json would escape any byte of `text`: a control character (< 0x20), '"' or
+// '\\'. Eight bytes at a time (the byte-by-byte loop was ~6% of the I/O thread's time under
+// load): `(x - 0x01..01 * n) & ~x & 0x80..80` is non-zero exactly when some byte of x is below n
+// (for n <= 0x80; bytes of 0x80 and above never count), and a byte of x equals c exactly when
+// that byte of `x ^ (0x01..01 * c)` is below 1.
+bool NeedsEscaping(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto below = [&](uint64_t x, uint64_t n) { return (x - kOnes * n) & ~x & kHigh; };
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, text.data() + i, 8);
+    if (below(x, 0x20) | below(x ^ (kOnes * '"'), 1) | below(x ^ (kOnes * '\\'), 1)) return true;
   }
-  if (plain) {  // boost::json writes such a string as is, between quotes
+  for (; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void JsonWriter::AppendString(std::string_view text) {
+  if (!NeedsEscaping(text)) {  // boost::json writes such a string as is, between quotes
     out_.push_back('"');
     out_.append(text);
     out_.push_back('"');

@@ -93,11 +93,27 @@ TEST(JsonWriterTest, MembersByTypeAndTheirSeparators) {
       R"json({"s":"v","c":"lit","id":"x\"y","i":-1,"n":3,"b":true,"arr":[1,{},""],"z":null})json");
 }
 
+// Each character boost::json escapes, at every position of a longer string (the writer looks at
+// eight bytes at a time), among plain ASCII and UTF-8 bytes.
+TEST(JsonWriterTest, FindsAnEscapedCharacterAtAnyPosition) {
+  const std::string base = "abcdefgh\xc3\xa9ijklmnopqrstuvwxyz0123456789";
+  for (char special : {'"', '\\', '\0', '\n', '\x1f'}) {
+    for (size_t i = 0; i <= base.size(); ++i) {
+      std::string text = base;
+      text.insert(i, 1, special);
+      ASSERT_EQ(Written(json::value(text)), json::serialize(json::value(text)))
+          << "character " << int(special) << " at " << i;
+    }
+  }
+  EXPECT_EQ(Written(json::value(base)), "\"" + base + "\"");
+  EXPECT_EQ(Written(json::value(std::string(64, '\x7f'))), "\"" + std::string(64, '\x7f') + "\"");
+}
+
 // Random trees, random strings (every byte value below 0x80 and some multi-byte UTF-8).
 json::value RandomValue(std::mt19937& rng, int depth) {
   auto random_string = [&] {
     std::string s;
-    const int n = static_cast<int>(rng() % 12);
+    const int n = static_cast<int>(rng() % 40);
     for (int i = 0; i < n; ++i) {
       if (rng() % 8 == 0) {
         s += "\xc3\xa9";  // é
