@@ -5,11 +5,11 @@
 // Thread-safety: none; used by one thread at a time (SqliteStore's writer thread).
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -45,8 +45,9 @@ class BatchWriter {
   int64_t schema_version_ = 0;
   int64_t next_object_seq_ = 1;
   // (kind, id) -> seq (the objects table's rowid) of every stored object. Objects are found
-  // through this map, so the table needs no index on random GUIDs (migration 2).
-  std::unordered_map<std::string, int64_t> object_seqs_;
+  // through this map, so the table needs no index on random GUIDs (migration 2). Open
+  // addressing: with 100k+ objects, std::unordered_map's node chasing was ~5% of the writer.
+  boost::unordered_flat_map<std::string, int64_t> object_seqs_;
   // How to restore object_seqs_ if the current transaction fails: (key, previous seq or none).
   std::vector<std::pair<std::string, std::optional<int64_t>>> undo_;
   Statement insert_object_;
