@@ -1,5 +1,6 @@
 #include "http/graph/json_fields.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 
 #include "core/ids.h"
@@ -43,18 +44,23 @@ std::string FieldReader::Name(std::string_view field) const {
   return path_.empty() ? std::string(field) : path_ + "." + std::string(field);
 }
 
+void FieldReader::Consume(std::string_view field) {
+  auto it = object_.find(json::string_view(field.data(), field.size()));
+  if (it != object_.end()) consumed_.push_back(&*it);
+}
+
 const json::value* FieldReader::Get(std::string_view field) {
-  consumed_.emplace(field);
-  const json::value* v = object_.if_contains(json::string_view(field.data(), field.size()));
-  if (v == nullptr || v->is_null()) return nullptr;
-  return v;
+  auto it = object_.find(json::string_view(field.data(), field.size()));
+  if (it == object_.end()) return nullptr;
+  consumed_.push_back(&*it);
+  return it->value().is_null() ? nullptr : &it->value();
 }
 
 bool FieldReader::Has(std::string_view field) const {
   return object_.contains(json::string_view(field.data(), field.size()));
 }
 
-void FieldReader::Ignore(std::string_view field) { consumed_.emplace(field); }
+void FieldReader::Ignore(std::string_view field) { Consume(field); }
 
 Status FieldReader::TypeError(std::string_view field, std::string_view expected) const {
   return InvalidArgument("Invalid value for '" + Name(field) + "': expected " +
@@ -177,7 +183,7 @@ Status FieldReader::Finish() const {
   for (const auto& member : object_) {
     std::string_view key(member.key().data(), member.key().size());
     if (key == "@odata.type") continue;
-    if (consumed_.find(key) == consumed_.end()) {
+    if (std::find(consumed_.begin(), consumed_.end(), &member) == consumed_.end()) {
       return InvalidArgument("The property '" + Name(key) + "' does not exist on this type.");
     }
   }

@@ -11,7 +11,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,7 +71,9 @@ class FieldReader {
 
   const boost::json::object& object_;
   std::string path_;
-  std::set<std::string, std::less<>> consumed_;
+  // The members read so far (by address in `object_`: a name that is absent consumes nothing).
+  std::vector<const boost::json::key_value_pair*> consumed_;
+  void Consume(std::string_view field);
 };
 
 }  // namespace pim::http
