@@ -129,4 +129,65 @@ void JsonWriter::AppendString(std::string_view text) {
   }
 }
 
+boost::json::value& JsonTreeWriter::Put(boost::json::value v) {
+  if (open_.empty()) {
+    root_ = std::move(v);
+    return root_;
+  }
+  boost::json::value& container = *open_.back();
+  if (container.is_object()) {
+    boost::json::value& slot = container.get_object()[key_];
+    slot = std::move(v);
+    return slot;
+  }
+  return container.get_array().emplace_back(std::move(v));
+}
+
+JsonTreeWriter& JsonTreeWriter::BeginObject() {
+  open_.push_back(&Put(boost::json::object()));
+  return *this;
+}
+
+JsonTreeWriter& JsonTreeWriter::EndObject() {
+  assert(!open_.empty() && open_.back()->is_object());
+  open_.pop_back();
+  return *this;
+}
+
+JsonTreeWriter& JsonTreeWriter::BeginArray() {
+  open_.push_back(&Put(boost::json::array()));
+  return *this;
+}
+
+JsonTreeWriter& JsonTreeWriter::EndArray() {
+  assert(!open_.empty() && open_.back()->is_array());
+  open_.pop_back();
+  return *this;
+}
+
+JsonTreeWriter& JsonTreeWriter::Key(std::string_view key) {
+  key_.assign(key);
+  return *this;
+}
+
+JsonTreeWriter& JsonTreeWriter::String(std::string_view value) {
+  Put(boost::json::string(value));
+  return *this;
+}
+
+JsonTreeWriter& JsonTreeWriter::Int(int64_t value) {
+  Put(value);
+  return *this;
+}
+
+JsonTreeWriter& JsonTreeWriter::Bool(bool value) {
+  Put(value);
+  return *this;
+}
+
+JsonTreeWriter& JsonTreeWriter::Null() {
+  Put(nullptr);
+  return *this;
+}
+
 }  // namespace pim

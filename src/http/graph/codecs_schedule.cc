@@ -1,5 +1,6 @@
 #include "http/graph/codecs_schedule.h"
 
+#include "core/json_writer.h"
 #include "http/graph/json_fields.h"
 
 namespace pim::http {
@@ -116,40 +117,82 @@ std::string InstanceCollectionName(ScheduleKind kind) {
                                            : "roleEligibilityScheduleInstances";
 }
 
+namespace {
+
+// Each entity below is described once, for any writer with JsonWriter's interface: JsonWriter
+// gives its text (entity responses), JsonTreeWriter its tree (listings, which filter and select).
+template <typename W>
+void StringOrNull(W& w, std::string_view key, const std::string& value) {
+  w.Key(key);
+  value.empty() ? w.Null() : w.String(value);
+}
+
+template <typename W>
+void TimeOrNull(W& w, std::string_view key, const std::optional<Timestamp>& t) {
+  w.Key(key);
+  (!t || t->is_max()) ? w.Null() : w.String(FormatTimestamp(*t));
+}
+
+template <typename W>
+void WriteRequestSchedule(W& w, const ScheduleInfo& info) {
+  w.BeginObject();
+  TimeOrNull(w, "startDateTime", info.start);
+  w.Key("recurrence").Null().Key("expiration").BeginObject();
+  w.Member("type", ExpirationTypeName(info.type));
+  TimeOrNull(w, "endDateTime", info.end);
+  w.Key("duration");
+  info.duration ? w.String(FormatDuration(*info.duration)) : w.Null();
+  w.EndObject().EndObject();
+}
+
+template <typename W>
+void WriteRequest(W& w, const ScheduleRequest& r) {
+  w.BeginObject()
+      .Member("id", r.id)
+      .Member("status", r.status)
+      .Member("action", ActionName(r.action))
+      .Member("principalId", r.principal_id)
+      .Member("roleDefinitionId", r.role_definition_id)
+      .Member("directoryScopeId", r.directory_scope_id);
+  StringOrNull(w, "appScopeId", r.app_scope_id);
+  StringOrNull(w, "justification", r.justification);
+  w.Member("isValidationOnly", r.is_validation_only);
+  StringOrNull(w, "targetScheduleId", r.target_schedule_id);
+  StringOrNull(w, "approvalId", r.approval_id);
+  StringOrNull(w, "customData", r.custom_data);
+  w.Member("createdDateTime", FormatTimestamp(r.created));
+  TimeOrNull(w, "completedDateTime", r.completed);
+  w.Key("createdBy").BeginObject().Key("application").Null().Key("device").Null();
+  w.Key("user").BeginObject();
+  StringOrNull(w, "id", r.created_by);
+  w.EndObject().EndObject();
+  w.Key("ticketInfo").BeginObject();
+  StringOrNull(w, "ticketNumber", r.ticket_number);
+  StringOrNull(w, "ticketSystem", r.ticket_system);
+  w.EndObject().Key("scheduleInfo");
+  WriteRequestSchedule(w, r.schedule_info);
+  w.EndObject();
+}
+
+}  // namespace
+
 json::object RequestScheduleToGraph(const ScheduleInfo& info) {
-  json::object expiration;
-  expiration["type"] = ExpirationTypeName(info.type);
-  expiration["endDateTime"] = TimeOrNull(info.end);
-  expiration["duration"] = info.duration ? json::value(FormatDuration(*info.duration)) : nullptr;
-  json::object out;
-  out["startDateTime"] = TimeOrNull(info.start);
-  out["recurrence"] = nullptr;
-  out["expiration"] = std::move(expiration);
-  return out;
+  JsonTreeWriter w;
+  WriteRequestSchedule(w, info);
+  return std::move(w.Take().get_object());
 }
 
 json::object RequestToGraph(const ScheduleRequest& r) {
-  json::object out;
-  out["id"] = r.id;
-  out["status"] = r.status;
-  out["action"] = ActionName(r.action);
-  out["principalId"] = r.principal_id;
-  out["roleDefinitionId"] = r.role_definition_id;
-  out["directoryScopeId"] = r.directory_scope_id;
-  out["appScopeId"] = OrNull(r.app_scope_id);
-  out["justification"] = OrNull(r.justification);
-  out["isValidationOnly"] = r.is_validation_only;
-  out["targetScheduleId"] = OrNull(r.target_schedule_id);
-  out["approvalId"] = OrNull(r.approval_id);
-  out["customData"] = OrNull(r.custom_data);
-  out["createdDateTime"] = FormatTimestamp(r.created);
-  out["completedDateTime"] = TimeOrNull(r.completed);
-  json::object user;
-  user["id"] = OrNull(r.created_by);
-  out["createdBy"] = json::object{{"application", nullptr}, {"device", nullptr}, {"user", user}};
-  out["ticketInfo"] = json::object{{"ticketNumber", OrNull(r.ticket_number)},
-                                   {"ticketSystem", OrNull(r.ticket_system)}};
-  out["scheduleInfo"] = RequestScheduleToGraph(r.schedule_info);
+  JsonTreeWriter w;
+  WriteRequest(w, r);
+  return std::move(w.Take().get_object());
+}
+
+std::string RequestToGraphJson(const ScheduleRequest& r) {
+  std::string out;
+  out.reserve(1024);
+  JsonWriter w(out);
+  WriteRequest(w, r);
   return out;
 }
 

@@ -27,6 +27,8 @@ std::string InstanceCollectionName(ScheduleKind kind);
 boost::json::object RequestScheduleToGraph(const ScheduleInfo& info);
 
 boost::json::object RequestToGraph(const ScheduleRequest& request);
+// The same entity as JSON text: json::serialize(RequestToGraph(r)), without building the tree.
+std::string RequestToGraphJson(const ScheduleRequest& request);
 // Assignment schedules carry assignmentType and activatedUsing ({"id"} or null).
 boost::json::object ScheduleToGraph(const Schedule& schedule);
 boost::json::object InstanceToGraph(const ScheduleInstance& instance);

@@ -233,6 +233,44 @@ TEST(ScheduleCodecTest, RequestShape) {
   }
 }
 
+// The entity response's text (RequestToGraphJson) is the listing's tree (RequestToGraph)
+// serialised, members in Graph's order, for a bare request and a full one.
+TEST(ScheduleCodecTest, RequestTextIsTheTreeSerialised) {
+  ScheduleRequest bare;
+  bare.id = "r1";
+  bare.status = "Provisioned";
+  bare.principal_id = "p";
+  bare.role_definition_id = "d";
+  bare.directory_scope_id = "/";
+  bare.created = Timestamp::FromSeconds(1795651200);
+  EXPECT_EQ(
+      RequestToGraphJson(bare),
+      R"json({"id":"r1","status":"Provisioned","action":"selfActivate","principalId":"p","roleDefinitionId":"d","directoryScopeId":"/","appScopeId":null,"justification":null,"isValidationOnly":false,"targetScheduleId":null,"approvalId":null,"customData":null,"createdDateTime":"2026-11-26T00:00:00Z","completedDateTime":null,"createdBy":{"application":null,"device":null,"user":{"id":null}},"ticketInfo":{"ticketNumber":null,"ticketSystem":null},"scheduleInfo":{"startDateTime":null,"recurrence":null,"expiration":{"type":"notSpecified","endDateTime":null,"duration":null}}})json");
+  EXPECT_EQ(RequestToGraphJson(bare), json::serialize(RequestToGraph(bare)));
+
+  ScheduleRequest full = bare;
+  full.action = RequestAction::kAdminExtend;
+  full.justification = "needs \"quotes\" and a\nnewline, caf\xc3\xa9";
+  full.is_validation_only = true;
+  full.target_schedule_id = "s1";
+  full.approval_id = "a1";
+  full.custom_data = "{}";
+  full.completed = Timestamp::FromSeconds(1795651260);
+  full.created_by = "admin";
+  full.ticket_number = "INC1";
+  full.ticket_system = "Jira";
+  full.schedule_info.start = Timestamp::FromSeconds(1795651200);
+  full.schedule_info.type = ExpirationType::kAfterDateTime;
+  full.schedule_info.end = Timestamp::FromSeconds(1795658400);
+  full.schedule_info.duration = Duration::Hours(2);
+  EXPECT_EQ(RequestToGraphJson(full), json::serialize(RequestToGraph(full)));
+  EXPECT_NE(RequestToGraphJson(full).find(R"("justification":"needs \"quotes\" and a\nnewline)"),
+            std::string::npos);
+  EXPECT_EQ(
+      json::serialize(RequestScheduleToGraph(full.schedule_info)),
+      R"json({"startDateTime":"2026-11-26T00:00:00Z","recurrence":null,"expiration":{"type":"afterDateTime","endDateTime":"2026-11-26T02:00:00Z","duration":"PT2H"}})json");
+}
+
 TEST(DirectoryCodecTest, NewUserIsStrict) {
   const std::string good =
       R"({"displayName":"A","userPrincipalName":"a@x","passwordProfile":{"password":"pw-long-enough"}})";

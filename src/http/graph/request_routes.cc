@@ -88,8 +88,8 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
                    if (!not_past.ok()) return GraphError(not_past);
                    Result<ScheduleRequest> request = svc.SubmitRequest(c, *input);
                    if (!request.ok()) return GraphError(request.status());
-                   return EntityResponse(req, 201, RequestsSpec(kind).context_path + "/$entity",
-                                         RequestToGraph(*request));
+                   return EntityJsonResponse(req, 201, RequestsSpec(kind).context_path + "/$entity",
+                                             RequestToGraphJson(*request));
                  })),
              /*blocking=*/true, when_idle);
   router.Add(
