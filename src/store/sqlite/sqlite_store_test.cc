@@ -288,9 +288,9 @@ TEST_F(SqliteStoreTest, WalCheckpointerCopiesInTheBackgroundAndBoundsTheLog) {
                   ->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                          "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
                   .ok());
-  constexpr int kThreshold = 32, kCap = 256, kStep = 32, kRows = 600;
+  constexpr int kThreshold = 8, kCap = 64, kRows = 600;
   Result<std::unique_ptr<sqlite::WalCheckpointer>> checkpointer =
-      sqlite::WalCheckpointer::Start(path_, 1000, *writer, kThreshold, kCap, kStep);
+      sqlite::WalCheckpointer::Start(path_, 1000, *writer, kThreshold, kCap);
   ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
   const std::string wal = path_ + "-wal";
   uintmax_t largest = 0;
@@ -302,30 +302,10 @@ TEST_F(SqliteStoreTest, WalCheckpointerCopiesInTheBackgroundAndBoundsTheLog) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   EXPECT_GT((*checkpointer)->background_checkpoints(), 0);
-  // The thread is woken once per step of new frames, not after every commit past the threshold
-  // (each checkpoint costs two fsyncs).
-  EXPECT_LT((*checkpointer)->background_checkpoints(), kRows / 4);
   // 600 rows of 3 KB are ~600 pages: without restarts the log would hold them all.
   EXPECT_LT(largest, uintmax_t{2 * kCap * (4096 + 24)});
   (*checkpointer)->Stop();
   EXPECT_EQ(RawQueryText(path_, "SELECT count(*) FROM t"), std::to_string(kRows));
-}
-
-// The writer's choice after each commit: wake the thread at the threshold and then once per step
-// of new frames, never while it copies, and copy the rest itself at the cap.
-TEST(WalCheckpointerTest, DecidesWhenToWakeTheThreadAndWhenToCopyItself) {
-  using Action = sqlite::WalCheckpointer::Action;
-  const sqlite::WalCheckpointer::Limits limits{/*threshold=*/1000, /*cap=*/8000, /*step=*/512};
-  auto decide = [&](int frames, int copied, bool running) {
-    return sqlite::WalCheckpointer::Decide(limits, frames, copied, running);
-  };
-  EXPECT_EQ(decide(999, 0, false), Action::kNone);            // under the threshold
-  EXPECT_EQ(decide(1000, 0, false), Action::kWakeThread);     // nothing copied yet
-  EXPECT_EQ(decide(1010, 0, true), Action::kNone);            // the thread is copying
-  EXPECT_EQ(decide(1500, 1000, false), Action::kNone);        // 500 new frames: less than a step
-  EXPECT_EQ(decide(1512, 1000, false), Action::kWakeThread);  // a step more
-  EXPECT_EQ(decide(1600, 1000, true), Action::kNone);
-  EXPECT_EQ(decide(8000, 7900, true), Action::kCopyHere);  // the cap, whatever else
 }
 
 TEST_F(SqliteStoreTest, UsesWalAndRecordsSchemaVersion) {

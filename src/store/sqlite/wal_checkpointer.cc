@@ -10,13 +10,13 @@ namespace pim::sqlite {
 Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
                                                                 int busy_ms, Connection& writer,
                                                                 int threshold_frames,
-                                                                int cap_frames, int step_frames) {
+                                                                int cap_frames) {
   ASSIGN_OR_RETURN(Connection own, Connection::Open(path, busy_ms));
   // A checkpoint syncs the log before copying it and the database file after (FULL, stated
   // rather than left to the library's default), so the log may restart over what it copied.
   RETURN_IF_ERROR(own.Exec("PRAGMA synchronous=FULL"));
   std::unique_ptr<WalCheckpointer> checkpointer(
-      new WalCheckpointer(std::move(own), writer, threshold_frames, cap_frames, step_frames));
+      new WalCheckpointer(std::move(own), writer, threshold_frames, cap_frames));
   // Replaces the automatic checkpoint, which is itself a WAL hook.
   sqlite3_wal_autocheckpoint(writer.get(), 0);
   sqlite3_wal_hook(writer.get(), &WalCheckpointer::OnCommit, checkpointer.get());
@@ -24,9 +24,8 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::strin
   return checkpointer;
 }
 
-WalCheckpointer::WalCheckpointer(Connection own, Connection& writer, int threshold, int cap,
-                                 int step)
-    : own_(std::move(own)), writer_(writer), limits_{threshold, cap, step} {}
+WalCheckpointer::WalCheckpointer(Connection own, Connection& writer, int threshold, int cap)
+    : own_(std::move(own)), writer_(writer), threshold_(threshold), cap_(cap) {}
 
 WalCheckpointer::~WalCheckpointer() { Stop(); }
 
@@ -41,40 +40,19 @@ void WalCheckpointer::Stop() {
   sqlite3_wal_autocheckpoint(writer_.get(), 1000);  // SQLite's default, hook included
 }
 
-WalCheckpointer::Action WalCheckpointer::Decide(const Limits& limits, int frames, int copied,
-                                                bool running) {
-  // At the cap the background copies have not let the log restart: the writer copies the rest,
-  // so the next transaction starts the log over.
-  if (frames >= limits.cap) return Action::kCopyHere;
-  if (frames < limits.threshold || running) return Action::kNone;
-  if (copied == 0 || frames - copied >= limits.step) return Action::kWakeThread;
-  return Action::kNone;
-}
-
 int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int frames) {
   auto* c = static_cast<WalCheckpointer*>(self);
-  if (frames < c->last_frames_) c->copied_.store(0);  // the log restarted: none of it copied
-  c->last_frames_ = frames;
-  switch (Decide(c->limits_, frames, c->copied_.load(), c->running_.load())) {
-    case Action::kNone:
-      break;
-    case Action::kCopyHere: {
-      int copied = 0;
-      if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied) ==
-          SQLITE_OK) {
-        c->copied_.store(copied);
-        c->by_writer_.fetch_add(1);
-      }
-      break;
+  if (frames >= c->cap_) {
+    // The background copies have not let the log restart: copy the rest here, so the next
+    // transaction starts the log over.
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    c->by_writer_.fetch_add(1);
+  } else if (frames >= c->threshold_) {
+    {
+      std::lock_guard<std::mutex> lock(c->mu_);
+      c->wanted_ = true;
     }
-    case Action::kWakeThread:
-      c->running_.store(true);
-      {
-        std::lock_guard<std::mutex> lock(c->mu_);
-        c->wanted_ = true;
-      }
-      c->cv_.notify_one();
-      break;
+    c->cv_.notify_one();
   }
   return SQLITE_OK;
 }
@@ -87,18 +65,15 @@ void WalCheckpointer::Run() {
       if (stopping_) return;
       wanted_ = false;
     }
-    int copied = 0;
     int rc =
-        sqlite3_wal_checkpoint_v2(own_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
+        sqlite3_wal_checkpoint_v2(own_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     if (rc == SQLITE_OK) {
-      copied_.store(copied);
       background_.fetch_add(1);
     } else if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
       // Not fatal: the log keeps every committed frame; the writer copies at the cap.
       std::fprintf(stderr, "pim store: background WAL checkpoint failed: %s\n",
                    sqlite3_errmsg(own_.get()));
     }
-    running_.store(false);
   }
 }
 
