@@ -207,6 +207,42 @@ TEST(ScheduleCodecTest, TimedActivationCarriesEndDurationAndLink) {
   EXPECT_FALSE(ge.contains("assignmentType"));
 }
 
+// The members of schedules and instances, in order, as Graph lists them.
+TEST(ScheduleCodecTest, ScheduleAndInstanceGoldenText) {
+  Schedule s;
+  s.id = "a1";
+  s.kind = ScheduleKind::kAssignment;
+  s.principal_id = "p";
+  s.role_definition_id = "d";
+  s.directory_scope_id = "/";
+  s.member_type = "Direct";
+  s.assignment_type = "Activated";
+  s.status = "Provisioned";
+  s.created_using = "r1";
+  s.activated_using = "e1";
+  s.created = s.modified = s.start = Timestamp::FromSeconds(1795651200);
+  s.end = s.start + Duration::Hours(2);
+  s.expiration_type = ExpirationType::kAfterDuration;
+  s.duration = Duration::Hours(2);
+  EXPECT_EQ(
+      json::serialize(ScheduleToGraph(s)),
+      R"json({"id":"a1","principalId":"p","roleDefinitionId":"d","directoryScopeId":"/","appScopeId":null,"createdUsing":"r1","createdDateTime":"2026-11-26T00:00:00Z","modifiedDateTime":"2026-11-26T00:00:00Z","status":"Provisioned","memberType":"Direct","assignmentType":"Activated","activatedUsing":{"id":"e1"},"scheduleInfo":{"startDateTime":"2026-11-26T00:00:00Z","recurrence":null,"expiration":{"type":"afterDuration","endDateTime":"2026-11-26T02:00:00Z","duration":"PT2H"}}})json");
+  EXPECT_EQ(
+      json::serialize(InstanceToGraph(ScheduleInstance{"a1", s})),
+      R"json({"id":"a1","principalId":"p","roleDefinitionId":"d","directoryScopeId":"/","appScopeId":null,"startDateTime":"2026-11-26T00:00:00Z","endDateTime":"2026-11-26T02:00:00Z","memberType":"Direct","assignmentType":"Activated","roleAssignmentOriginId":"a1","roleAssignmentScheduleId":"a1","activatedUsing":{"id":"e1"}})json");
+  Schedule e = s;
+  e.kind = ScheduleKind::kEligibility;
+  e.end = Timestamp::Max();
+  e.duration.reset();
+  e.created_using.clear();
+  EXPECT_EQ(
+      json::serialize(ScheduleToGraph(e)),
+      R"json({"id":"a1","principalId":"p","roleDefinitionId":"d","directoryScopeId":"/","appScopeId":null,"createdUsing":null,"createdDateTime":"2026-11-26T00:00:00Z","modifiedDateTime":"2026-11-26T00:00:00Z","status":"Provisioned","memberType":"Direct","scheduleInfo":{"startDateTime":"2026-11-26T00:00:00Z","recurrence":null,"expiration":{"type":"noExpiration","endDateTime":null,"duration":null}}})json");
+  EXPECT_EQ(
+      json::serialize(InstanceToGraph(ScheduleInstance{"e1", e})),
+      R"json({"id":"e1","principalId":"p","roleDefinitionId":"d","directoryScopeId":"/","appScopeId":null,"startDateTime":"2026-11-26T00:00:00Z","endDateTime":null,"memberType":"Direct","roleEligibilityScheduleId":"a1"})json");
+}
+
 TEST(ScheduleCodecTest, RequestShape) {
   ScheduleRequest r;
   r.id = "r1";
