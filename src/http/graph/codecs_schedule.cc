@@ -14,16 +14,6 @@ const std::vector<std::string_view> kActions = {"adminAssign",  "adminUpdate",  
 const std::vector<std::string_view> kExpirationTypes = {"notSpecified", "noExpiration",
                                                         "afterDateTime", "afterDuration"};
 
-json::value OrNull(const std::string& s) {
-  if (s.empty()) return nullptr;
-  return json::value(s);
-}
-
-json::value TimeOrNull(const std::optional<Timestamp>& t) {
-  if (!t || t->is_max()) return nullptr;
-  return json::value(FormatTimestamp(*t));
-}
-
 RequestAction ActionFromName(std::string_view name) {
   static constexpr RequestAction kValues[] = {
       RequestAction::kAdminAssign,  RequestAction::kAdminUpdate,    RequestAction::kAdminRemove,
@@ -174,6 +164,75 @@ void WriteRequest(W& w, const ScheduleRequest& r) {
   w.EndObject();
 }
 
+template <typename W>
+void WriteActivatedUsing(W& w, const Schedule& s) {
+  w.Key("activatedUsing");
+  if (s.activated_using.empty()) {
+    w.Null();
+  } else {
+    w.BeginObject().Member("id", s.activated_using).EndObject();
+  }
+}
+
+template <typename W>
+void WriteSchedule(W& w, const Schedule& s) {
+  w.BeginObject()
+      .Member("id", s.id)
+      .Member("principalId", s.principal_id)
+      .Member("roleDefinitionId", s.role_definition_id)
+      .Member("directoryScopeId", s.directory_scope_id);
+  StringOrNull(w, "appScopeId", s.app_scope_id);
+  StringOrNull(w, "createdUsing", s.created_using);
+  w.Member("createdDateTime", FormatTimestamp(s.created))
+      .Member("modifiedDateTime", FormatTimestamp(s.modified))
+      .Member("status", s.status)
+      .Member("memberType", s.member_type);
+  if (s.kind == ScheduleKind::kAssignment) {
+    StringOrNull(w, "assignmentType", s.assignment_type);
+    WriteActivatedUsing(w, s);
+  }
+  w.Key("scheduleInfo")
+      .BeginObject()
+      .Member("startDateTime", FormatTimestamp(s.start))
+      .Key("recurrence")
+      .Null()
+      .Key("expiration")
+      .BeginObject();
+  if (s.end.is_max()) {
+    w.Member("type", "noExpiration").Key("endDateTime").Null().Key("duration").Null();
+  } else {
+    const ExpirationType type = s.expiration_type == ExpirationType::kAfterDuration
+                                    ? ExpirationType::kAfterDuration
+                                    : ExpirationType::kAfterDateTime;
+    w.Member("type", ExpirationTypeName(type)).Member("endDateTime", FormatTimestamp(s.end));
+    w.Key("duration");
+    s.duration ? w.String(FormatDuration(*s.duration)) : w.Null();
+  }
+  w.EndObject().EndObject().EndObject();
+}
+
+template <typename W>
+void WriteInstance(W& w, const ScheduleInstance& instance) {
+  const Schedule& s = instance.schedule;
+  w.BeginObject()
+      .Member("id", instance.id)
+      .Member("principalId", s.principal_id)
+      .Member("roleDefinitionId", s.role_definition_id)
+      .Member("directoryScopeId", s.directory_scope_id);
+  StringOrNull(w, "appScopeId", s.app_scope_id);
+  w.Member("startDateTime", FormatTimestamp(s.start));
+  TimeOrNull(w, "endDateTime", s.end);
+  w.Member("memberType", s.member_type);
+  if (s.kind == ScheduleKind::kAssignment) {
+    StringOrNull(w, "assignmentType", s.assignment_type);
+    w.Member("roleAssignmentOriginId", s.id).Member("roleAssignmentScheduleId", s.id);
+    WriteActivatedUsing(w, s);
+  } else {
+    w.Member("roleEligibilityScheduleId", s.id);
+  }
+  w.EndObject();
+}
+
 }  // namespace
 
 json::object RequestScheduleToGraph(const ScheduleInfo& info) {
@@ -197,64 +256,15 @@ std::string RequestToGraphJson(const ScheduleRequest& r) {
 }
 
 json::object ScheduleToGraph(const Schedule& s) {
-  json::object expiration;
-  if (s.end.is_max()) {
-    expiration["type"] = "noExpiration";
-    expiration["endDateTime"] = nullptr;
-    expiration["duration"] = nullptr;
-  } else {
-    ExpirationType type = s.expiration_type == ExpirationType::kAfterDuration
-                              ? ExpirationType::kAfterDuration
-                              : ExpirationType::kAfterDateTime;
-    expiration["type"] = ExpirationTypeName(type);
-    expiration["endDateTime"] = FormatTimestamp(s.end);
-    expiration["duration"] = s.duration ? json::value(FormatDuration(*s.duration)) : nullptr;
-  }
-  json::object out;
-  out["id"] = s.id;
-  out["principalId"] = s.principal_id;
-  out["roleDefinitionId"] = s.role_definition_id;
-  out["directoryScopeId"] = s.directory_scope_id;
-  out["appScopeId"] = OrNull(s.app_scope_id);
-  out["createdUsing"] = OrNull(s.created_using);
-  out["createdDateTime"] = FormatTimestamp(s.created);
-  out["modifiedDateTime"] = FormatTimestamp(s.modified);
-  out["status"] = s.status;
-  out["memberType"] = s.member_type;
-  if (s.kind == ScheduleKind::kAssignment) {
-    out["assignmentType"] = OrNull(s.assignment_type);
-    out["activatedUsing"] = s.activated_using.empty()
-                                ? json::value(nullptr)
-                                : json::value(json::object{{"id", s.activated_using}});
-  }
-  out["scheduleInfo"] = json::object{{"startDateTime", FormatTimestamp(s.start)},
-                                     {"recurrence", nullptr},
-                                     {"expiration", std::move(expiration)}};
-  return out;
+  JsonTreeWriter w;
+  WriteSchedule(w, s);
+  return std::move(w.Take().get_object());
 }
 
 json::object InstanceToGraph(const ScheduleInstance& instance) {
-  const Schedule& s = instance.schedule;
-  json::object out;
-  out["id"] = instance.id;
-  out["principalId"] = s.principal_id;
-  out["roleDefinitionId"] = s.role_definition_id;
-  out["directoryScopeId"] = s.directory_scope_id;
-  out["appScopeId"] = OrNull(s.app_scope_id);
-  out["startDateTime"] = FormatTimestamp(s.start);
-  out["endDateTime"] = TimeOrNull(s.end);
-  out["memberType"] = s.member_type;
-  if (s.kind == ScheduleKind::kAssignment) {
-    out["assignmentType"] = OrNull(s.assignment_type);
-    out["roleAssignmentOriginId"] = s.id;
-    out["roleAssignmentScheduleId"] = s.id;
-    out["activatedUsing"] = s.activated_using.empty()
-                                ? json::value(nullptr)
-                                : json::value(json::object{{"id", s.activated_using}});
-  } else {
-    out["roleEligibilityScheduleId"] = s.id;
-  }
-  return out;
+  JsonTreeWriter w;
+  WriteInstance(w, instance);
+  return std::move(w.Take().get_object());
 }
 
 Result<ScheduleRequestInput> DecodeScheduleRequest(ScheduleKind kind, std::string_view body) {
