@@ -1,7 +1,6 @@
 #include "engine/store_codec.h"
 
 #include <boost/json.hpp>
-#include <boost/json/monotonic_resource.hpp>
 
 #include "engine/store_codec_json.h"
 
