@@ -233,18 +233,22 @@ void WriteInstance(W& w, const ScheduleInstance& instance) {
   w.EndObject();
 }
 
-}  // namespace
-
-json::object RequestScheduleToGraph(const ScheduleInfo& info) {
+// The tree of an entity described by `Write`.
+template <typename T, void (*Write)(JsonTreeWriter&, const T&)>
+json::object TreeOf(const T& entity) {
   JsonTreeWriter w;
-  WriteRequestSchedule(w, info);
+  Write(w, entity);
   return std::move(w.Take().get_object());
 }
 
+}  // namespace
+
+json::object RequestScheduleToGraph(const ScheduleInfo& info) {
+  return TreeOf<ScheduleInfo, WriteRequestSchedule<JsonTreeWriter>>(info);
+}
+
 json::object RequestToGraph(const ScheduleRequest& r) {
-  JsonTreeWriter w;
-  WriteRequest(w, r);
-  return std::move(w.Take().get_object());
+  return TreeOf<ScheduleRequest, WriteRequest<JsonTreeWriter>>(r);
 }
 
 std::string RequestToGraphJson(const ScheduleRequest& r) {
@@ -256,15 +260,11 @@ std::string RequestToGraphJson(const ScheduleRequest& r) {
 }
 
 json::object ScheduleToGraph(const Schedule& s) {
-  JsonTreeWriter w;
-  WriteSchedule(w, s);
-  return std::move(w.Take().get_object());
+  return TreeOf<Schedule, WriteSchedule<JsonTreeWriter>>(s);
 }
 
 json::object InstanceToGraph(const ScheduleInstance& instance) {
-  JsonTreeWriter w;
-  WriteInstance(w, instance);
-  return std::move(w.Take().get_object());
+  return TreeOf<ScheduleInstance, WriteInstance<JsonTreeWriter>>(instance);
 }
 
 Result<ScheduleRequestInput> DecodeScheduleRequest(ScheduleKind kind, std::string_view body) {
