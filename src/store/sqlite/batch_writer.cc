@@ -8,12 +8,14 @@
 #include <utility>
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/wal_write_buffer.h"
 
 namespace pim::sqlite {
 
 Result<std::unique_ptr<BatchWriter>> BatchWriter::Open(const std::string& path, int busy_ms) {
   const bool existed = access(path.c_str(), F_OK) == 0;
-  ASSIGN_OR_RETURN(Connection db, Connection::Open(path, busy_ms));
+  // The WAL's frames of a commit go to the file in one write (wal_write_buffer.h).
+  ASSIGN_OR_RETURN(Connection db, Connection::Open(path, busy_ms, WalWriteBufferVfs()));
   // A new database holds credentials: only its owner may read it (SQLite gives the -wal and
   // -shm files the same mode).
   if (!existed && chmod(path.c_str(), 0600) != 0) {

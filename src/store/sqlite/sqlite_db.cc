@@ -69,11 +69,11 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
 }
 
-Result<Connection> Connection::Open(const std::string& path, int busy_ms) {
+Result<Connection> Connection::Open(const std::string& path, int busy_ms, const char* vfs) {
   sqlite3* db = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, vfs);
   Connection conn(db);  // owns db even on failure
   if (rc != SQLITE_OK) {
     return Internal("cannot open database " + path + ": " +

@@ -49,8 +49,9 @@ class Statement {
 
 class Connection {
  public:
-  // Opens (creating if absent) the database at `path`, with busy_timeout `busy_ms`.
-  static Result<Connection> Open(const std::string& path, int busy_ms);
+  // Opens (creating if absent) the database at `path`, with busy_timeout `busy_ms`, through the
+  // VFS named `vfs` (nullptr: the default one).
+  static Result<Connection> Open(const std::string& path, int busy_ms, const char* vfs = nullptr);
 
   // Runs one or more statements that return no rows needed.
   Status Exec(const std::string& sql);
