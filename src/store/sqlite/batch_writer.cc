@@ -64,6 +64,8 @@ Status BatchWriter::LoadObjectSeqs() {
 }
 
 Status BatchWriter::Prepare() {
+  ASSIGN_OR_RETURN(begin_, db_.Prepare("BEGIN IMMEDIATE"));
+  ASSIGN_OR_RETURN(commit_, db_.Prepare("COMMIT"));
   ASSIGN_OR_RETURN(insert_object_,
                    db_.Prepare("INSERT INTO objects (seq, kind, id, body) VALUES (?, ?, ?, ?)"));
   ASSIGN_OR_RETURN(update_object_, db_.Prepare("UPDATE objects SET body = ? WHERE seq = ?"));
@@ -139,7 +141,9 @@ Status BatchWriter::WriteOne(const ChangeSet& changes) {
 Status BatchWriter::Write(const std::vector<const ChangeSet*>& batch) {
   const int64_t seq_before = next_object_seq_;
   undo_.clear();
-  RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  Status begun = begin_.Run();
+  begin_.Reset();
+  RETURN_IF_ERROR(begun);
   Status status;
   const AuditCheckpoint* checkpoint = nullptr;  // only the newest of the batch is kept
   for (const ChangeSet* changes : batch) {
@@ -155,7 +159,10 @@ Status BatchWriter::Write(const std::vector<const ChangeSet*>& batch) {
     status = insert_checkpoint_.Run();
     insert_checkpoint_.Reset();
   }
-  if (status.ok()) status = db_.Exec("COMMIT");
+  if (status.ok()) {
+    status = commit_.Run();
+    commit_.Reset();
+  }
   if (!status.ok()) {
     if (db_.InTransaction()) (void)db_.Exec("ROLLBACK");
     next_object_seq_ = seq_before;

@@ -50,6 +50,8 @@ class BatchWriter {
   boost::unordered_flat_map<std::string, int64_t> object_seqs_;
   // How to restore object_seqs_ if the current transaction fails: (key, previous seq or none).
   std::vector<std::pair<std::string, std::optional<int64_t>>> undo_;
+  Statement begin_;  // prepared once: sqlite3_exec would parse them for every transaction
+  Statement commit_;
   Statement insert_object_;
   Statement update_object_;
   Statement erase_object_;

@@ -71,9 +71,8 @@ bool Statement::IsNull(int column) const {
 
 Result<Connection> Connection::Open(const std::string& path, int busy_ms, const char* vfs) {
   sqlite3* db = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, vfs);
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, vfs);
   Connection conn(db);  // owns db even on failure
   if (rc != SQLITE_OK) {
     return Internal("cannot open database " + path + ": " +
