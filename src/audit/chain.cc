@@ -2,6 +2,7 @@
 
 #include "audit/audit.h"
 #include "audit/digest.h"
+#include "auth/crypto.h"
 
 namespace pim {
 
@@ -18,7 +19,7 @@ SealedAuditRecord AuditChain::Seal(const AuditEvent& event) {
   record.initiator_id = event.initiator_id;
   record.canonical = CanonicalEncode(event);
   record.prev_hash = last_hash_;
-  record.hash = audit_internal::Sha256Hex(record.prev_hash, record.canonical);
+  record.hash = Sha256Hex(record.prev_hash, record.canonical);
   last_seq_ = record.seq;
   last_hash_ = record.hash;
   return record;

@@ -1,4 +1,5 @@
-// SHA-256 and base64 for the audit module (OpenSSL). Private to src/audit.
+// Base64 for the audit module (OpenSSL), and the chain's zero hash. Private to src/audit. The
+// chain hashes with pim::Sha256Hex (auth/crypto.h), the one SHA-256 helper.
 #pragma once
 
 #include <optional>
@@ -7,9 +8,6 @@
 
 namespace pim::audit_internal {
 
-// Lowercase hex SHA-256 of `data`, or of `first` followed by `second` (no concatenation).
-std::string Sha256Hex(std::string_view data);
-std::string Sha256Hex(std::string_view first, std::string_view second);
 // Standard base64 with padding, no line breaks.
 std::string Base64Encode(std::string_view bytes);
 // Inverse of Base64Encode; nullopt on any malformed input.

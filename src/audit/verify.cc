@@ -8,6 +8,7 @@
 #include "audit/audit.h"
 #include "audit/checkpoint_file.h"
 #include "audit/digest.h"
+#include "auth/crypto.h"
 
 namespace pim {
 
@@ -112,7 +113,7 @@ Result<std::optional<AuditVerifyReport>> CheckRecord(Store& store, const AuditVe
                     Rec(expected) + " was removed (" + prev + " is followed by record " +
                         std::to_string(r.seq) + ")"));
   }
-  if (audit_internal::Sha256Hex(r.prev_hash, r.canonical) != r.hash) {
+  if (Sha256Hex(r.prev_hash, r.canonical) != r.hash) {
     return Out(Fail(report, r.seq, "altered", Rec(r.seq) + " was altered (hash mismatch)"));
   }
   if (r.prev_hash != head) {

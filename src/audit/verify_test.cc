@@ -10,6 +10,7 @@
 #include "audit/audit_testing.h"
 #include "audit/checkpoint_file.h"
 #include "audit/digest.h"
+#include "auth/crypto.h"
 #include "store/memory_store.h"
 
 namespace pim {
@@ -116,7 +117,7 @@ TEST_F(VerifyAuditTest, RehashedRecordBreaksTheLinkOfItsSuccessor) {
   Tamper([](Records& r) {
     SealedAuditRecord& seven = At(r, 7);
     seven.canonical.replace(seven.canonical.find("incident 7"), 10, "incident 9");
-    seven.hash = audit_internal::Sha256Hex(seven.prev_hash + seven.canonical);
+    seven.hash = Sha256Hex(seven.prev_hash + seven.canonical);
   });
   AuditVerifyReport report = Verify();
   EXPECT_FALSE(report.ok);

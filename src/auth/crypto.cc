@@ -5,6 +5,8 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include <cstdlib>
+#include <initializer_list>
 #include <string>
 
 namespace pim {
@@ -33,17 +35,50 @@ std::string RandomToken() {
   return out;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1) {
-    // Only fails on allocation failure inside OpenSSL: an unusable process.
-    abort();
+namespace {
+
+// The SHA-256 implementation fetched once, and a digest context per thread: OpenSSL 3 looks the
+// algorithm up again on every EVP_Digest(..., EVP_sha256(), ...), which for a token- or
+// record-sized input cost about as much as hashing it.
+struct Sha256Context {
+  Sha256Context() : md(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx(EVP_MD_CTX_new()) {
+    if (md == nullptr || ctx == nullptr) abort();  // no SHA-256: an unusable OpenSSL
   }
-  std::string hex(digest_len * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), digest, digest_len);
-  hex.resize(digest_len * 2);
-  return hex;
+  ~Sha256Context() {
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(md);
+  }
+  Sha256Context(const Sha256Context&) = delete;
+  Sha256Context& operator=(const Sha256Context&) = delete;
+  EVP_MD* md;
+  EVP_MD_CTX* ctx;
+};
+
+std::string Sha256HexOfParts(std::initializer_list<std::string_view> parts) {
+  thread_local Sha256Context sha;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  bool ok = EVP_DigestInit_ex2(sha.ctx, sha.md, nullptr) == 1;
+  for (std::string_view part : parts) {
+    ok = ok && EVP_DigestUpdate(sha.ctx, part.data(), part.size()) == 1;
+  }
+  ok = ok && EVP_DigestFinal_ex(sha.ctx, digest, &size) == 1;
+  if (!ok) abort();  // only on allocation failure inside OpenSSL: an unusable process
+  static const char kHex[] = "0123456789abcdef";
+  std::string out(size * 2, '\0');
+  for (unsigned int i = 0; i < size; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) { return Sha256HexOfParts({data}); }
+
+std::string Sha256Hex(std::string_view first, std::string_view second) {
+  return Sha256HexOfParts({first, second});
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

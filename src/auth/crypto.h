@@ -30,8 +30,9 @@ bool VerifyPassword(std::string_view password, const std::string& phc);
 std::string RandomBytes(size_t n);
 // 256-bit random token, base64url without padding (43 chars).
 std::string RandomToken();
-// Lowercase hex SHA-256.
+// Lowercase hex SHA-256 of `data`, or of `first` followed by `second` (not concatenated first).
 std::string Sha256Hex(std::string_view data);
+std::string Sha256Hex(std::string_view first, std::string_view second);
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 std::string Base64Encode(std::string_view bytes);
 Result<std::string> Base64Decode(std::string_view text);

@@ -58,6 +58,15 @@ TEST_F(CryptoTest, PasswordCostOutOfRangeRefused) {
 TEST_F(CryptoTest, Sha256KnownVectors) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // Two parts hash as their concatenation, wherever the split falls; the same thread hashes
+  // one input after another with one context.
+  const std::string text = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  for (size_t split = 0; split <= text.size(); ++split) {
+    EXPECT_EQ(
+        Sha256Hex(std::string_view(text).substr(0, split), std::string_view(text).substr(split)),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        << split;
+  }
 }
 
 TEST_F(CryptoTest, RandomTokensAreBase64UrlAndDistinct) {
