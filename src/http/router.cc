@@ -10,6 +10,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <cstdint>
 #include <set>
 
 #include "core/ids.h"
@@ -65,9 +67,33 @@ bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && EqualsIgnoreCase(s.substr(s.size() - suffix.size()), suffix);
 }
 
+char FoldCase(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string Folded(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = FoldCase(c);
+  return out;
+}
+
 }  // namespace
 
+// FNV-1a over the ASCII-lower-cased bytes: finds a literal child by a path segment as received,
+// without lower-casing a copy of it.
+size_t Router::FoldedHash::operator()(std::string_view s) const {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(FoldCase(c));
+    h *= 1099511628211ull;
+  }
+  return static_cast<size_t>(h);
+}
+
+bool Router::FoldedEqual::operator()(std::string_view a, std::string_view b) const {
+  return EqualsIgnoreCase(a, b);
+}
+
 struct Router::Route {
+  size_t order = 0;  // registration order: the first of equally specific routes wins
   std::string method;
   std::vector<Segment> segments;
   std::string name;
@@ -75,24 +101,7 @@ struct Router::Route {
   bool blocking = false;
   InlinePredicate inline_if;
 
-  // True when `parts` match this route's pattern (allocates nothing: most routes do not match).
-  bool Match(const std::vector<std::string_view>& parts) const {
-    if (parts.size() != segments.size()) return false;
-    for (size_t i = 0; i < parts.size(); ++i) {
-      const Segment& seg = segments[i];
-      std::string_view part = parts[i];
-      if (seg.capture.empty()) {
-        if (!EqualsIgnoreCase(part, seg.prefix)) return false;
-        continue;
-      }
-      if (part.size() <= seg.prefix.size() + seg.suffix.size()) return false;  // empty capture
-      if (!StartsWithIgnoreCase(part, seg.prefix) || !EndsWithIgnoreCase(part, seg.suffix)) {
-        return false;
-      }
-    }
-    return true;
-  }
-  // The captured values of `parts`, which Match().
+  // The captured values of `parts`, which match this route's pattern.
   RouteParams Capture(const std::vector<std::string_view>& parts) const {
     RouteParams params;
     for (size_t i = 0; i < parts.size(); ++i) {
@@ -111,9 +120,70 @@ struct Router::Route {
       int b = other.segments[i].Specificity();
       if (a != b) return a > b;
     }
-    return false;
+    return order < other.order;
   }
 };
+
+// One segment position of the registered patterns: literal children by their lower-cased text,
+// literal-with-capture children by their lower-cased prefix and suffix, and one child for a
+// whole captured segment; `routes` end here (in registration order).
+struct Router::Node {
+  boost::unordered_flat_map<std::string, std::unique_ptr<Node>, FoldedHash, FoldedEqual> literals;
+  std::vector<std::pair<Segment, std::unique_ptr<Node>>> partials;
+  std::unique_ptr<Node> any;
+  std::vector<const Route*> routes;
+};
+
+Router::Router() : root_(std::make_unique<Node>()) {}
+Router::~Router() = default;
+Router::Router(Router&&) noexcept = default;
+Router& Router::operator=(Router&&) noexcept = default;
+
+// The most specific route for `method` under `node` matching parts[i..]: a match through a
+// literal child beats any through a partial one, which beats any through the whole-segment
+// capture (lexicographic, as MoreSpecificThan; the first registered wins a tie).
+const Router::Route* Router::Best(const Node& node, const std::vector<std::string_view>& parts,
+                                  size_t i, std::string_view method) {
+  if (i == parts.size()) {
+    for (const Route* route : node.routes) {
+      if (route->method == method) return route;
+    }
+    return nullptr;
+  }
+  const std::string_view part = parts[i];
+  if (auto it = node.literals.find(part); it != node.literals.end()) {
+    if (const Route* found = Best(*it->second, parts, i + 1, method)) return found;
+  }
+  const Route* best = nullptr;
+  for (const auto& [seg, child] : node.partials) {
+    if (part.size() <= seg.prefix.size() + seg.suffix.size()) continue;  // empty capture
+    if (!StartsWithIgnoreCase(part, seg.prefix) || !EndsWithIgnoreCase(part, seg.suffix)) continue;
+    const Route* found = Best(*child, parts, i + 1, method);
+    if (found != nullptr && (best == nullptr || found->MoreSpecificThan(*best))) best = found;
+  }
+  if (best != nullptr) return best;
+  if (node.any != nullptr && !part.empty()) return Best(*node.any, parts, i + 1, method);
+  return nullptr;
+}
+
+// The methods of every route matching parts[i..] under `node`.
+void Router::Methods(const Node& node, const std::vector<std::string_view>& parts, size_t i,
+                     std::set<std::string>& out) {
+  if (i == parts.size()) {
+    for (const Route* route : node.routes) out.insert(route->method);
+    return;
+  }
+  const std::string_view part = parts[i];
+  if (auto it = node.literals.find(part); it != node.literals.end()) {
+    Methods(*it->second, parts, i + 1, out);
+  }
+  for (const auto& [seg, child] : node.partials) {
+    if (part.size() <= seg.prefix.size() + seg.suffix.size()) continue;
+    if (!StartsWithIgnoreCase(part, seg.prefix) || !EndsWithIgnoreCase(part, seg.suffix)) continue;
+    Methods(*child, parts, i + 1, out);
+  }
+  if (node.any != nullptr && !part.empty()) Methods(*node.any, parts, i + 1, out);
+}
 
 std::string HttpRequest::Header(std::string_view lower_name) const {
   auto it = headers.find(std::string(lower_name));
@@ -136,25 +206,39 @@ void Router::Add(std::string method, std::string pattern, std::string route_name
   route->handler = std::move(handler);
   route->blocking = blocking;
   route->inline_if = std::move(inline_if);
+  route->order = routes_.size();
+  Node* node = root_.get();
+  for (const Segment& seg : route->segments) {
+    std::unique_ptr<Node>* child = nullptr;
+    if (seg.Specificity() == 2) {
+      child = &node->literals[Folded(seg.prefix)];
+    } else if (seg.Specificity() == 0) {
+      child = &node->any;
+    } else {
+      for (auto& [other, next] : node->partials) {
+        if (EqualsIgnoreCase(other.prefix, seg.prefix) &&
+            EqualsIgnoreCase(other.suffix, seg.suffix)) {
+          child = &next;
+          break;
+        }
+      }
+      if (child == nullptr) child = &node->partials.emplace_back(seg, nullptr).second;
+    }
+    if (*child == nullptr) *child = std::make_unique<Node>();
+    node = child->get();
+  }
+  node->routes.push_back(route.get());
   routes_.push_back(std::move(route));
 }
 
 Result<RouteMatch> Router::Find(std::string_view method, std::string_view path) const {
   std::vector<std::string_view> parts = SplitPath(path);
-  const Route* best = nullptr;
-  std::set<std::string> allowed;
-  for (const auto& route : routes_) {
-    if (!route->Match(parts)) continue;
-    if (route->method != method) {
-      allowed.insert(route->method);
-      continue;
-    }
-    if (best == nullptr || route->MoreSpecificThan(*best)) best = route.get();
-  }
-  if (best != nullptr) {
+  if (const Route* best = parts.empty() ? nullptr : Best(*root_, parts, 0, method)) {
     return RouteMatch{&best->handler, best->Capture(parts), best->name, best->blocking,
                       best->inline_if ? &best->inline_if : nullptr};
   }
+  std::set<std::string> allowed;
+  if (!parts.empty()) Methods(*root_, parts, 0, allowed);
   if (allowed.empty()) {
     return NotFound("Resource not found for the segment path '" + std::string(path) + "'.");
   }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,15 +66,37 @@ struct RouteMatch {
 
 class Router {
  public:
+  Router();
+  ~Router();
+  Router(Router&&) noexcept;
+  Router& operator=(Router&&) noexcept;
+
   void Add(std::string method, std::string pattern, std::string route_name, Handler handler,
            bool blocking = false, InlinePredicate inline_if = {});
   // The matching route; NotFound (404) for an unknown path, a kFailedPrecondition Status with
   // error code "MethodNotAllowed" ... mapped to 405 ... when the path exists under another method.
+  // Walks a tree of the patterns' segments: the cost follows the path's length, not the number
+  // of routes.
   Result<RouteMatch> Find(std::string_view method, std::string_view path) const;
 
  private:
   struct Route;
+  struct Node;
+  struct FoldedHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const;
+  };
+  struct FoldedEqual {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const;
+  };
+  static const Route* Best(const Node& node, const std::vector<std::string_view>& parts, size_t i,
+                           std::string_view method);
+  static void Methods(const Node& node, const std::vector<std::string_view>& parts, size_t i,
+                      std::set<std::string>& out);
+
   std::vector<std::shared_ptr<Route>> routes_;
+  std::unique_ptr<Node> root_;
 };
 
 // The single place where Status becomes an HTTP status and a Graph-style error body:

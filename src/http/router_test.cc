@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <set>
+
+#include "core/ids.h"
+
 namespace pim::http {
 namespace {
 
@@ -88,6 +93,117 @@ TEST(RouterTest, OtherMethodIsMethodNotAllowedListingTheAllowedOnes) {
   ASSERT_EQ(response.headers.size(), 1u);
   EXPECT_EQ(response.headers[0].first, "Allow");
   EXPECT_EQ(response.headers[0].second, "GET, PATCH");
+}
+
+TEST(RouterTest, ALessSpecificRouteOfTheMethodBeatsAMoreSpecificOneOfAnother) {
+  Router router;
+  router.Add("GET", "/v1.0/{what}/x", "any", Named("any"));
+  router.Add("POST", "/v1.0/me/x", "me", Named("me"), true);
+  EXPECT_EQ(router.Find("GET", "/v1.0/me/x")->route_name, "any");
+  EXPECT_EQ(router.Find("POST", "/v1.0/me/x")->route_name, "me");
+  auto put = router.Find("PUT", "/v1.0/me/x");
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.status().details_json(), R"({"allowedMethods":["GET","POST"]})");
+}
+
+// The most specific at the first segment where two matching patterns differ, whichever part of
+// the tree they sit in; the first registered of equally specific ones.
+TEST(RouterTest, SpecificityIsDecidedSegmentBySegmentAcrossPartialCaptures) {
+  Router router;
+  router.Add("GET", "/a/f{x}/{id}", "f-id", Named("1"));
+  router.Add("GET", "/a/f{y}/lit", "f-lit", Named("2"));
+  router.Add("GET", "/a/fo{z}/lit2", "fo-lit2", Named("3"));
+  router.Add("GET", "/a/{any}/lit2", "any-lit2", Named("4"));
+  router.Add("GET", "/a/f{x}/{id}", "f-id-again", Named("5"));
+  EXPECT_EQ(router.Find("GET", "/a/fz/lit")->route_name, "f-lit");
+  EXPECT_EQ(router.Find("GET", "/a/fz/other")->route_name, "f-id");
+  EXPECT_EQ(router.Find("GET", "/a/foo/lit2")->route_name, "fo-lit2");
+  EXPECT_EQ(router.Find("GET", "/a/xyz/lit2")->route_name, "any-lit2");
+  EXPECT_EQ(router.Find("GET", "/a/F/x").status().code(), StatusCode::kNotFound);  // empty capture
+}
+
+// Random route tables and paths against a direct reading of the rules: every route tried, the
+// lexicographically most specific match of the method wins, else 405 with the methods that
+// match, else 404.
+TEST(RouterTest, AgreesWithTryingEveryRoute) {
+  struct Pattern {
+    std::string method;
+    std::vector<std::string> segments;
+    std::string name;
+  };
+  const std::vector<std::string> pieces = {"a", "B", "ab", "{c}", "a{c}", "{c}b", "A{c}B"};
+  const std::vector<std::string> path_pieces = {"a", "b", "ab", "AB", "aab", "abb", "x", ""};
+  auto matches = [](const std::string& pattern, std::string_view part) {
+    const size_t open = pattern.find('{');
+    if (open == std::string::npos) return EqualsIgnoreCase(part, pattern);
+    const std::string prefix = pattern.substr(0, open);
+    const std::string suffix = pattern.substr(pattern.find('}') + 1);
+    return part.size() > prefix.size() + suffix.size() &&
+           EqualsIgnoreCase(part.substr(0, prefix.size()), prefix) &&
+           EqualsIgnoreCase(part.substr(part.size() - suffix.size()), suffix);
+  };
+  auto specificity = [](const std::string& segment) {
+    if (segment.find('{') == std::string::npos) return 2;
+    return segment.front() == '{' && segment.back() == '}' ? 0 : 1;
+  };
+  std::mt19937 rng(20261126);
+  for (int table = 0; table < 200; ++table) {
+    Router router;
+    std::vector<Pattern> patterns;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int r = 0; r < n; ++r) {
+      Pattern p{rng() % 3 == 0 ? "POST" : "GET", {}, "r" + std::to_string(r)};
+      const int depth = 1 + static_cast<int>(rng() % 3);
+      std::string text;
+      for (int d = 0; d < depth; ++d) {
+        p.segments.push_back(pieces[rng() % pieces.size()]);
+        text += "/" + p.segments.back();
+      }
+      router.Add(p.method, text, p.name, Named(p.name));
+      patterns.push_back(std::move(p));
+    }
+    for (int q = 0; q < 100; ++q) {
+      std::vector<std::string> parts;
+      std::string path;
+      const int depth = 1 + static_cast<int>(rng() % 3);
+      for (int d = 0; d < depth; ++d) {
+        parts.push_back(path_pieces[rng() % path_pieces.size()]);
+        path += "/" + parts.back();
+      }
+      const std::string method = rng() % 2 == 0 ? "GET" : "POST";
+      const Pattern* best = nullptr;
+      std::vector<int> best_key;
+      std::set<std::string> methods;
+      for (const Pattern& p : patterns) {
+        if (p.segments.size() != parts.size()) continue;
+        bool all = true;
+        std::vector<int> key;
+        for (size_t i = 0; i < parts.size() && all; ++i) {
+          all = matches(p.segments[i], parts[i]);
+          key.push_back(specificity(p.segments[i]));
+        }
+        if (!all) continue;
+        methods.insert(p.method);
+        if (p.method != method) continue;
+        if (best == nullptr || key > best_key) {
+          best = &p;
+          best_key = key;
+        }
+      }
+      Result<RouteMatch> found = router.Find(method, path);
+      SCOPED_TRACE(method + " " + path);
+      if (best != nullptr) {
+        ASSERT_TRUE(found.ok()) << found.status().ToString();
+        EXPECT_EQ(found->route_name, best->name);
+      } else if (!methods.empty()) {
+        ASSERT_FALSE(found.ok());
+        EXPECT_EQ(found.status().error_code(), "MethodNotAllowed");
+      } else {
+        ASSERT_FALSE(found.ok());
+        EXPECT_EQ(found.status().code(), StatusCode::kNotFound);
+      }
+    }
+  }
 }
 
 TEST(HttpRequestTest, HeaderAndQueryLookups) {
