@@ -513,4 +513,18 @@ size_t DecisionIndex::AssignmentCount() const {
   return n;
 }
 
+size_t DecisionIndex::ActiveAssignmentCount(Timestamp at) const {
+  const int64_t t = at.micros();
+  size_t n = 0;
+  for (const Shard& sh : impl_->shards) {
+    std::shared_lock lock(sh.mu);
+    for (const auto& [key, node] : sh.principals) {
+      for (const Entry& e : node.entries) {
+        if (e.start_us <= t && t < e.end_us) ++n;
+      }
+    }
+  }
+  return n;
+}
+
 }  // namespace pim

@@ -74,6 +74,9 @@ class DecisionIndex {
   size_t MemoryBytes() const;
   // Number of schedules currently indexed.
   size_t AssignmentCount() const;
+  // Number of indexed schedules active at `at` (start <= at < end). Visits the indexed
+  // schedules (the live ones, not the history), one shard at a time under its shared lock.
+  size_t ActiveAssignmentCount(Timestamp at) const;
 
  private:
   struct Impl;  // shards, schedule table, group graph, permissions (decision_index.cc)

@@ -95,6 +95,27 @@ TEST_F(DecisionIndexTest, FutureStartIsNotYetActive) {
   EXPECT_TRUE(Holds("alice"));
 }
 
+TEST_F(DecisionIndexTest, CountsTheAssignmentsActiveAtAnInstant) {
+  EXPECT_EQ(index_.ActiveAssignmentCount(clock_.Now()), 0u);
+  index_.UpsertAssignment(Assignment("now", "alice"));             // [now, now + 1h)
+  index_.UpsertAssignment(Assignment("group", "g1", kOtherRole));  // held by a group
+  Schedule later = Assignment("later", "bob");
+  later.start = clock_.Now() + Duration::Minutes(30);
+  later.end = later.start + Duration::Hours(1);
+  index_.UpsertAssignment(later);  // [now + 30m, now + 1h30m)
+  Schedule removed = Assignment("removed", "carol");
+  removed.removed = clock_.Now();
+  index_.UpsertAssignment(removed);
+  index_.UpsertAssignment(Assignment("gone", "dave"));
+  index_.RemoveAssignment("gone");
+  EXPECT_EQ(index_.ActiveAssignmentCount(clock_.Now()), 2u);
+  EXPECT_EQ(index_.ActiveAssignmentCount(later.start - Duration::Micros(1)), 2u);
+  EXPECT_EQ(index_.ActiveAssignmentCount(later.start), 3u);
+  EXPECT_EQ(index_.ActiveAssignmentCount(clock_.Now() + Duration::Hours(1)), 1u);  // end instant
+  EXPECT_EQ(index_.ActiveAssignmentCount(later.end), 0u);
+  EXPECT_EQ(index_.AssignmentCount(), 3u);
+}
+
 TEST_F(DecisionIndexTest, NoExpirationLastsForever) {
   Schedule s = Assignment("s1", "alice");
   s.end = Timestamp::Max();

@@ -213,13 +213,10 @@ Decision PimService::HasPermission(const std::string& principal_id,
 }
 
 int64_t PimService::ActiveAssignmentCount() const {
-  SharedLock lock(state_->mu);
-  const Timestamp now = state_->clock.Now();
-  int64_t n = 0;
-  state_->schedules.ForEach([&](const Schedule& x) {
-    if (x.kind == ScheduleKind::kAssignment && x.ActiveAt(now)) ++n;
-  });
-  return n;
+  // From the decision index, which holds only the live assignment schedules, without the
+  // engine's lock: a /metrics scrape (unauthenticated) never walks the history nor holds up
+  // writers.
+  return static_cast<int64_t>(state_->index.ActiveAssignmentCount(state_->clock.Now()));
 }
 
 int64_t PimService::PendingApprovalCount() const {

@@ -1,5 +1,7 @@
 #include "store/commit_queue.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace pim {
@@ -45,6 +47,7 @@ void CommitQueue::Close() {
 }
 
 void CommitQueue::Run() {
+  pthread_setname_np(pthread_self(), "pim-commit");  // for top -H, perf, /proc/PID/task/*/comm
   while (true) {
     std::vector<Entry> batch;
     {

@@ -1,5 +1,6 @@
 #include "store/sqlite/wal_checkpointer.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <cstdio>
@@ -58,6 +59,7 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int f
 }
 
 void WalCheckpointer::Run() {
+  pthread_setname_np(pthread_self(), "pim-walckpt");
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
