@@ -69,10 +69,10 @@ bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
 
 char FoldCase(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string Folded(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = FoldCase(c);
-  return out;
+// True when `part` fills the literal-with-capture segment `seg` with a non-empty capture.
+bool FillsPartial(const Segment& seg, std::string_view part) {
+  return part.size() > seg.prefix.size() + seg.suffix.size() &&
+         StartsWithIgnoreCase(part, seg.prefix) && EndsWithIgnoreCase(part, seg.suffix);
 }
 
 }  // namespace
@@ -156,8 +156,7 @@ const Router::Route* Router::Best(const Node& node, const std::vector<std::strin
   }
   const Route* best = nullptr;
   for (const auto& [seg, child] : node.partials) {
-    if (part.size() <= seg.prefix.size() + seg.suffix.size()) continue;  // empty capture
-    if (!StartsWithIgnoreCase(part, seg.prefix) || !EndsWithIgnoreCase(part, seg.suffix)) continue;
+    if (!FillsPartial(seg, part)) continue;
     const Route* found = Best(*child, parts, i + 1, method);
     if (found != nullptr && (best == nullptr || found->MoreSpecificThan(*best))) best = found;
   }
@@ -178,9 +177,7 @@ void Router::Methods(const Node& node, const std::vector<std::string_view>& part
     Methods(*it->second, parts, i + 1, out);
   }
   for (const auto& [seg, child] : node.partials) {
-    if (part.size() <= seg.prefix.size() + seg.suffix.size()) continue;
-    if (!StartsWithIgnoreCase(part, seg.prefix) || !EndsWithIgnoreCase(part, seg.suffix)) continue;
-    Methods(*child, parts, i + 1, out);
+    if (FillsPartial(seg, part)) Methods(*child, parts, i + 1, out);
   }
   if (node.any != nullptr && !part.empty()) Methods(*node.any, parts, i + 1, out);
 }
@@ -199,7 +196,7 @@ std::optional<std::string> HttpRequest::Query(std::string_view name) const {
 
 void Router::Add(std::string method, std::string pattern, std::string route_name, Handler handler,
                  bool blocking, InlinePredicate inline_if) {
-  auto route = std::make_shared<Route>();
+  auto route = std::make_unique<Route>();
   route->method = std::move(method);
   for (std::string_view part : SplitPath(pattern)) route->segments.push_back(ParseSegment(part));
   route->name = std::move(route_name);
@@ -211,7 +208,7 @@ void Router::Add(std::string method, std::string pattern, std::string route_name
   for (const Segment& seg : route->segments) {
     std::unique_ptr<Node>* child = nullptr;
     if (seg.Specificity() == 2) {
-      child = &node->literals[Folded(seg.prefix)];
+      child = &node->literals[ToLower(seg.prefix)];
     } else if (seg.Specificity() == 0) {
       child = &node->any;
     } else {

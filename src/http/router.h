@@ -95,7 +95,7 @@ class Router {
   static void Methods(const Node& node, const std::vector<std::string_view>& parts, size_t i,
                       std::set<std::string>& out);
 
-  std::vector<std::shared_ptr<Route>> routes_;
+  std::vector<std::unique_ptr<Route>> routes_;  // owns the routes the tree points at
   std::unique_ptr<Node> root_;
 };
 
