@@ -17,35 +17,18 @@ void JsonWriter::BeforeValue() {
   non_empty_ |= 1;
 }
 
-JsonWriter& JsonWriter::BeginObject() {
+JsonWriter& JsonWriter::Open(char bracket) {
   BeforeValue();
-  out_.push_back('{');
+  out_.push_back(bracket);
   assert(depth_ < 64);
   non_empty_ <<= 1;
   ++depth_;
   return *this;
 }
 
-JsonWriter& JsonWriter::EndObject() {
+JsonWriter& JsonWriter::Close(char bracket) {
   assert(depth_ > 0 && !after_key_);
-  out_.push_back('}');
-  non_empty_ >>= 1;
-  --depth_;
-  return *this;
-}
-
-JsonWriter& JsonWriter::BeginArray() {
-  BeforeValue();
-  out_.push_back('[');
-  assert(depth_ < 64);
-  non_empty_ <<= 1;
-  ++depth_;
-  return *this;
-}
-
-JsonWriter& JsonWriter::EndArray() {
-  assert(depth_ > 0 && !after_key_);
-  out_.push_back(']');
+  out_.push_back(bracket);
   non_empty_ >>= 1;
   --depth_;
   return *this;

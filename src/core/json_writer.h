@@ -50,10 +50,10 @@ class JsonWriter : public JsonMembers<JsonWriter> {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  JsonWriter& BeginObject();
-  JsonWriter& EndObject();
-  JsonWriter& BeginArray();
-  JsonWriter& EndArray();
+  JsonWriter& BeginObject() { return Open('{'); }
+  JsonWriter& EndObject() { return Close('}'); }
+  JsonWriter& BeginArray() { return Open('['); }
+  JsonWriter& EndArray() { return Close(']'); }
   JsonWriter& Key(std::string_view key);
   JsonWriter& String(std::string_view value);
   JsonWriter& Int(int64_t value);
@@ -72,6 +72,8 @@ class JsonWriter : public JsonMembers<JsonWriter> {
   JsonWriter& Member(std::string_view key, bool value) { return Key(key).Bool(value); }
 
  private:
+  JsonWriter& Open(char bracket);
+  JsonWriter& Close(char bracket);
   void BeforeValue();
   void AppendString(std::string_view text);
 

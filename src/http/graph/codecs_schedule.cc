@@ -123,6 +123,16 @@ void TimeOrNull(W& w, std::string_view key, const std::optional<Timestamp>& t) {
   (!t || t->is_max()) ? w.Null() : w.String(FormatTimestamp(*t));
 }
 
+// Who, which role, where: the same four members, in this order, in requests, schedules and
+// instances.
+template <typename W, typename T>
+void WriteTargetMembers(W& w, const T& x) {
+  w.Member("principalId", x.principal_id)
+      .Member("roleDefinitionId", x.role_definition_id)
+      .Member("directoryScopeId", x.directory_scope_id);
+  StringOrNull(w, "appScopeId", x.app_scope_id);
+}
+
 template <typename W>
 void WriteRequestSchedule(W& w, const ScheduleInfo& info) {
   w.BeginObject();
@@ -140,11 +150,8 @@ void WriteRequest(W& w, const ScheduleRequest& r) {
   w.BeginObject()
       .Member("id", r.id)
       .Member("status", r.status)
-      .Member("action", ActionName(r.action))
-      .Member("principalId", r.principal_id)
-      .Member("roleDefinitionId", r.role_definition_id)
-      .Member("directoryScopeId", r.directory_scope_id);
-  StringOrNull(w, "appScopeId", r.app_scope_id);
+      .Member("action", ActionName(r.action));
+  WriteTargetMembers(w, r);
   StringOrNull(w, "justification", r.justification);
   w.Member("isValidationOnly", r.is_validation_only);
   StringOrNull(w, "targetScheduleId", r.target_schedule_id);
@@ -176,12 +183,8 @@ void WriteActivatedUsing(W& w, const Schedule& s) {
 
 template <typename W>
 void WriteSchedule(W& w, const Schedule& s) {
-  w.BeginObject()
-      .Member("id", s.id)
-      .Member("principalId", s.principal_id)
-      .Member("roleDefinitionId", s.role_definition_id)
-      .Member("directoryScopeId", s.directory_scope_id);
-  StringOrNull(w, "appScopeId", s.app_scope_id);
+  w.BeginObject().Member("id", s.id);
+  WriteTargetMembers(w, s);
   StringOrNull(w, "createdUsing", s.created_using);
   w.Member("createdDateTime", FormatTimestamp(s.created))
       .Member("modifiedDateTime", FormatTimestamp(s.modified))
@@ -214,12 +217,8 @@ void WriteSchedule(W& w, const Schedule& s) {
 template <typename W>
 void WriteInstance(W& w, const ScheduleInstance& instance) {
   const Schedule& s = instance.schedule;
-  w.BeginObject()
-      .Member("id", instance.id)
-      .Member("principalId", s.principal_id)
-      .Member("roleDefinitionId", s.role_definition_id)
-      .Member("directoryScopeId", s.directory_scope_id);
-  StringOrNull(w, "appScopeId", s.app_scope_id);
+  w.BeginObject().Member("id", instance.id);
+  WriteTargetMembers(w, s);
   w.Member("startDateTime", FormatTimestamp(s.start));
   TimeOrNull(w, "endDateTime", s.end);
   w.Member("memberType", s.member_type);
