@@ -278,7 +278,8 @@ TEST_F(PimdProcessTest, ServesPrintsItsAddressFirstAndStopsCleanlyOnSigterm) {
   EXPECT_NE(metrics.find("\npim_pending_approvals 0\n"), std::string::npos);
   for (const char* counter :
        {"pim_store_transactions_total", "pim_store_change_sets_total",
-        "pim_store_wal_checkpoints_background_total", "pim_store_wal_checkpoints_writer_total"}) {
+        "pim_store_wal_checkpoints_background_total", "pim_store_wal_checkpoints_writer_total",
+        "pim_store_wal_checkpoints_at_cap_total"}) {
     EXPECT_TRUE(std::regex_search(metrics, std::regex(std::string("# TYPE ") + counter +
                                                       " counter\n" + counter + " [0-9]+\n")))
         << counter << "\n"

@@ -180,8 +180,13 @@ int RunServe(const ServeOptions& options) {
                      "WAL checkpoints copied by the checkpointer thread.",
                      [&store] { return static_cast<double>(store.background_checkpoint_count()); });
   metrics.AddCounter("pim_store_wal_checkpoints_writer_total",
-                     "WAL checkpoints the writer ran itself because the log reached its cap.",
+                     "WAL checkpoints the writer ran itself: the rest of each background copy, "
+                     "so the log restarts, and any at the log's cap.",
                      [&store] { return static_cast<double>(store.writer_checkpoint_count()); });
+  metrics.AddCounter("pim_store_wal_checkpoints_at_cap_total",
+                     "WAL checkpoints the writer ran because the log reached its cap (the "
+                     "checkpointer thread fell behind or failed).",
+                     [&store] { return static_cast<double>(store.cap_checkpoint_count()); });
 
   http::ServerOptions server_options;
   server_options.host = listen->host;

@@ -76,6 +76,8 @@ int64_t SqliteStore::background_checkpoint_count() const {
 
 int64_t SqliteStore::writer_checkpoint_count() const { return checkpointer_->writer_checkpoints(); }
 
+int64_t SqliteStore::cap_checkpoint_count() const { return checkpointer_->cap_checkpoints(); }
+
 std::shared_future<Status> SqliteStore::Submit(ChangeSet changes,
                                                std::function<void()> after_commit) {
   return queue_->Submit(std::move(changes), std::move(after_commit));

@@ -58,10 +58,11 @@ class SqliteStore final : public Store {
   int64_t commit_count() const { return commit_count_.load(); }
   // Change sets in those transactions (change_set_count / commit_count = the mean group size).
   int64_t change_set_count() const { return change_set_count_.load(); }
-  // WAL checkpoints run by the checkpointer thread, and by the writer because the log reached
-  // its cap (the background copies had not let it restart).
+  // WAL checkpoints run by the checkpointer thread; by the writer (finishing each of the
+  // thread's copies, and at the log's cap); at the cap only (the thread fell behind or failed).
   int64_t background_checkpoint_count() const;
   int64_t writer_checkpoint_count() const;
+  int64_t cap_checkpoint_count() const;
   // The schema version of the open database.
   int64_t schema_version() const { return schema_version_; }
 

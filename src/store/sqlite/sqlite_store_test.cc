@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <latch>
 #include <mutex>
 #include <thread>
@@ -306,6 +307,60 @@ TEST_F(SqliteStoreTest, WalCheckpointerCopiesInTheBackgroundAndBoundsTheLog) {
   EXPECT_LT(largest, uintmax_t{2 * kCap * (4096 + 24)});
   (*checkpointer)->Stop();
   EXPECT_EQ(RawQueryText(path_, "SELECT count(*) FROM t"), std::to_string(kRows));
+}
+
+// SQLite's WAL header counts the log's restarts (its checkpoint sequence number, bytes 12-15,
+// big-endian; written with the first frame after each restart).
+uint32_t WalRestarts(const std::string& wal) {
+  std::ifstream in(wal, std::ios::binary);
+  unsigned char header[16] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  EXPECT_TRUE(in) << wal;
+  return (uint32_t{header[12]} << 24) | (uint32_t{header[13]} << 16) | (uint32_t{header[14]} << 8) |
+         uint32_t{header[15]};
+}
+
+// The thread's copy races the writer's commits, so it leaves the last of them in the log; the
+// writer copies that rest at its next commit, and the log starts over at the one after. Here a
+// reader's snapshot stands for the race: it stops the thread's copy short of the log's end.
+TEST_F(SqliteStoreTest, WalCheckpointerWriterFinishesTheThreadsCopySoTheLogRestarts) {
+  Result<sqlite::Connection> writer = sqlite::Connection::Open(path_, 1000);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(writer
+                  ->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                         "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+                  .ok());
+  constexpr int kThreshold = 8, kCap = 1'000'000;  // no checkpoint at the cap here
+  Result<std::unique_ptr<sqlite::WalCheckpointer>> started =
+      sqlite::WalCheckpointer::Start(path_, 1000, *writer, kThreshold, kCap);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  sqlite::WalCheckpointer& checkpointer = **started;
+  const std::string insert = "INSERT INTO t (body) VALUES (printf('%.3000c', 'x'));";
+  ASSERT_TRUE(writer->Exec(insert).ok());  // the log is not empty: the reader reads from it
+
+  Result<sqlite::Connection> reader = sqlite::Connection::Open(path_, 1000);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE(reader->Exec("BEGIN; SELECT count(*) FROM t;").ok());
+  std::string many = "BEGIN;";
+  for (int i = 0; i < 2 * kThreshold; ++i) many += insert;
+  ASSERT_TRUE(writer->Exec(many + "COMMIT;").ok());  // past the threshold: the thread copies
+  for (int i = 0; i < 2000 && checkpointer.background_checkpoints() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(checkpointer.background_checkpoints(), 1);
+  EXPECT_EQ(checkpointer.writer_checkpoints(), 0);
+  ASSERT_TRUE(reader->Exec("COMMIT").ok());
+  const uint32_t restarts = WalRestarts(path_ + "-wal");
+
+  ASSERT_TRUE(writer->Exec(insert).ok());  // copies the rest
+  EXPECT_EQ(checkpointer.writer_checkpoints(), 1);
+  EXPECT_EQ(WalRestarts(path_ + "-wal"), restarts);
+  ASSERT_TRUE(writer->Exec(insert).ok());  // finds the log fully copied and starts it over
+  EXPECT_EQ(WalRestarts(path_ + "-wal"), restarts + 1);
+  EXPECT_EQ(checkpointer.background_checkpoints(), 1);
+  EXPECT_EQ(checkpointer.cap_checkpoints(), 0);
+  checkpointer.Stop();
+  EXPECT_EQ(RawQueryText(path_, "SELECT count(*) FROM t"), std::to_string(3 + 2 * kThreshold));
 }
 
 TEST_F(SqliteStoreTest, UsesWalAndRecordsSchemaVersion) {
