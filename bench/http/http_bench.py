@@ -359,14 +359,23 @@ def prepare_activations(args, api, admin_token, work):
     return path, len(rows)
 
 
+STORE_COUNTERS = {
+    "transactions": "pim_store_transactions_total",
+    "change_sets": "pim_store_change_sets_total",
+    "wal_checkpoints_background": "pim_store_wal_checkpoints_background_total",
+    "wal_checkpoints_writer": "pim_store_wal_checkpoints_writer_total",
+    "wal_checkpoints_at_cap": "pim_store_wal_checkpoints_at_cap_total",
+}
+
+
 def store_counters(port):
-    """pimd's group-commit counters from /metrics: (transactions, change sets)."""
+    """pimd's store counters from /metrics (STORE_COUNTERS' keys; None where absent)."""
     _, _, raw = Client(port).request("GET", "/metrics")
     text = raw.decode(errors="replace")
     def value(name):
         m = re.search(r"^%s (\S+)$" % name, text, re.M)
         return float(m.group(1)) if m else None
-    return value("pim_store_transactions_total"), value("pim_store_change_sets_total")
+    return {key: value(name) for key, name in STORE_COUNTERS.items()}
 
 
 class Prepared(Exception):
@@ -392,7 +401,10 @@ def bench_self_activate(args, pimd, port, pairs_path):
                            capture_output=True, text=True)
         if p.returncode != 0:  # e.g. a CPU this machine does not have
             raise BenchError("taskset -c %s failed: %s" % (args.activate_cpus, p.stderr.strip()))
-    tx_before, sets_before = store_counters(port)
+    # The setup just wrote hundreds of MB (the pairs file, pimd's log, the database): without
+    # this, the kernel writes them back during the measured run, in front of pimd's fsyncs.
+    os.sync()
+    before = store_counters(port)
     cpu_before = cpu_seconds(pimd.pid)
     out = run_wrk(args, "http://127.0.0.1:%d/" % port, args.activate_duration, args.connections,
                   extra=["-s", os.path.join(HERE, "self_activate.lua")], env=env)
@@ -406,9 +418,14 @@ def bench_self_activate(args, pimd, port, pairs_path):
         # pimd's CPU (user + system, all threads) per activation, 201s and other answers alike:
         # steadier than the rate on a noisy machine.
         r["pimd_cpu_us_per_request"] = (cpu_after - cpu_before) * 1e6 / r["requests"]
-    tx_after, sets_after = store_counters(port)
-    if None not in (tx_before, sets_before, tx_after, sets_after) and tx_after > tx_before:
-        r["change_sets_per_transaction"] = (sets_after - sets_before) / (tx_after - tx_before)
+    after = store_counters(port)
+    delta = {k: after[k] - before[k] for k in STORE_COUNTERS
+             if None not in (before[k], after[k])}
+    if delta.get("transactions", 0) > 0 and "change_sets" in delta:
+        r["change_sets_per_transaction"] = delta["change_sets"] / delta["transactions"]
+    for k in ("wal_checkpoints_background", "wal_checkpoints_writer", "wal_checkpoints_at_cap"):
+        if k in delta:
+            r[k] = int(delta[k])
     return r
 
 
@@ -536,6 +553,10 @@ def report(r):
         if sa.get("change_sets_per_transaction"):
             print("  group commit: %.1f change sets per transaction (pimd /metrics)"
                   % sa["change_sets_per_transaction"])
+        if "wal_checkpoints_background" in sa:
+            print("  WAL checkpoints: %d by the checkpointer thread, %d by the writer (%d at the "
+                  "cap)" % (sa["wal_checkpoints_background"], sa.get("wal_checkpoints_writer", 0),
+                            sa.get("wal_checkpoints_at_cap", 0)))
         base = r.get("sqlite_tx_per_s")
         print("  bare SQLite WAL+FULL, 1 insert/tx: %s tx/s" % fmt(base))
         if base:
