@@ -67,7 +67,7 @@ void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
   if (std::function<void()> durable = DeferCommits::Track()) {
     // The caller does not wait: it learns of durability through its DeferCommits scope.
     changes.on_failure = fail;
-    store.Submit(std::move(changes), [after = std::move(after), durable = std::move(durable)] {
+    store.Enqueue(std::move(changes), [after = std::move(after), durable = std::move(durable)] {
       after();
       durable();
     });

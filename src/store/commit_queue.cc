@@ -22,17 +22,28 @@ std::shared_future<Status> CommitQueue::Submit(ChangeSet changes,
                                                Status injected_failure) {
   Entry entry{std::move(changes), std::move(after_commit), std::promise<Status>(),
               std::move(injected_failure)};
-  std::shared_future<Status> future = entry.promise.get_future().share();
+  std::shared_future<Status> future = entry.promise->get_future().share();
+  if (!Push(entry)) entry.promise->set_value(Status(StatusCode::kUnavailable, "store is closed"));
+  return future;
+}
+
+void CommitQueue::Enqueue(ChangeSet changes, std::function<void()> after_commit,
+                          Status injected_failure) {
+  Entry entry{std::move(changes), std::move(after_commit), std::nullopt,
+              std::move(injected_failure)};
+  if (!Push(entry) && entry.changes.on_failure) {
+    entry.changes.on_failure(Status(StatusCode::kUnavailable, "store is closed"));
+  }
+}
+
+bool CommitQueue::Push(Entry& entry) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (closing_) {
-      entry.promise.set_value(Status(StatusCode::kUnavailable, "store is closed"));
-      return future;
-    }
+    if (closing_) return false;
     queue_.push_back(std::move(entry));
   }
   cv_.notify_one();
-  return future;
+  return true;
 }
 
 void CommitQueue::Close() {
@@ -88,7 +99,7 @@ void CommitQueue::Settle(std::vector<Entry>& entries, size_t begin, size_t end,
     Entry& entry = entries[i];
     if (status.ok() && entry.after_commit) entry.after_commit();
     if (!status.ok() && entry.changes.on_failure) entry.changes.on_failure(status);
-    entry.promise.set_value(status);
+    if (entry.promise) entry.promise->set_value(status);
   }
 }
 

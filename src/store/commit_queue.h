@@ -24,6 +24,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -51,6 +52,13 @@ class CommitQueue {
   std::shared_future<Status> Submit(ChangeSet changes, std::function<void()> after_commit,
                                     Status injected_failure = Status());
 
+  // Submit without a future, for callers that learn the outcome from `after_commit` and
+  // `changes.on_failure` alone: no promise to allocate and settle (settling one costs a futex
+  // call on the writer thread, waiter or not). After Close(), `changes.on_failure` (if any) runs
+  // at once on the calling thread with kUnavailable.
+  void Enqueue(ChangeSet changes, std::function<void()> after_commit,
+               Status injected_failure = Status());
+
   // Commits everything already submitted, then stops and joins the writer. Idempotent.
   void Close();
 
@@ -58,10 +66,12 @@ class CommitQueue {
   struct Entry {
     ChangeSet changes;
     std::function<void()> after_commit;
-    std::promise<Status> promise;
+    std::optional<std::promise<Status>> promise;  // none when enqueued
     Status injected_failure;
   };
 
+  // Queues `entry` and wakes the writer; false (and `entry` untouched) once closing.
+  bool Push(Entry& entry);
   void Run();
   // Runs the callbacks of committed (or failed) entries and settles their futures, in order.
   static void Settle(std::vector<Entry>& entries, size_t begin, size_t end, const Status& status);

@@ -17,15 +17,19 @@ void MemoryStore::Close() { queue_->Close(); }
 std::shared_future<Status> MemoryStore::Submit(ChangeSet changes,
                                                std::function<void()> after_commit) {
   std::lock_guard<std::mutex> submit_lock(submit_mu_);
-  Status injected;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (fail_next_ > 0) {
-      --fail_next_;
-      injected = Internal("injected commit failure (MemoryStore::FailNextCommits)");
-    }
-  }
-  return queue_->Submit(std::move(changes), std::move(after_commit), std::move(injected));
+  return queue_->Submit(std::move(changes), std::move(after_commit), NextInjectedFailure());
+}
+
+void MemoryStore::Enqueue(ChangeSet changes, std::function<void()> after_commit) {
+  std::lock_guard<std::mutex> submit_lock(submit_mu_);
+  queue_->Enqueue(std::move(changes), std::move(after_commit), NextInjectedFailure());
+}
+
+Status MemoryStore::NextInjectedFailure() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fail_next_ == 0) return Status();
+  --fail_next_;
+  return Internal("injected commit failure (MemoryStore::FailNextCommits)");
 }
 
 void MemoryStore::FailNextCommits(int n) {

@@ -30,6 +30,7 @@ class MemoryStore final : public Store {
   Status ForEachObject(const std::function<Status(StoredObject)>& visit) override;
   std::shared_future<Status> Submit(ChangeSet changes,
                                     std::function<void()> after_commit = {}) override;
+  void Enqueue(ChangeSet changes, std::function<void()> after_commit) override;
   Result<std::vector<SealedAuditRecord>> ReadAuditDescending(int64_t before_seq,
                                                              int limit) override;
   // Records are kept in the order written ("physical" order); returns, in that order, those with
@@ -39,8 +40,8 @@ class MemoryStore final : public Store {
   Result<std::vector<OutboxEvent>> PendingOutbox(int limit) override;
   void Close() override;
 
-  // The next `n` calls to Submit() return futures failed with kInternal; their change sets are
-  // not applied and their after_commit callbacks do not run.
+  // The next `n` calls to Submit() or Enqueue() fail with kInternal (the future, or on_failure);
+  // their change sets are not applied and their after_commit callbacks do not run.
   void FailNextCommits(int n);
 
   // Lets a test edit the stored audit records (in physical order) to simulate tampering.
@@ -56,6 +57,7 @@ class MemoryStore final : public Store {
   };
 
   Status Apply(const std::vector<const ChangeSet*>& batch);
+  Status NextInjectedFailure();
   void ApplyObject(const ObjectWrite& write);
 
   mutable std::mutex mu_;

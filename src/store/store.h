@@ -104,6 +104,11 @@ class Store {
   virtual std::shared_future<Status> Submit(ChangeSet changes,
                                             std::function<void()> after_commit = {}) = 0;
 
+  // Submit without a future: the caller learns the outcome only through `after_commit` and
+  // `changes.on_failure` (on the writer thread; on_failure runs on the calling thread if the store
+  // is already closed). Saves the writer settling a future per change set nobody waits for.
+  virtual void Enqueue(ChangeSet changes, std::function<void()> after_commit) = 0;
+
   // Submit and wait.
   Status Commit(ChangeSet changes, std::function<void()> after_commit = {}) {
     return Submit(std::move(changes), std::move(after_commit)).get();

@@ -349,6 +349,36 @@ TEST_P(StoreConformanceTest, CloseCommitsWhatWasSubmittedAndRefusesMore) {
   EXPECT_EQ(Load("k").size(), 20u);
 }
 
+// Enqueue is Submit without the future: committed in the same order as submitted change sets,
+// its callback run, and refused after Close() through on_failure.
+TEST_P(StoreConformanceTest, EnqueuedChangeSetsCommitInOrderWithSubmittedOnes) {
+  std::vector<std::string> order;  // written on the writer thread only
+  std::vector<std::shared_future<Status>> pending;
+  for (int i = 0; i < 10; ++i) {
+    const std::string id = std::to_string(i);
+    ChangeSet changes = Objects({Put("k", id, "{}")});
+    changes.on_failure = [&order, id](const Status&) { order.push_back("failed " + id); };
+    if (i % 2 == 0) {
+      store_->Enqueue(std::move(changes), [&order, id] { order.push_back(id); });
+    } else {
+      pending.push_back(store_->Submit(std::move(changes), [&order, id] { order.push_back(id); }));
+    }
+  }
+  for (auto& f : pending) EXPECT_TRUE(f.get().ok());  // the last one: every callback has run
+  EXPECT_EQ(order, (Strings{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
+  EXPECT_EQ(Load("k").size(), 10u);
+
+  store_->Close();
+  Status refused;
+  ChangeSet late = Objects({Put("k", "late", "{}")});
+  late.on_failure = [&refused](const Status& status) { refused = status; };
+  bool committed = false;
+  store_->Enqueue(std::move(late), [&committed] { committed = true; });
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(committed);
+  EXPECT_EQ(Load("k").size(), 10u);
+}
+
 TEST_P(StoreConformanceTest, ReopenKeepsEverything) {
   if (!GetParam().persistent) GTEST_SKIP() << "not a persistent store";
   ASSERT_TRUE(

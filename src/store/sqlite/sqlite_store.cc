@@ -83,6 +83,10 @@ std::shared_future<Status> SqliteStore::Submit(ChangeSet changes,
   return queue_->Submit(std::move(changes), std::move(after_commit));
 }
 
+void SqliteStore::Enqueue(ChangeSet changes, std::function<void()> after_commit) {
+  queue_->Enqueue(std::move(changes), std::move(after_commit));
+}
+
 Status SqliteStore::CommitBatch(const std::vector<const ChangeSet*>& batch) {
   Status status = writer_->Write(batch);
   if (status.ok()) {

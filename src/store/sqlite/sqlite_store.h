@@ -47,6 +47,7 @@ class SqliteStore final : public Store {
   Status ForEachObject(const std::function<Status(StoredObject)>& visit) override;
   std::shared_future<Status> Submit(ChangeSet changes,
                                     std::function<void()> after_commit = {}) override;
+  void Enqueue(ChangeSet changes, std::function<void()> after_commit) override;
   Result<std::vector<SealedAuditRecord>> ReadAuditDescending(int64_t before_seq,
                                                              int limit) override;
   Result<std::vector<SealedAuditRecord>> ReadAuditAscending(int64_t from_seq, int limit) override;
