@@ -434,6 +434,7 @@ def sqlite_baseline(args, work):
         log("bench_sqlite_baseline not found (%s): skipped" % args.sqlite_baseline)
         return None
     cmd = [os.path.abspath(args.sqlite_baseline), "--benchmark_format=json"]
+    os.sync()  # as before pimd's run: neither starts behind the other's writeback
     p = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         raise BenchError("bench_sqlite_baseline failed: " + p.stderr[-1000:])
