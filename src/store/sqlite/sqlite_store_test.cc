@@ -72,6 +72,15 @@ class SqliteStoreTest : public ::testing::Test {
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(store).value() : nullptr;
   }
+  // A writer connection to a new WAL database (synchronous=FULL) with an empty table
+  // t (id, body), for the checkpointer's tests.
+  Result<sqlite::Connection> OpenWalTable() {
+    ASSIGN_OR_RETURN(sqlite::Connection writer, sqlite::Connection::Open(path_, 1000));
+    RETURN_IF_ERROR(
+        writer.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                    "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"));
+    return writer;
+  }
   static ChangeSet Put(const std::string& id) {
     ChangeSet changes;
     changes.objects.push_back(ObjectWrite{"k", id, "{}"});
@@ -283,12 +292,8 @@ TEST_F(SqliteStoreTest, CallbacksRunBeforeTheNextBatchWhichGathersWhatArrivedMea
 // Checkpoints happen on the checkpointer's thread, and the log stays bounded under a steady
 // stream of commits (the writer copies the rest itself at the cap, so the log can restart).
 TEST_F(SqliteStoreTest, WalCheckpointerCopiesInTheBackgroundAndBoundsTheLog) {
-  Result<sqlite::Connection> writer = sqlite::Connection::Open(path_, 1000);
-  ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE(writer
-                  ->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                         "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
-                  .ok());
+  Result<sqlite::Connection> writer = OpenWalTable();
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   constexpr int kThreshold = 8, kCap = 64, kRows = 600;
   Result<std::unique_ptr<sqlite::WalCheckpointer>> checkpointer =
       sqlite::WalCheckpointer::Start(path_, 1000, *writer, kThreshold, kCap);
@@ -324,12 +329,8 @@ uint32_t WalRestarts(const std::string& wal) {
 // writer copies that rest at its next commit, and the log starts over at the one after. Here a
 // reader's snapshot stands for the race: it stops the thread's copy short of the log's end.
 TEST_F(SqliteStoreTest, WalCheckpointerWriterFinishesTheThreadsCopySoTheLogRestarts) {
-  Result<sqlite::Connection> writer = sqlite::Connection::Open(path_, 1000);
-  ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE(writer
-                  ->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                         "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
-                  .ok());
+  Result<sqlite::Connection> writer = OpenWalTable();
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   constexpr int kThreshold = 8, kCap = 1'000'000;  // no checkpoint at the cap here
   Result<std::unique_ptr<sqlite::WalCheckpointer>> started =
       sqlite::WalCheckpointer::Start(path_, 1000, *writer, kThreshold, kCap);
