@@ -364,6 +364,40 @@ TEST_F(SqliteStoreTest, WalCheckpointerWriterFinishesTheThreadsCopySoTheLogResta
   EXPECT_EQ(RawQueryText(path_, "SELECT count(*) FROM t"), std::to_string(3 + 2 * kThreshold));
 }
 
+// When nothing is committed during the thread's copy, the log starts over by itself at the next
+// transaction; the thread's answer is then about the old log and must not make the writer copy
+// the new one when it next reaches the threshold (the thread is asked instead).
+TEST_F(SqliteStoreTest, WalCheckpointerIgnoresAnAnswerAboutALogThatStartedOver) {
+  Result<sqlite::Connection> writer = OpenWalTable();
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  constexpr int kThreshold = 8, kCap = 1'000'000;
+  Result<std::unique_ptr<sqlite::WalCheckpointer>> started =
+      sqlite::WalCheckpointer::Start(path_, 1000, *writer, kThreshold, kCap);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  sqlite::WalCheckpointer& checkpointer = **started;
+  const std::string insert = "INSERT INTO t (body) VALUES (printf('%.3000c', 'x'));";
+  std::string many = "BEGIN;";
+  for (int i = 0; i < 2 * kThreshold; ++i) many += insert;
+  many += "COMMIT;";
+  auto wait_for_background = [&](int64_t n) {
+    for (int i = 0; i < 2000 && checkpointer.background_checkpoints() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return checkpointer.background_checkpoints();
+  };
+
+  ASSERT_TRUE(writer->Exec(many).ok());  // past the threshold: the thread copies all of it
+  ASSERT_EQ(wait_for_background(1), 1);
+  const uint32_t restarts = WalRestarts(path_ + "-wal");
+  ASSERT_TRUE(writer->Exec(insert).ok());  // the log starts over
+  EXPECT_EQ(WalRestarts(path_ + "-wal"), restarts + 1);
+  ASSERT_TRUE(writer->Exec(many).ok());  // the new log reaches the threshold
+  EXPECT_EQ(checkpointer.writer_checkpoints(), 0);
+  EXPECT_EQ(wait_for_background(2), 2);
+  checkpointer.Stop();
+  EXPECT_EQ(RawQueryText(path_, "SELECT count(*) FROM t"), std::to_string(1 + 4 * kThreshold));
+}
+
 TEST_F(SqliteStoreTest, UsesWalAndRecordsSchemaVersion) {
   std::unique_ptr<SqliteStore> store = MustOpen();
   ASSERT_NE(store, nullptr);
