@@ -8,6 +8,7 @@
 #include <string>
 
 #include "audit/audit.h"
+#include "core/temp_dir_testing.h"
 
 namespace pim::audit_testing {
 
@@ -33,19 +34,10 @@ inline AuditEvent SampleEvent(int n) {
   return e;
 }
 
-class TempDir {
+// A temporary directory named pim-audit-*.
+class TempDir : public ::pim::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pim-audit-XXXXXX").string();
-    EXPECT_NE(mkdtemp(pattern.data()), nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
+  TempDir() : ::pim::TempDir("pim-audit") {}
 };
 
 }  // namespace pim::audit_testing

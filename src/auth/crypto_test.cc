@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/temp_dir_testing.h"
+
 namespace pim {
 namespace {
 
@@ -19,12 +21,11 @@ class CryptoTest : public ::testing::Test {
   static void SetUpTestSuite() { ASSERT_TRUE(InitCrypto().ok()); }
 
   void SetUp() override {
-    char tmpl[] = "/tmp/pim_crypto_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
+  TempDir temp_{"pim-crypto"};
   std::string dir_;
 };
 

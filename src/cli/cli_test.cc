@@ -10,6 +10,7 @@
 #include "cli/config.h"
 #include "cli/format.h"
 #include "cli/qr.h"
+#include "core/temp_dir_testing.h"
 
 namespace pim::cli {
 namespace {
@@ -139,11 +140,10 @@ TEST(RenderQrTest, SquareOfHalfBlockLines) {
 class ConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pim_cli_config_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  TempDir temp_{"pim-cli-config"};
   std::string dir_;
 };
 

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/json_util.h"
+#include "core/temp_dir_testing.h"
 
 namespace pim::cli {
 
@@ -80,14 +81,12 @@ class ScriptedPrompter final : public Prompter {
 class CommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pim_cli_commands_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     config_path_ = dir_ + "/pim/config.json";
   }
   void TearDown() override {
     EXPECT_TRUE(server_.done()) << "the command skipped scripted requests";
-    std::filesystem::remove_all(dir_);
   }
 
   void SignIn() {
@@ -130,6 +129,7 @@ class CommandsTest : public ::testing::Test {
 
   json::value SentJson(size_t i) { return *ParseJson(server_.sent().at(i).body); }
 
+  TempDir temp_{"pim-cli-commands"};
   std::string dir_, config_path_;
   ScriptedServer server_;
   ScriptedPrompter prompter_;

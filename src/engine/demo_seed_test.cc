@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/role_catalog.h"
+#include "core/temp_dir_testing.h"
 #include "store/memory_store.h"
 
 namespace pim {
@@ -19,9 +20,8 @@ class DemoSeedTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
-    char tmpl[] = "/tmp/pim_demo_seed_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     auto signer = AuditSigner::LoadOrCreate(dir_ + "/audit.pem");
     ASSERT_TRUE(signer.ok()) << signer.status().ToString();
     signer_.emplace(std::move(signer).value());
@@ -32,11 +32,7 @@ class DemoSeedTest : public ::testing::Test {
     ASSERT_TRUE(service_->Bootstrap("admin@pim.local", "admin-password-1").ok());
     admin_ = SignIn("admin@pim.local", "admin-password-1");
   }
-  void TearDown() override {
-    service_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  void TearDown() override { service_.reset(); }
 
   Caller SignIn(const std::string& upn, const std::string& password,
                 std::optional<std::string> otp = std::nullopt) {
@@ -59,6 +55,7 @@ class DemoSeedTest : public ::testing::Test {
     return m[1];
   }
 
+  TempDir temp_{"pim-demo-seed"};
   std::string dir_;
   FakeClock clock_;
   SequentialIdGenerator ids_;

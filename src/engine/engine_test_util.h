@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/role_catalog.h"
+#include "core/temp_dir_testing.h"
 #include "engine/pim_service.h"
 #include "store/memory_store.h"
 
@@ -32,9 +33,8 @@ class EngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
-    char tmpl[] = "/tmp/pim-engine-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     auto signer = AuditSigner::LoadOrCreate(dir_ + "/audit.key");
     ASSERT_TRUE(signer.ok()) << signer.status().ToString();
     signer_ = std::make_unique<AuditSigner>(std::move(signer).value());
@@ -45,10 +45,7 @@ class EngineTest : public ::testing::Test {
     ASSERT_TRUE(admin.ok()) << admin.status().ToString();
     admin_ = Sign(admin->id);
   }
-  void TearDown() override {
-    svc_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { svc_.reset(); }
 
   // A new PimService over the same store (a restart).
   void Start() {
@@ -145,6 +142,7 @@ class EngineTest : public ::testing::Test {
 
   using NewUser_ = ::pim::NewUser;
 
+  TempDir temp_{"pim-engine"};
   std::string dir_;
   MemoryStore store_;
   FakeClock clock_;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/temp_dir_testing.h"
 #include "http/server_test_util.h"
 
 namespace pim::http::testing {
@@ -17,9 +18,8 @@ namespace fs = std::filesystem;
 class TlsServerTest : public ServerTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pim_tls_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     cert_ = dir_ + "/cert.pem";
     key_ = dir_ + "/key.pem";
     std::string cmd =
@@ -32,11 +32,7 @@ class TlsServerTest : public ServerTest {
       return JsonResponse(200, "\"" + req.base_url + "\"");
     });
   }
-  void TearDown() override {
-    StopServer();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  void TearDown() override { StopServer(); }
 
   ServerOptions TlsOptions() const {
     ServerOptions options;
@@ -45,6 +41,7 @@ class TlsServerTest : public ServerTest {
     return options;
   }
 
+  TempDir temp_{"pim-tls"};
   std::string dir_, cert_, key_;
 };
 

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/temp_dir_testing.h"
 #include "store/store.h"
 
 namespace pim {
@@ -43,16 +44,14 @@ inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>
 class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pim-store-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     store_ = GetParam().open(dir_);
     ASSERT_NE(store_, nullptr);
   }
   void TearDown() override {
     if (store_ != nullptr) store_->Close();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   void Reopen() {
     store_->Close();
@@ -132,6 +131,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
     ASSERT_TRUE(store_->Commit(std::move(changes)).ok());
   }
 
+  TempDir temp_{"pim-store"};
   std::string dir_;
   std::unique_ptr<Store> store_;
 };

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/temp_dir_testing.h"
+
 namespace pim::pimd {
 namespace {
 
@@ -47,19 +49,15 @@ TEST(ListenUrlTest, FormatsSchemeHostAndPort) {
 class PasswordFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pimd_pw_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
   }
   std::string Write(const std::string& content) {
     std::string path = dir_ + "/pw";
     std::ofstream(path, std::ios::binary) << content;
     return path;
   }
+  TempDir temp_{"pimd-password-file"};
   std::string dir_;
 };
 

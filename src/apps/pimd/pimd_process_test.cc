@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "core/temp_dir_testing.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -137,18 +139,12 @@ std::string Get(uint16_t port, const std::string& path) {
 class PimdProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pimd_process_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    tmp_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    tmp_ = temp_.path();
     data_ = tmp_ + "/data";
     password_file_ = tmp_ + "/admin-password";
     std::ofstream(password_file_) << "a-long-admin-password\n";
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);
-  }
-
   // Runs pimd to completion; returns (exit code, stdout).
   std::pair<int, std::string> Run(std::vector<std::string> args) {
     args.insert(args.begin(), PIMD_BINARY);
@@ -170,6 +166,7 @@ class PimdProcessTest : public ::testing::Test {
   std::string StderrPath() const { return tmp_ + "/stderr"; }
   std::string Stderr() const { return ReadFile(StderrPath()); }
 
+  pim::TempDir temp_{"pimd-process"};
   std::string tmp_, data_, password_file_;
 };
 

@@ -20,6 +20,7 @@
 #include "auth/crypto.h"
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/temp_dir_testing.h"
 #include "engine/pim_service.h"
 #include "http/graph/graph_routes.h"
 #include "http/request_target.h"
@@ -81,9 +82,8 @@ class GraphFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
-    char tmpl[] = "/tmp/pim_graph_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     auto signer = AuditSigner::LoadOrCreate(dir_ + "/audit.key");
     ASSERT_TRUE(signer.ok()) << signer.status().ToString();
     signer_.emplace(std::move(signer).value());
@@ -105,8 +105,6 @@ class GraphFixture : public ::testing::Test {
   void TearDown() override {
     service_.reset();
     store_.Close();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   // Sends one request; `target` is "/path?query" or an absolute URL under kBaseUrl.
@@ -203,6 +201,7 @@ class GraphFixture : public ::testing::Test {
     return r.Str("id");
   }
 
+  TempDir temp_{"pim-graph"};
   std::string dir_;
   MemoryStore store_;
   FakeClock clock_;

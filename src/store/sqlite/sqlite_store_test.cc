@@ -15,6 +15,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/temp_dir_testing.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/wal_checkpointer.h"
 #include "store/store_conformance.h"
@@ -61,12 +62,10 @@ std::string RawQueryText(const std::string& path, const std::string& sql) {
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pim-sqlite-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     path_ = dir_ + "/pim.db";
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::unique_ptr<SqliteStore> MustOpen() {
     Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -87,6 +86,7 @@ class SqliteStoreTest : public ::testing::Test {
     return changes;
   }
 
+  TempDir temp_{"pim-sqlite"};
   std::string dir_;
   std::string path_;
 };

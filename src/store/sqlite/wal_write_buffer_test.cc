@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/temp_dir_testing.h"
 #include "store/sqlite/sqlite_db.h"
 
 namespace pim::sqlite {
@@ -17,9 +18,8 @@ namespace {
 class WalWriteBufferTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pim-walbuf-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     path_ = dir_ + "/w.db";
     ASSERT_NE(WalWriteBufferVfs(), nullptr);
     Result<Connection> db = Connection::Open(path_, 1000, WalWriteBufferVfs());
@@ -30,10 +30,7 @@ class WalWriteBufferTest : public ::testing::Test {
     Exec("PRAGMA wal_autocheckpoint=0");  // the frames stay in the log, where the test looks
     Exec("CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)");
   }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { db_.reset(); }
   void Exec(const std::string& sql) {
     Status st = db_->Exec(sql);
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -68,6 +65,7 @@ class WalWriteBufferTest : public ::testing::Test {
     return copy;
   }
 
+  TempDir temp_{"pim-walbuf"};
   std::string dir_;
   std::string path_;
   std::optional<Connection> db_;
