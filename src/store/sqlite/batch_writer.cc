@@ -105,9 +105,7 @@ Status BatchWriter::WriteObject(const ObjectWrite& write) {
       stmt = &update_object_.BindUncopied(1, write.body).Bind(2, it->second);  // keeps its place
     }
   }
-  Status status = stmt->Run();
-  stmt->Reset();
-  return status;
+  return stmt->RunAndReset();
 }
 
 Status BatchWriter::WriteOne(const ChangeSet& changes) {
@@ -122,18 +120,14 @@ Status BatchWriter::WriteOne(const ChangeSet& changes) {
         .BindUncopied(7, record.canonical)
         .BindUncopied(8, record.prev_hash)
         .BindUncopied(9, record.hash);
-    Status status = insert_audit_.Run();
-    insert_audit_.Reset();
-    RETURN_IF_ERROR(status);
+    RETURN_IF_ERROR(insert_audit_.RunAndReset());
   }
   for (const OutboxEvent& event : changes.outbox) {
     insert_outbox_.BindUncopied(1, event.id)
         .BindUncopied(2, event.type)
         .BindUncopied(3, event.payload)
         .Bind(4, event.created.micros());
-    Status status = insert_outbox_.Run();
-    insert_outbox_.Reset();
-    RETURN_IF_ERROR(status);
+    RETURN_IF_ERROR(insert_outbox_.RunAndReset());
   }
   return Status::Ok();
 }
@@ -141,9 +135,7 @@ Status BatchWriter::WriteOne(const ChangeSet& changes) {
 Status BatchWriter::Write(const std::vector<const ChangeSet*>& batch) {
   const int64_t seq_before = next_object_seq_;
   undo_.clear();
-  Status begun = begin_.Run();
-  begin_.Reset();
-  RETURN_IF_ERROR(begun);
+  RETURN_IF_ERROR(begin_.RunAndReset());
   Status status;
   const AuditCheckpoint* checkpoint = nullptr;  // only the newest of the batch is kept
   for (const ChangeSet* changes : batch) {
@@ -156,13 +148,9 @@ Status BatchWriter::Write(const std::vector<const ChangeSet*>& batch) {
         .Bind(2, checkpoint->head_hash)
         .Bind(3, checkpoint->time.micros())
         .Bind(4, checkpoint->signature);
-    status = insert_checkpoint_.Run();
-    insert_checkpoint_.Reset();
+    status = insert_checkpoint_.RunAndReset();
   }
-  if (status.ok()) {
-    status = commit_.Run();
-    commit_.Reset();
-  }
+  if (status.ok()) status = commit_.RunAndReset();
   if (!status.ok()) {
     if (db_.InTransaction()) (void)db_.Exec("ROLLBACK");
     next_object_seq_ = seq_before;

@@ -50,6 +50,12 @@ Status Statement::Run() {
   return Status::Ok();
 }
 
+Status Statement::RunAndReset() {
+  Status status = Run();
+  Reset();
+  return status;
+}
+
 void Statement::Reset() {
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());

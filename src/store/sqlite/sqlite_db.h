@@ -33,6 +33,8 @@ class Statement {
   Status Run();
   // Clears bindings and rewinds so the statement can be reused.
   void Reset();
+  // Run(), then Reset() whatever the outcome: for prepared writes used again and again.
+  Status RunAndReset();
 
   int64_t Int(int column) const;
   std::string Text(int column) const;
