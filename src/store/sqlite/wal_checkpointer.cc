@@ -43,13 +43,16 @@ void WalCheckpointer::Stop() {
 
 int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int frames) {
   auto* c = static_cast<WalCheckpointer*>(self);
+  auto copy_here = [&] {
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    c->by_writer_.fetch_add(1);
+    c->asked_ = false;
+  };
   if (frames >= c->cap_) {
     // The thread has not let the log restart: copy everything here, so the next transaction
     // starts the log over.
-    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    c->by_writer_.fetch_add(1);
+    copy_here();
     c->at_cap_.fetch_add(1);
-    c->asked_ = false;
     c->answer_.store(kNoAnswer);
     return SQLITE_OK;
   }
@@ -60,10 +63,7 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int f
   }
   const int answer = c->answer_.exchange(kNoAnswer);
   if (answer == kCopied) {
-    // Step 3 of the header comment: only the commits made during the thread's copy are left.
-    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    c->by_writer_.fetch_add(1);
-    c->asked_ = false;
+    copy_here();  // step 3 of the header comment: the commits made during the thread's copy
   } else if (answer == kFailed || !c->asked_) {
     c->asked_ = true;
     {
