@@ -20,13 +20,8 @@ class CryptoTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { ASSERT_TRUE(InitCrypto().ok()); }
 
-  void SetUp() override {
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
-  }
-
   TempDir temp_{"pim-crypto"};
-  std::string dir_;
+  std::string dir_ = temp_.path();
 };
 
 constexpr PasswordCost kCheapCost{8ull << 20, 1};

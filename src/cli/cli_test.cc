@@ -139,12 +139,8 @@ TEST(RenderQrTest, SquareOfHalfBlockLines) {
 
 class ConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
-  }
   TempDir temp_{"pim-cli-config"};
-  std::string dir_;
+  std::string dir_ = temp_.path();
 };
 
 TEST_F(ConfigTest, PathResolutionOrder) {

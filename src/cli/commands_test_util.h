@@ -80,11 +80,7 @@ class ScriptedPrompter final : public Prompter {
 
 class CommandsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
-    config_path_ = dir_ + "/pim/config.json";
-  }
+  void SetUp() override { config_path_ = dir_ + "/pim/config.json"; }
   void TearDown() override {
     EXPECT_TRUE(server_.done()) << "the command skipped scripted requests";
   }
@@ -130,7 +126,8 @@ class CommandsTest : public ::testing::Test {
   json::value SentJson(size_t i) { return *ParseJson(server_.sent().at(i).body); }
 
   TempDir temp_{"pim-cli-commands"};
-  std::string dir_, config_path_;
+  std::string dir_ = temp_.path();
+  std::string config_path_;
   ScriptedServer server_;
   ScriptedPrompter prompter_;
   FakeClock clock_{Timestamp::FromSeconds(1795651200)};  // 2026-11-26T00:00:00Z

@@ -1,15 +1,16 @@
 // TempDir, for tests: a new private directory under the system's temporary directory (mkdtemp:
 // mode 0700, a unique name starting with `prefix`), removed with everything in it when the object
 // is destroyed. A fixture holds one as a member, so the directory outlives TearDown() and goes
-// with the fixture.
+// with the fixture. If the directory cannot be made the constructor throws: googletest fails the
+// test without running it (no test ever sees an empty path).
 #pragma once
 
-#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -22,19 +23,17 @@ class TempDir {
     std::string pattern =
         (std::filesystem::temp_directory_path() / (std::string(prefix) + "-XXXXXX")).string();
     if (mkdtemp(pattern.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp(" << pattern << "): " << std::strerror(errno);
-      return;
+      throw std::runtime_error("mkdtemp(" + pattern + "): " + std::strerror(errno));
     }
     path_ = pattern;
   }
   ~TempDir() {
     std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+    std::filesystem::remove_all(path_, ignored);
   }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
-  // Empty if the directory could not be made (the test has failed already).
   const std::string& path() const { return path_; }
   std::string File(const std::string& name) const { return path_ + "/" + name; }
 

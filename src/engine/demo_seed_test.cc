@@ -20,8 +20,6 @@ class DemoSeedTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
     auto signer = AuditSigner::LoadOrCreate(dir_ + "/audit.pem");
     ASSERT_TRUE(signer.ok()) << signer.status().ToString();
     signer_.emplace(std::move(signer).value());
@@ -56,7 +54,7 @@ class DemoSeedTest : public ::testing::Test {
   }
 
   TempDir temp_{"pim-demo-seed"};
-  std::string dir_;
+  std::string dir_ = temp_.path();
   FakeClock clock_;
   SequentialIdGenerator ids_;
   MemoryStore store_;

@@ -33,8 +33,6 @@ class EngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
     auto signer = AuditSigner::LoadOrCreate(dir_ + "/audit.key");
     ASSERT_TRUE(signer.ok()) << signer.status().ToString();
     signer_ = std::make_unique<AuditSigner>(std::move(signer).value());
@@ -143,7 +141,7 @@ class EngineTest : public ::testing::Test {
   using NewUser_ = ::pim::NewUser;
 
   TempDir temp_{"pim-engine"};
-  std::string dir_;
+  std::string dir_ = temp_.path();
   MemoryStore store_;
   FakeClock clock_;
   SequentialIdGenerator ids_;

@@ -18,8 +18,6 @@ namespace fs = std::filesystem;
 class TlsServerTest : public ServerTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
     cert_ = dir_ + "/cert.pem";
     key_ = dir_ + "/key.pem";
     std::string cmd =
@@ -42,7 +40,8 @@ class TlsServerTest : public ServerTest {
   }
 
   TempDir temp_{"pim-tls"};
-  std::string dir_, cert_, key_;
+  std::string dir_ = temp_.path();
+  std::string cert_, key_;
 };
 
 // A client that trusts the test's certificate and checks it names localhost, connected to `port`

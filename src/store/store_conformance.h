@@ -44,8 +44,6 @@ inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>
 class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
     store_ = GetParam().open(dir_);
     ASSERT_NE(store_, nullptr);
   }
@@ -132,7 +130,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
   }
 
   TempDir temp_{"pim-store"};
-  std::string dir_;
+  std::string dir_ = temp_.path();
   std::unique_ptr<Store> store_;
 };
 

@@ -48,17 +48,13 @@ TEST(ListenUrlTest, FormatsSchemeHostAndPort) {
 
 class PasswordFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
-  }
   std::string Write(const std::string& content) {
     std::string path = dir_ + "/pw";
     std::ofstream(path, std::ios::binary) << content;
     return path;
   }
   TempDir temp_{"pimd-password-file"};
-  std::string dir_;
+  std::string dir_ = temp_.path();
 };
 
 TEST_F(PasswordFileTest, IgnoresOneTrailingNewline) {

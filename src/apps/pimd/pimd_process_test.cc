@@ -139,8 +139,6 @@ std::string Get(uint16_t port, const std::string& path) {
 class PimdProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(temp_.path().empty());
-    tmp_ = temp_.path();
     data_ = tmp_ + "/data";
     password_file_ = tmp_ + "/admin-password";
     std::ofstream(password_file_) << "a-long-admin-password\n";
@@ -167,7 +165,8 @@ class PimdProcessTest : public ::testing::Test {
   std::string Stderr() const { return ReadFile(StderrPath()); }
 
   pim::TempDir temp_{"pimd-process"};
-  std::string tmp_, data_, password_file_;
+  std::string tmp_ = temp_.path();
+  std::string data_, password_file_;
 };
 
 TEST_F(PimdProcessTest, InitPrintsTheAdminAndRefusesAnExistingDatabase) {

@@ -82,8 +82,6 @@ class GraphFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
     auto signer = AuditSigner::LoadOrCreate(dir_ + "/audit.key");
     ASSERT_TRUE(signer.ok()) << signer.status().ToString();
     signer_.emplace(std::move(signer).value());
@@ -202,7 +200,7 @@ class GraphFixture : public ::testing::Test {
   }
 
   TempDir temp_{"pim-graph"};
-  std::string dir_;
+  std::string dir_ = temp_.path();
   MemoryStore store_;
   FakeClock clock_;
   SequentialIdGenerator ids_;

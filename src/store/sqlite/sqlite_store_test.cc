@@ -61,11 +61,6 @@ std::string RawQueryText(const std::string& path, const std::string& sql) {
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
-    path_ = dir_ + "/pim.db";
-  }
   std::unique_ptr<SqliteStore> MustOpen() {
     Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -87,8 +82,8 @@ class SqliteStoreTest : public ::testing::Test {
   }
 
   TempDir temp_{"pim-sqlite"};
-  std::string dir_;
-  std::string path_;
+  std::string dir_ = temp_.path();
+  std::string path_ = dir_ + "/pim.db";
 };
 
 // Holds the writer thread until released, so that submissions made meanwhile are all waiting

@@ -18,8 +18,6 @@ namespace {
 class WalWriteBufferTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(temp_.path().empty());
-    dir_ = temp_.path();
     path_ = dir_ + "/w.db";
     ASSERT_NE(WalWriteBufferVfs(), nullptr);
     Result<Connection> db = Connection::Open(path_, 1000, WalWriteBufferVfs());
@@ -66,7 +64,7 @@ class WalWriteBufferTest : public ::testing::Test {
   }
 
   TempDir temp_{"pim-walbuf"};
-  std::string dir_;
+  std::string dir_ = temp_.path();
   std::string path_;
   std::optional<Connection> db_;
 };
