@@ -1,10 +1,6 @@
 // Test helpers for the audit module: sample events and a temporary directory.
 #pragma once
 
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <filesystem>
 #include <string>
 
 #include "audit/audit.h"
