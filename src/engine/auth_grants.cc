@@ -4,7 +4,10 @@
 // Errors carry the OAuth2 code in Status::error_code: "invalid_request" (InvalidArgument),
 // "invalid_grant" (InvalidArgument; ResourceExhausted with retry_after while locked or
 // throttled), "invalid_client" (Unauthenticated).
+#include <arpa/inet.h>
+
 #include <boost/json.hpp>
+#include <cstring>
 
 #include "engine/engine_state.h"
 #include "engine/pim_service.h"
@@ -29,12 +32,26 @@ Status Locked(Timestamp until, Timestamp now) {
   return st;
 }
 
+// What break-glass sign-ins from peer address `ip` are throttled as (records.h): an IPv4
+// address as is (also when it comes IPv4-mapped, "::ffff:a.b.c.d"); an IPv6 address as its /64,
+// since one host or customer commonly holds a whole /64; anything else as given.
+std::string ThrottleSource(const std::string& ip) {
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, ip.c_str(), &v6) != 1) return ip;
+  char text[INET6_ADDRSTRLEN];
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+    return inet_ntop(AF_INET, &v6.s6_addr[12], text, sizeof text) ? text : ip;
+  }
+  std::memset(&v6.s6_addr[8], 0, 8);
+  return inet_ntop(AF_INET6, &v6, text, sizeof text) ? std::string(text) + "/64" : ip;
+}
+
 // The lock or throttle that applies to `user` signing in from `ip` now, if any.
 std::optional<Timestamp> BlockedUntil(const EngineState& s, const Principal& user,
                                       const std::string& ip, Timestamp now) {
   if (user.break_glass) {
-    auto it = s.break_glass_throttle.find(ip);
-    if (it != s.break_glass_throttle.end() && it->second.blocked_until > now) {
+    auto it = s.sign_in_throttles.find(ThrottleSource(ip));
+    if (it != s.sign_in_throttles.end() && it->second.blocked_until > now) {
       return it->second.blocked_until;
     }
     return std::nullopt;
@@ -103,12 +120,21 @@ void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std
   e.targets.push_back(s.PrincipalTarget(user.id));
   std::optional<Timestamp> locked;
   if (user.break_glass) {
-    IpThrottle& t = s.break_glass_throttle[ip];
+    const std::string source = ThrottleSource(ip);
+    SignInThrottle t;
+    t.source = source;
+    if (auto it = s.sign_in_throttles.find(source);
+        it != s.sign_in_throttles.end() && s.ThrottleExpiry(it->second) > now) {
+      t = it->second;  // else a fresh count: the old failures are forgotten
+    }
+    t.last_failure = now;
     if (++t.failures >= s.options.lockout_threshold) {
       t.failures = 0;
       t.blocked_until = now + kBreakGlassThrottle;
       locked = t.blocked_until;
     }
+    e.details.emplace_back("throttleSource", source);
+    s.PutThrottle(txn, t);
   } else {
     CredentialRecord cred = s.credentials[user.id];
     cred.principal_id = user.id;
@@ -237,7 +263,10 @@ Result<TokenGrant> PimService::PasswordGrant(const std::string& username,
   cred.failed_attempts = 0;
   cred.locked_until.reset();
   s.PutCredential(txn, cred);
-  if (u.break_glass) s.break_glass_throttle.erase(ip);
+  if (u.break_glass) {
+    const std::string source = ThrottleSource(ip);
+    if (s.sign_in_throttles.count(source)) s.EraseThrottle(txn, source);
+  }
   TokenGrant grant = IssueSession(s, txn, u.id, mfa_time, ip, /*with_refresh=*/true);
   Caller who = CallerFor(s, u.id, ip);
   AuditEvent e = s.Event(who, "Authentication", "Sign-in", "Other");

@@ -100,6 +100,102 @@ TEST_F(AuthTest, BreakGlassIsNeverLockedButThrottledPerAddress) {
   EXPECT_TRUE(svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9").ok());
 }
 
+// The stored throttles (kind "signInThrottle"), decoded.
+std::vector<SignInThrottle> StoredThrottles(Store& store) {
+  std::vector<SignInThrottle> out;
+  auto objects = store.LoadObjects(kinds::kSignInThrottle);
+  EXPECT_TRUE(objects.ok());
+  for (const StoredObject& o : objects.ok() ? *objects : std::vector<StoredObject>{}) {
+    auto t = DecodeSignInThrottle(o.body);
+    EXPECT_TRUE(t.ok());
+    if (t.ok()) out.push_back(*t);
+  }
+  return out;
+}
+
+TEST_F(AuthTest, BreakGlassThrottleSurvivesARestartAndIsErasedWhenItNoLongerMatters) {
+  for (int i = 0; i < 5; ++i) {
+    (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, "10.0.0.9");
+  }
+  Start();  // restart over the same store: the throttle survives, like a lock
+  auto g = svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9");
+  EXPECT_EQ(g.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(g.status().retry_after(), 61);
+  ASSERT_EQ(StoredThrottles(store_).size(), 1u);
+  EXPECT_EQ(StoredThrottles(store_)[0].source, "10.0.0.9");
+
+  // A failure from another address starts a throttle of its own; a success from it ends that
+  // one at once. The first ends by itself: it stops blocking after a minute and, once its
+  // failures are older than the lockout duration, the timer erases it.
+  (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, "10.0.0.10");
+  EXPECT_EQ(StoredThrottles(store_).size(), 2u);
+  ASSERT_TRUE(svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.10").ok());
+  EXPECT_EQ(StoredThrottles(store_).size(), 1u);
+  clock_.Advance(Duration::Minutes(15) - Duration::Seconds(1));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(StoredThrottles(store_).size(), 1u);
+  clock_.Advance(Duration::Seconds(1));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_TRUE(StoredThrottles(store_).empty());
+  Start();
+  EXPECT_TRUE(svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9").ok());
+}
+
+TEST_F(AuthTest, BreakGlassFailuresOlderThanTheLockoutDurationAreForgotten) {
+  for (int i = 0; i < 4; ++i) {
+    (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, "10.0.0.9");
+  }
+  clock_.Advance(Duration::Minutes(15));
+  (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, "10.0.0.9");
+  EXPECT_EQ(CountActivity("Break-glass sign-in throttled"), 0);
+  ASSERT_EQ(StoredThrottles(store_).size(), 1u);
+  EXPECT_EQ(StoredThrottles(store_)[0].failures, 1);
+  EXPECT_TRUE(svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9").ok());
+}
+
+TEST_F(AuthTest, BreakGlassThrottlesIPv6AddressesByTheirSlash64) {
+  // Five failures spread over one /64 throttle all of it, in either spelling of an address.
+  const char* same_64[] = {"2001:db8:1:2::1", "2001:db8:1:2:ffff::7", "2001:0db8:0001:0002::9",
+                           "2001:db8:1:2:a:b:c:d", "2001:db8:1:2::1"};
+  for (const char* ip : same_64) {
+    (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, ip);
+  }
+  EXPECT_EQ(CountActivity("Break-glass sign-in throttled"), 1);
+  EXPECT_EQ(svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "2001:db8:1:2::abcd")
+                .status()
+                .code(),
+            StatusCode::kResourceExhausted);
+  ASSERT_EQ(StoredThrottles(store_).size(), 1u);
+  EXPECT_EQ(StoredThrottles(store_)[0].source, "2001:db8:1:2::/64");
+  // The next /64 is another source; an IPv4-mapped address is its IPv4 address.
+  EXPECT_TRUE(
+      svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "2001:db8:1:3::1").ok());
+  for (int i = 0; i < 5; ++i) {
+    (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt,
+                              "::ffff:10.0.0.9");
+  }
+  EXPECT_EQ(
+      svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9").status().code(),
+      StatusCode::kResourceExhausted);
+}
+
+TEST_F(AuthTest, BreakGlassThrottlesAreBoundedByTheirCapacity) {
+  options_.sign_in_throttle_capacity = 2;
+  Start();
+  (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, "10.0.0.1");
+  clock_.Advance(Duration::Seconds(1));
+  (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, "10.0.0.2");
+  clock_.Advance(Duration::Seconds(1));
+  (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, "10.0.0.3");
+  // The throttle that would have expired first (10.0.0.1's) made room, in memory and in the store.
+  std::vector<std::string> sources;
+  for (const SignInThrottle& t : StoredThrottles(store_)) sources.push_back(t.source);
+  std::sort(sources.begin(), sources.end());
+  EXPECT_EQ(sources, (std::vector<std::string>{"10.0.0.2", "10.0.0.3"}));
+  Start();
+  EXPECT_EQ(StoredThrottles(store_).size(), 2u);
+}
+
 TEST_F(AuthTest, TotpCodeIsAcceptedOnceAndProvesMfa) {
   std::string secret = EnrollAlice();
   std::string code = TotpCode(secret, clock_.Now());

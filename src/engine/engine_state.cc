@@ -1,5 +1,6 @@
 #include "engine/engine_state.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -369,6 +370,37 @@ void EngineState::PurgeSession(Txn& txn, const std::string& id, Timestamp now) {
   }
   // Also for sessions Load() found dead and did not keep in memory; erasing is idempotent.
   txn.objects.push_back({kinds::kSession, id, "", true});
+}
+
+Timestamp EngineState::ThrottleExpiry(const SignInThrottle& t) const {
+  return std::max(t.blocked_until, t.last_failure + options.lockout_duration);
+}
+
+void EngineState::PutThrottle(Txn& txn, const SignInThrottle& t) {
+  if (!sign_in_throttles.count(t.source) &&
+      sign_in_throttles.size() >= std::max<size_t>(1, options.sign_in_throttle_capacity)) {
+    auto first = std::min_element(sign_in_throttles.begin(), sign_in_throttles.end(),
+                                  [&](const auto& a, const auto& b) {
+                                    return ThrottleExpiry(a.second) < ThrottleExpiry(b.second);
+                                  });
+    const std::string evicted = first->first;  // erasing the node ends its key's life
+    EraseThrottle(txn, evicted);
+  }
+  sign_in_throttles[t.source] = t;
+  deadlines.insert({ThrottleExpiry(t), "throttle:" + t.source});
+  txn.Put(kinds::kSignInThrottle, t.source, EncodeSignInThrottle(t));
+}
+
+void EngineState::EraseThrottle(Txn& txn, const std::string& source) {
+  sign_in_throttles.erase(source);
+  txn.objects.push_back({kinds::kSignInThrottle, source, "", true});
+}
+
+void EngineState::PurgeThrottle(Txn& txn, const std::string& source, Timestamp now) {
+  auto it = sign_in_throttles.find(source);
+  if (it != sign_in_throttles.end() && ThrottleExpiry(it->second) > now) return;
+  // Also for throttles Load() found expired and did not keep; erasing is idempotent.
+  EraseThrottle(txn, source);
 }
 
 void EngineState::ResyncPrincipalInIndex(Txn& txn, const std::string& principal_id) {

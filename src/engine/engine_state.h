@@ -51,12 +51,6 @@ struct Txn {
   }
 };
 
-// Per-source-address failure counter for break-glass sign-ins (in memory only).
-struct IpThrottle {
-  int failures = 0;
-  Timestamp blocked_until;
-};
-
 struct EngineState {
   EngineState(Store& st, const Clock& cl, IdGenerator& id, const AuditSigner& sg,
               const SecretBox& sb, EngineOptions opt)
@@ -106,7 +100,9 @@ struct EngineState {
   OrderedMap<PolicyAssignment> policy_assignments;
   std::set<std::string> timers_done;                      // TimerMark ids
   std::set<std::pair<Timestamp, std::string>> deadlines;  // (when, "end:"/"start:"/"approval:" id)
-  std::map<std::string, IpThrottle> break_glass_throttle;
+  // Break-glass sign-in throttles by source (records.h), each purged by a "throttle:" deadline
+  // once it no longer matters, and never more than options.sign_in_throttle_capacity.
+  std::unordered_map<std::string, SignInThrottle> sign_in_throttles;
   std::once_flag dummy_once;
   std::string dummy_password_hash;  // equalises timing for unknown user names (set once)
 
@@ -173,6 +169,15 @@ struct EngineState {
   void PutSession(Txn& txn, const SessionRecord& s);
   // Forgets session `id` and erases it from the store, unless it was refreshed past `now`.
   void PurgeSession(Txn& txn, const std::string& id, Timestamp now);
+  // When throttle `t` stops mattering: it no longer blocks and its failures are forgotten.
+  Timestamp ThrottleExpiry(const SignInThrottle& t) const;
+  // Stores `t` (evicting the throttle that expires first when a new source would exceed the
+  // capacity) and sets a deadline at its expiry.
+  void PutThrottle(Txn& txn, const SignInThrottle& t);
+  // Forgets the throttle of `source` and erases it from the store.
+  void EraseThrottle(Txn& txn, const std::string& source);
+  // EraseThrottle, unless a failure since this deadline was set keeps it past `now`.
+  void PurgeThrottle(Txn& txn, const std::string& source, Timestamp now);
   // Queues index updates for every assignment of `principal` and every group containing it (after
   // its enabled/deleted state changed).
   void ResyncPrincipalInIndex(Txn& txn, const std::string& principal_id);

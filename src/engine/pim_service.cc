@@ -85,6 +85,16 @@ Status PimService::Load() {
       {kinds::kRoleDefinition,
        Loader(DecodeRoleDefinition, [&](RoleDefinition r) { s.roles.Put(r.id, r); })},
       {kinds::kTimer, Loader(DecodeTimerMark, [&](TimerMark m) { s.timers_done.insert(m.id); })},
+      {kinds::kSignInThrottle, Loader(DecodeSignInThrottle,
+                                      [&](SignInThrottle t) {
+                                        // As for sessions: one already expired is purged by the
+                                        // first timer run, not kept.
+                                        const Timestamp expiry = s.ThrottleExpiry(t);
+                                        s.deadlines.insert({expiry, "throttle:" + t.source});
+                                        if (expiry <= now) return;
+                                        std::string source = t.source;
+                                        s.sign_in_throttles[source] = std::move(t);
+                                      })},
       {kinds::kSchedule, Loader(DecodeSchedule, [&](Schedule x) { s.schedules.Put(x.id, x); })},
       {kinds::kRequest, Loader(DecodeRequest,
                                [&](ScheduleRequest r) {

@@ -45,6 +45,10 @@ struct EngineOptions {
   Duration mfa_freshness = Duration::Minutes(5);
   int lockout_threshold = 5;
   Duration lockout_duration = Duration::Minutes(15);
+  // Sources with a break-glass sign-in throttle kept at once (each costs ~200 bytes of memory
+  // and a stored object); past it, the one expiring first goes. Failed sign-ins cost an argon2id
+  // hash each, so reaching it takes tens of thousands of addresses within a lockout duration.
+  size_t sign_in_throttle_capacity = 65536;
   Duration access_token_lifetime = Duration::Hours(1);
   Duration refresh_token_lifetime = Duration::Days(14);
   PasswordCost password_cost;

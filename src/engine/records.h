@@ -54,6 +54,17 @@ struct SessionRecord {
   std::string ip;
 };
 
+// Failed sign-ins to break-glass accounts from one source (kind "signInThrottle", id = source).
+// Break-glass accounts are never locked (CONTRACT.md); their sign-ins are throttled per source
+// instead, and like a lock that state survives a restart. The source is an IPv4 address, or an
+// IPv6 address's /64 (one host's, or one customer's, whole allocation).
+struct SignInThrottle {
+  std::string source;      // "203.0.113.7", "2001:db8:1:2::/64", or the peer text as given
+  int failures = 0;        // since the last success, throttle, or quiet spell
+  Timestamp last_failure;  // failures older than the lockout duration are forgotten
+  Timestamp blocked_until;
+};
+
 // A timer effect already recorded (kind "timer"), so RunDueTimers audits each event once:
 // id "end:<scheduleId>" or "start:<scheduleId>".
 struct TimerMark {

@@ -27,6 +27,7 @@ inline constexpr const char* kApproval = "approval";
 inline constexpr const char* kPolicy = "policy";
 inline constexpr const char* kPolicyAssignment = "policyAssignment";
 inline constexpr const char* kTimer = "timer";
+inline constexpr const char* kSignInThrottle = "signInThrottle";
 }  // namespace kinds
 
 std::string EncodePrincipal(const Principal& p);
@@ -47,6 +48,8 @@ std::string EncodeTotp(const TotpRecord& t);
 Result<TotpRecord> DecodeTotp(std::string_view json);
 std::string EncodeSession(const SessionRecord& s);
 Result<SessionRecord> DecodeSession(std::string_view json);
+std::string EncodeSignInThrottle(const SignInThrottle& t);
+Result<SignInThrottle> DecodeSignInThrottle(std::string_view json);
 std::string EncodeTimerMark(const TimerMark& m);
 Result<TimerMark> DecodeTimerMark(std::string_view json);
 

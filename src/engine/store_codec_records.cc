@@ -1,5 +1,5 @@
 // Store codec for the engine's own records: policy assignments, credentials, TOTP methods,
-// sessions and timer marks.
+// sessions, sign-in throttles and timer marks.
 #include <boost/json.hpp>
 
 #include "engine/store_codec.h"
@@ -111,6 +111,22 @@ Result<SessionRecord> DecodeSession(std::string_view text) {
     s.mfa_time = r.OptTime("mfaTime");
     s.revoked = r.Bool("revoked");
     s.ip = r.Str("ip");
+  });
+}
+
+std::string EncodeSignInThrottle(const SignInThrottle& t) {
+  return json::serialize(json::object{{"source", t.source},
+                                      {"failures", t.failures},
+                                      {"lastFailure", Ts(t.last_failure)},
+                                      {"blockedUntil", Ts(t.blocked_until)}});
+}
+
+Result<SignInThrottle> DecodeSignInThrottle(std::string_view text) {
+  return Decode<SignInThrottle>(text, [](const Reader& r, SignInThrottle& t) {
+    t.source = r.Str("source");
+    t.failures = static_cast<int>(r.Int("failures"));
+    t.last_failure = r.Time("lastFailure");
+    t.blocked_until = r.Time("blockedUntil");
   });
 }
 

@@ -95,6 +95,14 @@ TEST(StoreCodecTest, RequestApprovalPrincipalAndCredentialRoundTrip) {
   auto sd = DecodeSession(EncodeSession(s));
   ASSERT_TRUE(sd.ok());
   EXPECT_EQ(EncodeSession(*sd), EncodeSession(s));
+
+  SignInThrottle t{"2001:db8:1:2::/64", 3, Timestamp::FromSeconds(5), Timestamp::FromSeconds(65)};
+  auto td = DecodeSignInThrottle(EncodeSignInThrottle(t));
+  ASSERT_TRUE(td.ok());
+  EXPECT_EQ(td->source, t.source);
+  EXPECT_EQ(td->failures, 3);
+  EXPECT_EQ(td->last_failure, t.last_failure);
+  EXPECT_EQ(td->blocked_until, t.blocked_until);
 }
 
 TEST(StoreCodecTest, GarbageIsAnInternalError) {

@@ -121,6 +121,10 @@ Status PimService::RunDueTimers() {
       s.PurgeSession(txn, key.substr(8), now);
       continue;
     }
+    if (key.rfind("throttle:", 0) == 0) {
+      s.PurgeThrottle(txn, key.substr(9), now);
+      continue;
+    }
     if (key.rfind("approval:", 0) == 0) {
       ApprovalTimedOut(s, txn, key.substr(9), now);
       continue;
