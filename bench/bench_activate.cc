@@ -7,6 +7,10 @@
 //
 //   BM_ActivateDeactivate/groups:G   G groups of 50 users each exist besides the 1,000 active
 //                                    users (none of them in a group), as in a real directory.
+//   BM_ActivateDeactivateWithHistory/history:H
+//                                    one user activates and deactivates one role over and over,
+//                                    after H such rounds (each leaves two requests and a schedule
+//                                    in the user's history): what a long history costs.
 //
 // Counters: requests_per_s (both requests of an iteration counted) and s_per_request (printed
 // with an SI prefix: 20u is 20 µs).
@@ -165,6 +169,31 @@ BENCHMARK(BM_ActivateDeactivate)
     ->ArgName("groups")
     ->Arg(0)
     ->Arg(1000)
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_ActivateDeactivateWithHistory(benchmark::State& state) {
+  World world(0);
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    if (!world.ActivateDeactivate(0)) {
+      state.SkipWithError("a set-up request was refused");
+      return;
+    }
+  }
+  for (auto _ : state) {
+    if (!world.ActivateDeactivate(0)) {  // pair 0 every time: one user, one role
+      state.SkipWithError("a request was refused");
+      break;
+    }
+  }
+  const double requests = 2.0 * static_cast<double>(state.iterations());
+  state.counters["requests_per_s"] = benchmark::Counter(requests, benchmark::Counter::kIsRate);
+  state.counters["s_per_request"] =
+      benchmark::Counter(requests, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_ActivateDeactivateWithHistory)
+    ->ArgName("history")
+    ->Arg(0)
+    ->Arg(20000)
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

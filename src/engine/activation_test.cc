@@ -110,6 +110,34 @@ TEST_F(ActivationTest, SecondActivationIsAConflictNamingTheFirst) {
   EXPECT_NE(second.status().message().find(first->id), std::string::npos);
 }
 
+// The conflict and eligibility checks look only at what a principal holds now (ended schedules
+// and decided requests are retired from their per-principal lookups): a long history, a restart
+// and the expiry timer must not change what they find.
+TEST_F(ActivationTest, ConflictsAndEligibilityHoldAcrossHistoryRestartAndExpiry) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Activate(alice_, kSecAdmin, Duration::Hours(1)).ok()) << i;
+    ScheduleRequestInput off =
+        Input(ScheduleKind::kAssignment, RequestAction::kSelfDeactivate, alice_, kSecAdmin);
+    ASSERT_TRUE(svc_->SubmitRequest(Sign(alice_), off).ok()) << i;
+  }
+  auto live = Activate(alice_, kSecAdmin, Duration::Hours(1));
+  ASSERT_TRUE(live.ok());
+  Start();
+  auto again = Activate(alice_, kSecAdmin, Duration::Hours(1));
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find(live->id), std::string::npos);
+  // At its end the activation stops counting, before and after the timer has run.
+  clock_.Advance(Duration::Hours(1));
+  EXPECT_FALSE(Holds(alice_, kSecAdmin));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  ASSERT_TRUE(Activate(alice_, kSecAdmin, Duration::Hours(1)).ok());
+  EXPECT_TRUE(Holds(alice_, kSecAdmin));
+  Start();
+  EXPECT_TRUE(Holds(alice_, kSecAdmin));
+  EXPECT_EQ(Activate(alice_, kSecAdmin, Duration::Hours(1)).status().code(),
+            StatusCode::kAlreadyExists);
+}
+
 TEST_F(ActivationTest, ValidationErrorsAndOtherPeoplesRoles) {
   std::string bob = NewUser("bob");
   auto other =

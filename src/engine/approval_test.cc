@@ -160,6 +160,13 @@ TEST_F(ApprovalTest, SecondPendingActivationIsAConflict) {
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(again.status().error_code(), "PendingRoleAssignmentRequest");
   EXPECT_NE(again.status().message().find(r->id), std::string::npos);
+  // Still after a restart (Load must keep a pending request current), and after it is canceled
+  // no longer.
+  Start();
+  again = Activate(alice_, kGA, Duration::Hours(1));
+  EXPECT_EQ(again.status().error_code(), "PendingRoleAssignmentRequest");
+  ASSERT_TRUE(svc_->CancelRequest(Sign(alice_), ScheduleKind::kAssignment, r->id).ok());
+  EXPECT_TRUE(Activate(alice_, kGA, Duration::Hours(1)).ok());
 }
 
 TEST_F(ApprovalTest, RequesterCancelsAPendingRequest) {

@@ -170,7 +170,7 @@ Status PimService::DeleteUser(const Caller& caller, const std::string& id) {
   s.RevokeSessionsOf(txn, p.id);
   // Deleting a principal ends its grants now (they would otherwise outlive the account).
   std::vector<Schedule> ended;
-  s.schedules.ForEachOf(p.id, [&](const Schedule& x) {
+  s.schedules.ForEachCurrentOf(p.id, [&](const Schedule& x) {
     if (!x.removed && x.end > now) ended.push_back(x);
   });
   for (Schedule& x : ended) {

@@ -152,7 +152,7 @@ Status PimService::DeleteGroup(const Caller& caller, const std::string& id) {
   Txn txn;
   s.PutPrincipal(txn, g);
   std::vector<Schedule> ended;
-  s.schedules.ForEachOf(g.id, [&](const Schedule& x) {
+  s.schedules.ForEachCurrentOf(g.id, [&](const Schedule& x) {
     if (!x.removed && x.end > now) ended.push_back(x);
   });
   for (Schedule& x : ended) {

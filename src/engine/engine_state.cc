@@ -238,7 +238,8 @@ bool EngineState::IsPrivilegedPrincipal(const std::string& id) const {
   if (p->break_glass) return true;
   const Timestamp now = clock.Now();
   bool found = false;
-  schedules.ForEachOf(id, [&](const Schedule& x) { found = found || (!x.removed && x.end > now); });
+  schedules.ForEachCurrentOf(
+      id, [&](const Schedule& x) { found = found || (!x.removed && x.end > now); });
   return found;
 }
 
@@ -306,13 +307,26 @@ void EngineState::AddDeadlines(const Schedule& s) {
 
 void EngineState::PutSchedule(Txn& txn, const Schedule& s) {
   schedules.Put(s.id, s);
+  RetireIfOver(s, clock.Now());
   txn.Put(kinds::kSchedule, s.id, EncodeSchedule(s));
   IndexOp(txn, s);
   AddDeadlines(s);
 }
 
+void EngineState::RetireIfOver(const Schedule& s, Timestamp now) {
+  if (s.removed || s.end <= now) schedules.Retire(s.id);
+}
+
+void EngineState::RetireIfDecided(const ScheduleRequest& r) {
+  if (r.status != request_status::kPendingApproval &&
+      r.status != request_status::kPendingAdminDecision) {
+    requests.Retire(r.id);
+  }
+}
+
 void EngineState::PutRequest(Txn& txn, const ScheduleRequest& r) {
   requests.Put(r.id, r);
+  RetireIfDecided(r);
   NoteRequestStatus(r);
   txn.Put(kinds::kRequest, r.id, EncodeRequest(r));
 }
@@ -404,7 +418,7 @@ void EngineState::PurgeThrottle(Txn& txn, const std::string& source, Timestamp n
 }
 
 void EngineState::ResyncPrincipalInIndex(Txn& txn, const std::string& principal_id) {
-  schedules.ForEachOf(principal_id, [&](const Schedule& s) {
+  schedules.ForEachCurrentOf(principal_id, [&](const Schedule& s) {
     if (!s.removed) IndexOp(txn, s);
   });
   // The principal itself if it is a group, and the groups that list it.

@@ -161,6 +161,12 @@ struct EngineState {
   void NoteMembers(const Principal* before, const Principal& after);
   void PutSchedule(Txn& txn, const Schedule& s);
   void PutRequest(Txn& txn, const ScheduleRequest& r);
+  // Retires (OrderedMap::Retire) a schedule that is removed or ended by `now`, and a request
+  // that no longer awaits an approver's or administrator's decision: the request paths' lookups
+  // by principal (ForEachCurrentOf) then skip them. Called on every put and after Load, and by
+  // the timer when a schedule ends.
+  void RetireIfOver(const Schedule& s, Timestamp now);
+  void RetireIfDecided(const ScheduleRequest& r);
   // Keeps pending_approval in step with r's status.
   void NoteRequestStatus(const ScheduleRequest& r);
   void PutApproval(Txn& txn, const Approval& a);

@@ -14,7 +14,10 @@
 namespace pim {
 
 // Types whose objects belong to a principal (schedules, requests) get a per-principal index, so
-// the activation path looks at one principal's objects instead of the whole organisation's.
+// the activation path looks at one principal's objects instead of the whole organisation's. Within
+// it, the owner may Retire() objects that can no longer matter to its hot lookups (a schedule that
+// ended, a request that was decided): ForEachCurrentOf skips them, so those lookups cost what a
+// principal holds now, not its whole history. Putting a retired object again makes it current.
 template <typename T>
 concept HasPrincipal = requires(const T& t) {
   { t.principal_id } -> std::convertible_to<std::string>;
@@ -48,9 +51,10 @@ class OrderedMap {
       return it->second.value;
     }
     if constexpr (HasPrincipal<T>) {
-      if (it->second.value.principal_id != value.principal_id) {
+      if (it->second.value.principal_id != value.principal_id || it->second.retired) {
         Unindex(&it->second);
         it->second.value = value;
+        it->second.retired = false;
         Index(&it->second);
         return it->second.value;
       }
@@ -84,6 +88,26 @@ class OrderedMap {
     auto it = by_principal_.find(principal_id);
     if (it == by_principal_.end()) return;
     for (const Slot* p : it->second) f(p->value);
+  }
+  // Calls f(const T&) for the objects of one principal that are not retired, in insertion order.
+  template <typename F>
+  requires HasPrincipal<T>
+  void ForEachCurrentOf(const std::string& principal_id, F&& f) const {
+    auto it = current_by_principal_.find(principal_id);
+    if (it == current_by_principal_.end()) return;
+    for (const Slot* p : it->second) f(p->value);
+  }
+  // Leaves `id` out of ForEachCurrentOf until it is Put again. No-op when absent or retired.
+  void Retire(const std::string& id) requires HasPrincipal<T> {
+    auto it = map_.find(id);
+    if (it == map_.end() || it->second.retired) return;
+    Slot* p = &it->second;
+    auto list = current_by_principal_.find(p->value.principal_id);
+    if (list != current_by_principal_.end()) {
+      std::erase(list->second, p);
+      if (list->second.empty()) current_by_principal_.erase(list);
+    }
+    p->retired = true;
   }
   // Calls f(const T&) for the objects of any of `principal_ids`, in insertion order (each once,
   // even if a principal is named twice): one principal's objects and those of its groups, without
@@ -152,26 +176,37 @@ class OrderedMap {
   struct Slot {
     uint64_t seq;  // insertion order, kept when the value is replaced
     T value;
+    bool retired = false;  // left out of current_by_principal_
   };
 
-  // Keeps each principal's list in insertion order (a principal change is rare: binary search).
+  using PrincipalLists = std::unordered_map<std::string, std::vector<Slot*>>;
+
+  // Keeps each principal's lists in insertion order (a principal change is rare: binary search).
   void Index(Slot* p) {
-    std::vector<Slot*>& list = by_principal_[p->value.principal_id];
+    InsertInOrder(by_principal_[p->value.principal_id], p);
+    if (!p->retired) InsertInOrder(current_by_principal_[p->value.principal_id], p);
+  }
+  void Unindex(Slot* p) {
+    EraseFrom(by_principal_, p);
+    if (!p->retired) EraseFrom(current_by_principal_, p);
+  }
+  static void InsertInOrder(std::vector<Slot*>& list, Slot* p) {
     auto at = std::upper_bound(list.begin(), list.end(), p,
                                [](const Slot* a, const Slot* b) { return a->seq < b->seq; });
     list.insert(at, p);
   }
-  void Unindex(Slot* p) {
-    auto it = by_principal_.find(p->value.principal_id);
-    if (it == by_principal_.end()) return;
+  static void EraseFrom(PrincipalLists& lists, Slot* p) {
+    auto it = lists.find(p->value.principal_id);
+    if (it == lists.end()) return;
     std::erase(it->second, p);
-    if (it->second.empty()) by_principal_.erase(it);
+    if (it->second.empty()) lists.erase(it);
   }
 
   uint64_t next_seq_ = 0;
   std::vector<Slot*> order_;
   std::unordered_map<std::string, Slot> map_;
-  std::unordered_map<std::string, std::vector<Slot*>> by_principal_;
+  PrincipalLists by_principal_;
+  PrincipalLists current_by_principal_;  // by_principal_ without the retired
 };
 
 }  // namespace pim

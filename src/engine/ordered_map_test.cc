@@ -73,5 +73,43 @@ TEST(OrderedMapTest, AChangedPrincipalMovesTheObjectButKeepsItsPlace) {
   EXPECT_EQ(All(map), (Ids{"1", "3"}));
 }
 
+std::vector<std::string> Current(const OrderedMap<Item>& map, const std::string& who) {
+  std::vector<std::string> ids;
+  map.ForEachCurrentOf(who, [&](const Item& x) { ids.push_back(x.id); });
+  return ids;
+}
+
+TEST(OrderedMapTest, RetiredObjectsLeaveOnlyTheCurrentLists) {
+  OrderedMap<Item> map;
+  map.Put("1", {"1", "alice"});
+  map.Put("2", {"2", "alice"});
+  map.Put("3", {"3", "alice"});
+  map.Put("4", {"4", "bob"});
+  map.Retire("2");
+  map.Retire("4");
+  map.Retire("2");  // again: no-op
+  map.Retire("z");  // absent: no-op
+  EXPECT_EQ(Current(map, "alice"), (Ids{"1", "3"}));
+  EXPECT_EQ(Current(map, "bob"), Ids{});
+  EXPECT_EQ(Of(map, {"alice", "bob"}), (Ids{"1", "2", "3", "4"}));  // history keeps them
+  EXPECT_EQ(All(map), (Ids{"1", "2", "3", "4"}));
+
+  // Putting a retired object again makes it current, in its place; so does moving it to
+  // another principal. Erasing a retired object forgets it everywhere.
+  map.Put("2", {"2", "alice", 2});
+  EXPECT_EQ(Current(map, "alice"), (Ids{"1", "2", "3"}));
+  map.Retire("1");
+  map.Put("1", {"1", "bob", 2});
+  EXPECT_EQ(Current(map, "bob"), (Ids{"1"}));
+  EXPECT_EQ(Current(map, "alice"), (Ids{"2", "3"}));
+  map.Retire("3");
+  EXPECT_TRUE(map.Erase("3"));
+  EXPECT_TRUE(map.Erase("4"));
+  EXPECT_EQ(Current(map, "alice"), (Ids{"2"}));
+  EXPECT_EQ(Of(map, {"alice", "bob"}), (Ids{"1", "2"}));
+  map.Put("3", {"3", "alice"});  // a new object is current
+  EXPECT_EQ(Current(map, "alice"), (Ids{"2", "3"}));
+}
+
 }  // namespace
 }  // namespace pim

@@ -162,8 +162,9 @@ const Schedule* FindEligibility(const EngineState& s, const std::string& princip
       best_direct = direct;
     }
   };
-  s.schedules.ForEachOf(principal, consider);
-  for (const std::string& group : s.GroupsOf(principal)) s.schedules.ForEachOf(group, consider);
+  s.schedules.ForEachCurrentOf(principal, consider);
+  for (const std::string& group : s.GroupsOf(principal))
+    s.schedules.ForEachCurrentOf(group, consider);
   return best;
 }
 
@@ -172,7 +173,7 @@ Status CheckNoActivation(const EngineState& s, const std::string& principal,
                          const std::string& except_request) {
   std::string existing;
   const char* code = "RoleAssignmentExists";
-  s.schedules.ForEachOf(principal, [&](const Schedule& x) {
+  s.schedules.ForEachCurrentOf(principal, [&](const Schedule& x) {
     if (!existing.empty() || x.kind != ScheduleKind::kAssignment || x.removed || x.end <= now) {
       return;
     }
@@ -182,7 +183,7 @@ Status CheckNoActivation(const EngineState& s, const std::string& principal,
     }
   });
   if (existing.empty()) {
-    s.requests.ForEachOf(principal, [&](const ScheduleRequest& r) {
+    s.requests.ForEachCurrentOf(principal, [&](const ScheduleRequest& r) {
       if (!existing.empty() || r.kind != ScheduleKind::kAssignment) return;
       if (r.id == except_request) return;
       if (r.status != request_status::kPendingApproval) return;
@@ -278,7 +279,7 @@ void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
     if (s.group_ids.count(x.principal_id)) {
       s.schedules.ForEach(consider);
     } else {
-      s.schedules.ForEachOf(x.principal_id, consider);
+      s.schedules.ForEachCurrentOf(x.principal_id, consider);
     }
   }
   x.removed = now;

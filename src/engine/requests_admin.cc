@@ -47,7 +47,7 @@ Status CheckAdminPolicy(EngineState& s, ExclusiveLock& lock, const Caller& calle
 void ResolveAdminDecisions(EngineState& s, Txn& txn, const ScheduleRequest& r,
                            RequestAction resolved, const std::string& schedule_id) {
   std::vector<ScheduleRequest> done;
-  s.requests.ForEachOf(r.principal_id, [&](const ScheduleRequest& q) {
+  s.requests.ForEachCurrentOf(r.principal_id, [&](const ScheduleRequest& q) {
     if (q.kind == r.kind && q.action == resolved &&
         q.status == request_status::kPendingAdminDecision && q.principal_id == r.principal_id &&
         q.role_definition_id == r.role_definition_id &&
@@ -147,7 +147,7 @@ Result<ScheduleRequest> AdminChange(EngineState& s, ExclusiveLock& lock, const C
   ScheduleRequest& r = p.req;
   const bool extend = r.action == RequestAction::kAdminExtend;
   const Schedule* target = nullptr;
-  s.schedules.ForEachOf(r.principal_id, [&](const Schedule& x) {
+  s.schedules.ForEachCurrentOf(r.principal_id, [&](const Schedule& x) {
     if (target || !SameTriple(x, r) || x.removed || x.end <= p.now) return;
     if (!r.target_schedule_id.empty() && x.id != r.target_schedule_id) return;
     if (r.target_schedule_id.empty() && x.kind == ScheduleKind::kAssignment &&
@@ -199,7 +199,7 @@ Result<ScheduleRequest> AdminRemove(EngineState& s, ExclusiveLock& lock, const C
                                     Prepared p) {
   ScheduleRequest& r = p.req;
   std::vector<Schedule> targets;
-  s.schedules.ForEachOf(r.principal_id, [&](const Schedule& x) {
+  s.schedules.ForEachCurrentOf(r.principal_id, [&](const Schedule& x) {
     if (!SameTriple(x, r) || x.removed || x.end <= p.now) return;
     if (!r.target_schedule_id.empty() && x.id != r.target_schedule_id) return;
     targets.push_back(x);

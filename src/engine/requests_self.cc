@@ -79,7 +79,7 @@ Result<ScheduleRequest> HandleSelfDeactivate(EngineState& s, ExclusiveLock& lock
   ScheduleRequest& r = p.req;
   std::vector<Schedule> targets;
   bool assigned_only = false;
-  s.schedules.ForEachOf(r.principal_id, [&](const Schedule& x) {
+  s.schedules.ForEachCurrentOf(r.principal_id, [&](const Schedule& x) {
     if (x.kind != r.kind || !SameTriple(x, r) || x.removed || x.end <= p.now) return;
     if (!r.target_schedule_id.empty() && x.id != r.target_schedule_id) return;
     if (x.kind == ScheduleKind::kAssignment && x.assignment_type != "Activated") {

@@ -132,7 +132,10 @@ Status PimService::RunDueTimers() {
     const bool end = key.rfind("end:", 0) == 0;
     const Schedule* x = s.schedules.Find(key.substr(end ? 4 : 6));
     if (!x || x->removed) continue;
-    if (end && x->end <= now) ScheduleEnded(s, txn, key, *x);
+    if (end && x->end <= now) {
+      ScheduleEnded(s, txn, key, *x);
+      s.RetireIfOver(*x, now);
+    }
     if (!end && x->start <= now) ScheduleStarted(s, txn, key, *x);
   }
   if (txn.objects.empty() && txn.events.empty()) return Status::Ok();
