@@ -104,6 +104,14 @@ Result<std::vector<SealedAuditRecord>> MemoryStore::ReadAuditDescending(int64_t 
   return out;
 }
 
+Result<std::optional<SealedAuditRecord>> MemoryStore::FindAuditRecord(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const SealedAuditRecord& record : audit_) {
+    if (record.id == id) return std::optional<SealedAuditRecord>(record);
+  }
+  return std::optional<SealedAuditRecord>();
+}
+
 Result<std::vector<SealedAuditRecord>> MemoryStore::ReadAuditAscending(int64_t from_seq,
                                                                        int limit) {
   std::lock_guard<std::mutex> lock(mu_);

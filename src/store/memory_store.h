@@ -36,6 +36,7 @@ class MemoryStore final : public Store {
   // Records are kept in the order written ("physical" order); returns, in that order, those with
   // seq >= from_seq.
   Result<std::vector<SealedAuditRecord>> ReadAuditAscending(int64_t from_seq, int limit) override;
+  Result<std::optional<SealedAuditRecord>> FindAuditRecord(const std::string& id) override;
   Result<std::optional<AuditCheckpoint>> LatestCheckpoint() override;
   Result<std::vector<OutboxEvent>> PendingOutbox(int limit) override;
   void Close() override;

@@ -120,6 +120,9 @@ class Store {
   // Audit records with seq >= from_seq, oldest first, at most `limit`.
   virtual Result<std::vector<SealedAuditRecord>> ReadAuditAscending(int64_t from_seq,
                                                                     int limit) = 0;
+  // The audit record whose id is `id` (exactly, as stored), if any. Reads a bounded part of the
+  // log however long it is (the SQLite store: audit_id_filter.h).
+  virtual Result<std::optional<SealedAuditRecord>> FindAuditRecord(const std::string& id) = 0;
   // The newest checkpoint, if any.
   virtual Result<std::optional<AuditCheckpoint>> LatestCheckpoint() = 0;
   // Outbox events not yet delivered, oldest first (delivery comes in a later issue).

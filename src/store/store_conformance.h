@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -39,6 +41,23 @@ inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << fact
 
 inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
   return info.param.name;
+}
+
+// A GUID (v4-shaped, lowercase) made from `n`: distinct for distinct n, its bits mixed.
+inline std::string TestGuid(uint64_t n) {
+  auto mix = [](uint64_t x) {  // splitmix64's finaliser
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  };
+  const uint64_t a = mix(n * 2 + 1);
+  const uint64_t b = mix(n * 2 + 2);
+  char text[37];
+  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>(a >> 16 & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>(b >> 48 & 0xfff),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return text;
 }
 
 class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
@@ -73,7 +92,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
     SealedAuditRecord r;
     r.seq = seq;
     r.time = Timestamp::FromSeconds(1795651200 + seq);
-    r.id = "audit-" + std::to_string(seq);
+    r.id = TestGuid(static_cast<uint64_t>(seq));
     r.category = seq % 2 == 0 ? "RoleManagement" : "UserManagement";
     r.activity = "activity " + std::to_string(seq);
     r.initiator_id = "user-" + std::to_string(seq % 3);
@@ -375,6 +394,28 @@ TEST_P(StoreConformanceTest, EnqueuedChangeSetsCommitInOrderWithSubmittedOnes) {
   EXPECT_EQ(refused.code(), StatusCode::kUnavailable);
   EXPECT_FALSE(committed);
   EXPECT_EQ(Load("k").size(), 10u);
+}
+
+TEST_P(StoreConformanceTest, FindsAuditRecordsByTheirIdAcrossChunks) {
+  // Two complete chunks of 4,096 records (the SQLite store keeps a filter of each) and part of
+  // a third.
+  CommitAudit(1, 9000);
+  for (int64_t seq : {1, 2, 4096, 4097, 8192, 8193, 9000}) {
+    Result<std::optional<SealedAuditRecord>> found = store_->FindAuditRecord(Record(seq).id);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    ASSERT_TRUE(found->has_value()) << seq;
+    EXPECT_EQ((*found)->seq, seq);
+    EXPECT_EQ((*found)->canonical, Record(seq).canonical);
+    EXPECT_EQ((*found)->hash, Record(seq).hash);
+  }
+  std::string upper = Record(7).id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const std::string& absent :
+       {TestGuid(123456789), std::string("not-a-guid"), upper, std::string()}) {
+    Result<std::optional<SealedAuditRecord>> found = store_->FindAuditRecord(absent);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    EXPECT_FALSE(found->has_value()) << absent;  // ids match exactly, as stored
+  }
 }
 
 TEST_P(StoreConformanceTest, ReopenKeepsEverything) {

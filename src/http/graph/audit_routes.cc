@@ -2,7 +2,8 @@
 // /v1.0/auditLogs/directoryAudits/{id}, and pim's GET /v1.0/pim/audit/verify.
 //
 // The audit log is read straight from the Store (it can be far larger than memory) after
-// PimService::CheckCanReadAudit. A page scans ReadAuditDescending in chunks, applying $filter,
+// PimService::CheckCanReadAudit. One record is found by id through Store::FindAuditRecord. A page
+// scans ReadAuditDescending in chunks, applying $filter,
 // until it holds $top records; it then looks a bounded distance further for one more match to
 // decide whether to emit @odata.nextLink ($skiptoken = the sequence number of the page's last
 // record). Past the bound the link is emitted anyway, so a following page may be empty.
@@ -136,27 +137,18 @@ void RegisterAuditRoutes(Router& router, const GraphContext& ctx) {
                  [&svc, &store](const HttpRequest& req, const RouteParams& p, const Caller& c) {
                    return ServeEntity(req, AuditsSpec(), [&]() -> Result<json::object> {
                      RETURN_IF_ERROR(svc.CheckCanReadAudit(c));
-                     std::optional<json::object> found;
                      const std::string& id = p.at("id");
-                     // Only a record whose canonical text holds the id is decoded.
-                     const std::string needle = "\"" + id + "\"";
-                     Status decoded;
-                     RETURN_IF_ERROR(
-                         ScanRecordsDescending(store, 0, [&](const SealedAuditRecord& record) {
-                           if (record.canonical.find(needle) == std::string::npos) return true;
-                           Result<json::object> object = DirectoryAuditFromRecord(record);
-                           if (!object.ok()) {
-                             decoded = object.status();
-                             return false;
-                           }
-                           const json::value* v = object->if_contains("id");
-                           if (v != nullptr && v->is_string() && v->get_string() == id) {
-                             found = std::move(object).value();
-                             return false;
-                           }
-                           return true;
-                         }));
-                     RETURN_IF_ERROR(decoded);
+                     ASSIGN_OR_RETURN(std::optional<SealedAuditRecord> record,
+                                      store.FindAuditRecord(id));
+                     std::optional<json::object> found;
+                     if (record) {
+                       ASSIGN_OR_RETURN(json::object object, DirectoryAuditFromRecord(*record));
+                       // The id column is not hashed; what is returned is the signed text's.
+                       const json::value* v = object.if_contains("id");
+                       if (v != nullptr && v->is_string() && v->get_string() == id) {
+                         found = std::move(object);
+                       }
+                     }
                      if (!found) return NotFound("No directoryAudit with id '" + id + "'.");
                      return std::move(*found);
                    });

@@ -38,6 +38,7 @@ Result<std::unique_ptr<BatchWriter>> BatchWriter::Open(const std::string& path, 
   ASSIGN_OR_RETURN(writer->schema_version_, ApplyMigrations(conn));
   RETURN_IF_ERROR(writer->Prepare());
   RETURN_IF_ERROR(writer->LoadObjectSeqs());
+  RETURN_IF_ERROR(writer->LoadAuditIdFilter());
   return writer;
 }
 
@@ -63,6 +64,41 @@ Status BatchWriter::LoadObjectSeqs() {
   return Status::Ok();
 }
 
+Status BatchWriter::LoadAuditIdFilter() {
+  ASSIGN_OR_RETURN(Statement last, db_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM audit"));
+  ASSIGN_OR_RETURN(bool row, last.Step());
+  const int64_t last_seq = row ? last.Int(0) : 0;
+  filter_ = AuditIdFilter();
+  filter_chunk_ = AuditIdFilter::ChunkOf(last_seq + 1);
+  filter_valid_ = true;
+  // The records of the chunk so far (fewer than a chunk: the rest are in stored filters).
+  ASSIGN_OR_RETURN(Statement ids, db_.Prepare("SELECT id FROM audit WHERE seq >= ? ORDER BY seq"));
+  ids.Bind(1, AuditIdFilter::FirstSeq(filter_chunk_));
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, ids.Step());
+    if (!more) break;
+    std::optional<AuditIdFilter::Guid> guid = AuditIdFilter::ParseGuid(ids.Text(0));
+    if (guid) filter_.Add(*guid);
+    filter_valid_ = filter_valid_ && guid.has_value();
+  }
+  return Status::Ok();
+}
+
+Status BatchWriter::NoteAuditId(const SealedAuditRecord& record) {
+  const int64_t chunk = AuditIdFilter::ChunkOf(record.seq);
+  if (chunk != filter_chunk_) {  // a new chunk: it is complete only if this is its first record
+    filter_ = AuditIdFilter();
+    filter_chunk_ = chunk;
+    filter_valid_ = record.seq == AuditIdFilter::FirstSeq(chunk);
+  }
+  std::optional<AuditIdFilter::Guid> guid = AuditIdFilter::ParseGuid(record.id);
+  if (guid) filter_.Add(*guid);
+  filter_valid_ = filter_valid_ && guid.has_value();
+  if (record.seq != AuditIdFilter::LastSeq(chunk) || !filter_valid_) return Status::Ok();
+  insert_id_filter_.Bind(1, chunk).BindBlob(2, filter_.bytes());
+  return insert_id_filter_.RunAndReset();
+}
+
 Status BatchWriter::Prepare() {
   ASSIGN_OR_RETURN(begin_, db_.Prepare("BEGIN IMMEDIATE"));
   ASSIGN_OR_RETURN(commit_, db_.Prepare("COMMIT"));
@@ -79,6 +115,10 @@ Status BatchWriter::Prepare() {
                                "signature) VALUES (?, ?, ?, ?)"));
   ASSIGN_OR_RETURN(insert_outbox_, db_.Prepare("INSERT INTO outbox (id, type, payload, created_us) "
                                                "VALUES (?, ?, ?, ?)"));
+  // OR REPLACE: a chunk's filter written again (after a rolled-back attempt) is the same.
+  ASSIGN_OR_RETURN(
+      insert_id_filter_,
+      db_.Prepare("INSERT OR REPLACE INTO audit_id_filters (chunk, bits) VALUES (?, ?)"));
   return Status::Ok();
 }
 
@@ -121,6 +161,7 @@ Status BatchWriter::WriteOne(const ChangeSet& changes) {
         .BindUncopied(8, record.prev_hash)
         .BindUncopied(9, record.hash);
     RETURN_IF_ERROR(insert_audit_.RunAndReset());
+    RETURN_IF_ERROR(NoteAuditId(record));
   }
   for (const OutboxEvent& event : changes.outbox) {
     insert_outbox_.BindUncopied(1, event.id)

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/sqlite/audit_id_filter.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 
@@ -37,6 +38,10 @@ class BatchWriter {
   explicit BatchWriter(Connection db) : db_(std::move(db)) {}
   Status Prepare();
   Status LoadObjectSeqs();
+  // Fills filter_ with the ids of the chunk the next audit record goes to (audit_id_filter.h).
+  Status LoadAuditIdFilter();
+  // Adds `record` to filter_, and stores the filter when `record` completes its chunk.
+  Status NoteAuditId(const SealedAuditRecord& record);
   Status WriteOne(const ChangeSet& changes);
   Status WriteObject(const ObjectWrite& write);
   static std::string ObjectKey(const std::string& kind, const std::string& id);
@@ -58,6 +63,13 @@ class BatchWriter {
   Statement insert_audit_;
   Statement insert_checkpoint_;
   Statement insert_outbox_;
+  Statement insert_id_filter_;
+  // The ids of chunk filter_chunk_ written so far; filter_valid_ is false when one of them was
+  // not a GUID or the chunk's start was not seen (its filter is then not stored, and lookups
+  // read the chunk itself).
+  AuditIdFilter filter_;
+  int64_t filter_chunk_ = -1;
+  bool filter_valid_ = false;
 };
 
 }  // namespace pim::sqlite

@@ -92,6 +92,16 @@ CREATE INDEX outbox_pending ON outbox (delivered_us);  -- NULL first, then rowid
 DROP INDEX objects_by_kind;
 DROP INDEX outbox_pending;
 )sql"},
+      // A Bloom filter of each complete chunk of 4,096 audit records' ids, so that finding a
+      // record by id reads the few chunks that may hold it (audit_id_filter.h) instead of the
+      // whole log, without an index on random GUIDs. Chunks completed before this migration have
+      // no filter and are read in full.
+      {5, "audit id filters", R"sql(
+CREATE TABLE audit_id_filters (
+  chunk INTEGER PRIMARY KEY,  -- records (chunk * 4096 + 1) .. (chunk + 1) * 4096
+  bits BLOB NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -27,6 +27,8 @@ class Statement {
   // by the change sets it is committing; copying them was ~4% of its time).
   Statement& BindUncopied(int index, std::string_view text);
   Statement& BindNull(int index);
+  // A BLOB, copied.
+  Statement& BindBlob(int index, std::string_view bytes);
   // Steps once: true if a row is available, false when done; Internal on error.
   Result<bool> Step();
   // Steps to completion, expecting no rows.
@@ -38,6 +40,7 @@ class Statement {
 
   int64_t Int(int column) const;
   std::string Text(int column) const;
+  std::string Blob(int column) const;
   bool IsNull(int column) const;
 
  private:

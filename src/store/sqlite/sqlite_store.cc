@@ -3,6 +3,7 @@
 #include <limits>
 #include <utility>
 
+#include "store/sqlite/audit_id_filter.h"
 #include "store/sqlite/batch_writer.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/wal_checkpointer.h"
@@ -145,6 +146,47 @@ Result<std::vector<SealedAuditRecord>> SqliteStore::ReadAuditAscending(int64_t f
                                     " FROM audit WHERE seq >= ? ORDER BY rowid LIMIT ?"));
   stmt.Bind(1, from_seq).Bind(2, static_cast<int64_t>(limit));
   return ReadAuditRows(stmt);
+}
+
+Result<std::optional<SealedAuditRecord>> SqliteStore::FindAuditRecord(const std::string& id) {
+  using sqlite::AuditIdFilter;
+  std::optional<AuditIdFilter::Guid> guid = AuditIdFilter::ParseGuid(id);
+  if (!guid) return std::optional<SealedAuditRecord>();  // every stored id is a GUID
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(sqlite::Statement last,
+                   reader_->Prepare("SELECT COALESCE(MAX(seq), 0) FROM audit"));
+  ASSIGN_OR_RETURN(bool row, last.Step());
+  const int64_t last_seq = row ? last.Int(0) : 0;
+  if (last_seq == 0) return std::optional<SealedAuditRecord>();
+  // Chunks whose filter rules the id out are skipped; the others (the filter says maybe, or
+  // there is no filter) are read, newest first, consecutive ones in one range.
+  const int64_t chunks = AuditIdFilter::ChunkOf(last_seq) + 1;
+  std::vector<bool> read(static_cast<size_t>(chunks), true);
+  ASSIGN_OR_RETURN(sqlite::Statement filters,
+                   reader_->Prepare("SELECT chunk, bits FROM audit_id_filters"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, filters.Step());
+    if (!more) break;
+    const int64_t chunk = filters.Int(0);
+    std::optional<AuditIdFilter> filter = AuditIdFilter::FromBytes(filters.Blob(1));
+    if (chunk >= 0 && chunk < chunks && filter && !filter->MayContain(*guid)) {
+      read[static_cast<size_t>(chunk)] = false;
+    }
+  }
+  ASSIGN_OR_RETURN(sqlite::Statement scan,
+                   reader_->Prepare(std::string("SELECT ") + kAuditColumns +
+                                    " FROM audit WHERE seq BETWEEN ? AND ? AND id = ? LIMIT 1"));
+  for (int64_t end = chunks - 1; end >= 0; --end) {
+    if (!read[static_cast<size_t>(end)]) continue;
+    int64_t begin = end;
+    while (begin > 0 && read[static_cast<size_t>(begin - 1)]) --begin;
+    scan.Bind(1, AuditIdFilter::FirstSeq(begin)).Bind(2, AuditIdFilter::LastSeq(end)).Bind(3, id);
+    ASSIGN_OR_RETURN(std::vector<SealedAuditRecord> found, ReadAuditRows(scan));
+    scan.Reset();
+    if (!found.empty()) return std::optional<SealedAuditRecord>(std::move(found.front()));
+    end = begin;
+  }
+  return std::optional<SealedAuditRecord>();
 }
 
 Result<std::optional<AuditCheckpoint>> SqliteStore::LatestCheckpoint() {

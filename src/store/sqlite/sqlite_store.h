@@ -51,6 +51,7 @@ class SqliteStore final : public Store {
   Result<std::vector<SealedAuditRecord>> ReadAuditDescending(int64_t before_seq,
                                                              int limit) override;
   Result<std::vector<SealedAuditRecord>> ReadAuditAscending(int64_t from_seq, int limit) override;
+  Result<std::optional<SealedAuditRecord>> FindAuditRecord(const std::string& id) override;
   Result<std::optional<AuditCheckpoint>> LatestCheckpoint() override;
   Result<std::vector<OutboxEvent>> PendingOutbox(int limit) override;
   void Close() override;

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/temp_dir_testing.h"
+#include "store/sqlite/audit_id_filter.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/wal_checkpointer.h"
 #include "store/store_conformance.h"
@@ -45,14 +46,16 @@ void RawExec(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+// The first column of the first row, as bytes (a BLOB's too).
 std::string RawQueryText(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
   EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK);
   std::string out;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_blob(stmt, 0) != nullptr) {
+    out.assign(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
+               static_cast<size_t>(sqlite3_column_bytes(stmt, 0)));
   }
   sqlite3_finalize(stmt);
   sqlite3_close(db);
@@ -391,6 +394,52 @@ TEST_F(SqliteStoreTest, WalCheckpointerIgnoresAnAnswerAboutALogThatStartedOver) 
   EXPECT_EQ(wait_for_background(2), 2);
   checkpointer.Stop();
   EXPECT_EQ(RawQueryText(path_, "SELECT count(*) FROM t"), std::to_string(1 + 4 * kThreshold));
+}
+
+// The filter of a chunk covers all of its records, also those written before a restart in its
+// middle; without the filters (a database from before them) records are found all the same.
+TEST_F(SqliteStoreTest, AuditIdFiltersCoverEveryCompleteChunkAcrossRestarts) {
+  auto commit = [](Store& store, int64_t first, int64_t last) {
+    ChangeSet changes;
+    for (int64_t seq = first; seq <= last; ++seq) {
+      SealedAuditRecord r;
+      r.seq = seq;
+      r.id = TestGuid(static_cast<uint64_t>(seq));
+      r.canonical = "{}";
+      changes.audit.push_back(r);
+    }
+    return store.Commit(std::move(changes));
+  };
+  std::unique_ptr<SqliteStore> store = MustOpen();
+  ASSERT_TRUE(commit(*store, 1, 5000).ok());
+  store->Close();
+  store = MustOpen();
+  ASSERT_TRUE(commit(*store, 5001, 9000).ok());
+  store->Close();
+  store.reset();
+  EXPECT_EQ(RawQueryText(path_, "SELECT group_concat(chunk) FROM audit_id_filters"), "0,1");
+  auto filter = sqlite::AuditIdFilter::FromBytes(
+      RawQueryText(path_, "SELECT bits FROM audit_id_filters WHERE chunk = 1"));
+  ASSERT_TRUE(filter.has_value());
+  for (int64_t seq = 4097; seq <= 8192; ++seq) {
+    auto guid = sqlite::AuditIdFilter::ParseGuid(TestGuid(static_cast<uint64_t>(seq)));
+    ASSERT_TRUE(guid.has_value());
+    ASSERT_TRUE(filter->MayContain(*guid)) << seq;
+  }
+
+  store = MustOpen();
+  auto find = [&](int64_t seq) {
+    Result<std::optional<SealedAuditRecord>> found =
+        store->FindAuditRecord(TestGuid(static_cast<uint64_t>(seq)));
+    return found.ok() && found->has_value() && (*found)->seq == seq;
+  };
+  for (int64_t seq = 1; seq <= 9000; seq += 97) EXPECT_TRUE(find(seq)) << seq;
+  for (int64_t seq : {4097, 5000, 5001, 8192}) EXPECT_TRUE(find(seq)) << seq;
+  store->Close();
+  store.reset();
+  RawExec(path_, "DELETE FROM audit_id_filters");
+  store = MustOpen();
+  for (int64_t seq : {1, 4097, 5000, 5001, 8192, 9000}) EXPECT_TRUE(find(seq)) << seq;
 }
 
 TEST_F(SqliteStoreTest, UsesWalAndRecordsSchemaVersion) {

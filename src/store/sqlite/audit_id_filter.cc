@@ -1,0 +1,70 @@
+#include "store/sqlite/audit_id_filter.h"
+
+#include <cstring>
+
+namespace pim::sqlite {
+
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The bit positions of `id`: double hashing over the GUID's two halves. A v4 GUID's bits are
+// random (six are fixed), so they serve as the hash; the second step is made odd so that the
+// probes never repeat one position.
+template <typename F>
+void ForEachProbe(const AuditIdFilter::Guid& id, F&& f) {
+  uint64_t h1 = 0;
+  uint64_t h2 = 0;
+  std::memcpy(&h1, id.data(), 8);
+  std::memcpy(&h2, id.data() + 8, 8);
+  h2 |= 1;
+  constexpr uint64_t kBits = AuditIdFilter::kBytes * 8;
+  for (int i = 0; i < AuditIdFilter::kProbes; ++i) f((h1 + static_cast<uint64_t>(i) * h2) % kBits);
+}
+
+}  // namespace
+
+std::optional<AuditIdFilter::Guid> AuditIdFilter::ParseGuid(std::string_view text) {
+  if (text.size() != 36) return std::nullopt;
+  Guid out{};
+  size_t byte = 0;
+  for (size_t i = 0; i < text.size();) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (text[i] != '-') return std::nullopt;
+      ++i;
+      continue;
+    }
+    const int hi = HexDigit(text[i]);
+    const int lo = HexDigit(text[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[byte++] = static_cast<uint8_t>(hi << 4 | lo);
+    i += 2;
+  }
+  return out;
+}
+
+std::optional<AuditIdFilter> AuditIdFilter::FromBytes(std::string_view bytes) {
+  if (bytes.size() != kBytes) return std::nullopt;
+  AuditIdFilter filter;
+  filter.bits_.assign(bytes.data(), bytes.size());
+  return filter;
+}
+
+void AuditIdFilter::Add(const Guid& id) {
+  ForEachProbe(id, [&](uint64_t bit) { bits_[bit / 8] |= static_cast<char>(1 << (bit % 8)); });
+}
+
+bool AuditIdFilter::MayContain(const Guid& id) const {
+  bool all = true;
+  ForEachProbe(id, [&](uint64_t bit) {
+    all = all && (static_cast<unsigned char>(bits_[bit / 8]) >> (bit % 8) & 1);
+  });
+  return all;
+}
+
+}  // namespace pim::sqlite
