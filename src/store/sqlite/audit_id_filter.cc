@@ -48,6 +48,12 @@ std::optional<AuditIdFilter::Guid> AuditIdFilter::ParseGuid(std::string_view tex
   return out;
 }
 
+AuditIdFilter AuditIdFilter::MatchingEverything() {
+  AuditIdFilter filter;
+  filter.bits_.assign(kBytes, static_cast<char>(0xff));
+  return filter;
+}
+
 std::optional<AuditIdFilter> AuditIdFilter::FromBytes(std::string_view bytes) {
   if (bytes.size() != kBytes) return std::nullopt;
   AuditIdFilter filter;

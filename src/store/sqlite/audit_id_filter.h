@@ -5,8 +5,9 @@
 // c*kChunk+1 .. (c+1)*kChunk), and when a chunk is complete the writer stores a Bloom filter of
 // its ids (table audit_id_filters, written in the transaction that completes the chunk: one
 // 5 KiB row per 4,096 records). A lookup tests every stored filter and reads only the chunks
-// that may hold the id (about 1% of those that do not) plus the chunks that have no filter: the
-// one still filling, and any written before the table existed.
+// that may hold the id (about 1% of those that do not) plus the one still filling. Chunks written
+// before the table existed get their filters at the next start-up; a chunk holding an id that
+// is not a GUID gets a filter that matches everything.
 //
 // Not thread-safe; the writer owns the filter it fills, readers build their own from bytes.
 #pragma once
@@ -34,6 +35,8 @@ class AuditIdFilter {
   static int64_t LastSeq(int64_t chunk) { return (chunk + 1) * kChunk; }
 
   AuditIdFilter() : bits_(kBytes, '\0') {}
+  // A filter that may contain every id.
+  static AuditIdFilter MatchingEverything();
   // A stored filter; nullopt if `bytes` is not one.
   static std::optional<AuditIdFilter> FromBytes(std::string_view bytes);
 

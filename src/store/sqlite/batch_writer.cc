@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -64,23 +65,60 @@ Status BatchWriter::LoadObjectSeqs() {
   return Status::Ok();
 }
 
+Result<AuditIdFilter> BatchWriter::FilterOfRange(int64_t first, int64_t last, bool* complete) {
+  ASSIGN_OR_RETURN(Statement ids, db_.Prepare("SELECT id FROM audit WHERE seq BETWEEN ? AND ?"));
+  ids.Bind(1, first).Bind(2, last);
+  AuditIdFilter filter;
+  *complete = true;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, ids.Step());
+    if (!row) break;
+    std::optional<AuditIdFilter::Guid> guid = AuditIdFilter::ParseGuid(ids.Text(0));
+    if (guid) filter.Add(*guid);
+    *complete = *complete && guid.has_value();
+  }
+  if (!*complete) filter = AuditIdFilter::MatchingEverything();
+  return filter;
+}
+
 Status BatchWriter::LoadAuditIdFilter() {
   ASSIGN_OR_RETURN(Statement last, db_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM audit"));
   ASSIGN_OR_RETURN(bool row, last.Step());
   const int64_t last_seq = row ? last.Int(0) : 0;
-  filter_ = AuditIdFilter();
-  filter_chunk_ = AuditIdFilter::ChunkOf(last_seq + 1);
-  filter_valid_ = true;
-  // The records of the chunk so far (fewer than a chunk: the rest are in stored filters).
-  ASSIGN_OR_RETURN(Statement ids, db_.Prepare("SELECT id FROM audit WHERE seq >= ? ORDER BY seq"));
-  ids.Bind(1, AuditIdFilter::FirstSeq(filter_chunk_));
+  const int64_t filling = AuditIdFilter::ChunkOf(last_seq + 1);  // the chunk of the next record
+
+  // Complete chunks without a filter: a database from before the filters. Once, in one
+  // transaction (a pass over the log's ids, a few seconds for millions of records).
+  std::vector<bool> stored(static_cast<size_t>(filling), false);
+  ASSIGN_OR_RETURN(Statement chunks, db_.Prepare("SELECT chunk FROM audit_id_filters"));
   while (true) {
-    ASSIGN_OR_RETURN(bool more, ids.Step());
+    ASSIGN_OR_RETURN(bool more, chunks.Step());
     if (!more) break;
-    std::optional<AuditIdFilter::Guid> guid = AuditIdFilter::ParseGuid(ids.Text(0));
-    if (guid) filter_.Add(*guid);
-    filter_valid_ = filter_valid_ && guid.has_value();
+    const int64_t chunk = chunks.Int(0);
+    if (chunk >= 0 && chunk < filling) stored[static_cast<size_t>(chunk)] = true;
   }
+  if (std::find(stored.begin(), stored.end(), false) != stored.end()) {
+    RETURN_IF_ERROR(begin_.RunAndReset());
+    Status status;
+    for (int64_t chunk = 0; status.ok() && chunk < filling; ++chunk) {
+      if (stored[static_cast<size_t>(chunk)]) continue;
+      bool complete = false;
+      Result<AuditIdFilter> filter =
+          FilterOfRange(AuditIdFilter::FirstSeq(chunk), AuditIdFilter::LastSeq(chunk), &complete);
+      status = filter.status();
+      if (status.ok())
+        status = insert_id_filter_.Bind(1, chunk).BindBlob(2, filter->bytes()).RunAndReset();
+    }
+    if (status.ok()) status = commit_.RunAndReset();
+    if (!status.ok()) {
+      if (db_.InTransaction()) (void)db_.Exec("ROLLBACK");
+      return status;
+    }
+  }
+
+  filter_chunk_ = filling;
+  ASSIGN_OR_RETURN(filter_, FilterOfRange(AuditIdFilter::FirstSeq(filling),
+                                          AuditIdFilter::LastSeq(filling), &filter_valid_));
   return Status::Ok();
 }
 
@@ -94,7 +132,10 @@ Status BatchWriter::NoteAuditId(const SealedAuditRecord& record) {
   std::optional<AuditIdFilter::Guid> guid = AuditIdFilter::ParseGuid(record.id);
   if (guid) filter_.Add(*guid);
   filter_valid_ = filter_valid_ && guid.has_value();
-  if (record.seq != AuditIdFilter::LastSeq(chunk) || !filter_valid_) return Status::Ok();
+  if (record.seq != AuditIdFilter::LastSeq(chunk)) return Status::Ok();
+  // A chunk that cannot be filtered gets a filter matching everything: it is read on lookups,
+  // and start-up does not try to fill it in again.
+  if (!filter_valid_) filter_ = AuditIdFilter::MatchingEverything();
   insert_id_filter_.Bind(1, chunk).BindBlob(2, filter_.bytes());
   return insert_id_filter_.RunAndReset();
 }

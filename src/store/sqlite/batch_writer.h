@@ -38,8 +38,12 @@ class BatchWriter {
   explicit BatchWriter(Connection db) : db_(std::move(db)) {}
   Status Prepare();
   Status LoadObjectSeqs();
-  // Fills filter_ with the ids of the chunk the next audit record goes to (audit_id_filter.h).
+  // Stores the filter of every complete chunk that has none (written before migration 5), then
+  // fills filter_ with the ids of the chunk the next audit record goes to (audit_id_filter.h).
   Status LoadAuditIdFilter();
+  // The filter of the records with seq in [first, last]: all bits set (it matches every id, so
+  // lookups read the chunk) if one of them is not a GUID. `complete` tells whether none was.
+  Result<AuditIdFilter> FilterOfRange(int64_t first, int64_t last, bool* complete);
   // Adds `record` to filter_, and stores the filter when `record` completes its chunk.
   Status NoteAuditId(const SealedAuditRecord& record);
   Status WriteOne(const ChangeSet& changes);
@@ -65,8 +69,8 @@ class BatchWriter {
   Statement insert_outbox_;
   Statement insert_id_filter_;
   // The ids of chunk filter_chunk_ written so far; filter_valid_ is false when one of them was
-  // not a GUID or the chunk's start was not seen (its filter is then not stored, and lookups
-  // read the chunk itself).
+  // not a GUID or the chunk's start was not seen (its stored filter then matches everything, and
+  // lookups read the chunk itself).
   AuditIdFilter filter_;
   int64_t filter_chunk_ = -1;
   bool filter_valid_ = false;

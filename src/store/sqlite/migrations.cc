@@ -94,8 +94,8 @@ DROP INDEX outbox_pending;
 )sql"},
       // A Bloom filter of each complete chunk of 4,096 audit records' ids, so that finding a
       // record by id reads the few chunks that may hold it (audit_id_filter.h) instead of the
-      // whole log, without an index on random GUIDs. Chunks completed before this migration have
-      // no filter and are read in full.
+      // whole log, without an index on random GUIDs. The writer fills in the filters of chunks
+      // completed before this migration when it opens the database.
       {5, "audit id filters", R"sql(
 CREATE TABLE audit_id_filters (
   chunk INTEGER PRIMARY KEY,  -- records (chunk * 4096 + 1) .. (chunk + 1) * 4096

@@ -397,7 +397,7 @@ TEST_F(SqliteStoreTest, WalCheckpointerIgnoresAnAnswerAboutALogThatStartedOver) 
 }
 
 // The filter of a chunk covers all of its records, also those written before a restart in its
-// middle; without the filters (a database from before them) records are found all the same.
+// middle; a database from before the filters gets them when it is opened.
 TEST_F(SqliteStoreTest, AuditIdFiltersCoverEveryCompleteChunkAcrossRestarts) {
   auto commit = [](Store& store, int64_t first, int64_t last) {
     ChangeSet changes;
@@ -437,9 +437,28 @@ TEST_F(SqliteStoreTest, AuditIdFiltersCoverEveryCompleteChunkAcrossRestarts) {
   for (int64_t seq : {4097, 5000, 5001, 8192}) EXPECT_TRUE(find(seq)) << seq;
   store->Close();
   store.reset();
+  const std::string chunk_one =
+      RawQueryText(path_, "SELECT bits FROM audit_id_filters WHERE chunk = 1");
   RawExec(path_, "DELETE FROM audit_id_filters");
   store = MustOpen();
+  EXPECT_EQ(RawQueryText(path_, "SELECT group_concat(chunk) FROM audit_id_filters"), "0,1");
+  EXPECT_EQ(RawQueryText(path_, "SELECT bits FROM audit_id_filters WHERE chunk = 1"), chunk_one);
   for (int64_t seq : {1, 4097, 5000, 5001, 8192, 9000}) EXPECT_TRUE(find(seq)) << seq;
+
+  // A chunk with an id that is not a GUID gets a filter that matches everything; its records
+  // are still found by reading it.
+  ChangeSet odd;
+  for (int64_t seq = 9001; seq <= 3 * sqlite::AuditIdFilter::kChunk; ++seq) {
+    SealedAuditRecord r;
+    r.seq = seq;
+    r.id = seq == 9001 ? "not-a-guid" : TestGuid(static_cast<uint64_t>(seq));
+    odd.audit.push_back(r);
+  }
+  ASSERT_TRUE(store->Commit(std::move(odd)).ok());
+  EXPECT_EQ(RawQueryText(path_, "SELECT bits FROM audit_id_filters WHERE chunk = 2"),
+            sqlite::AuditIdFilter::MatchingEverything().bytes());
+  EXPECT_TRUE(find(9002));
+  EXPECT_TRUE(find(3 * sqlite::AuditIdFilter::kChunk));
 }
 
 TEST_F(SqliteStoreTest, UsesWalAndRecordsSchemaVersion) {
