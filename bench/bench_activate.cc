@@ -142,6 +142,14 @@ void WaitDurable(const std::shared_ptr<PendingDurability>& pending) {
   done.get_future().wait();
 }
 
+// Both requests of each iteration counted.
+void SetRequestCounters(benchmark::State& state) {
+  const double requests = 2.0 * static_cast<double>(state.iterations());
+  state.counters["requests_per_s"] = benchmark::Counter(requests, benchmark::Counter::kIsRate);
+  state.counters["s_per_request"] =
+      benchmark::Counter(requests, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 void BM_ActivateDeactivate(benchmark::State& state) {
   World world(static_cast<int>(state.range(0)));
   size_t n = 0;
@@ -160,10 +168,7 @@ void BM_ActivateDeactivate(benchmark::State& state) {
     if (n % 64 == 0) WaitDurable(last);
   }
   WaitDurable(last);
-  const double requests = 2.0 * static_cast<double>(state.iterations());
-  state.counters["requests_per_s"] = benchmark::Counter(requests, benchmark::Counter::kIsRate);
-  state.counters["s_per_request"] =
-      benchmark::Counter(requests, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  SetRequestCounters(state);
 }
 BENCHMARK(BM_ActivateDeactivate)
     ->ArgName("groups")
@@ -185,10 +190,7 @@ void BM_ActivateDeactivateWithHistory(benchmark::State& state) {
       break;
     }
   }
-  const double requests = 2.0 * static_cast<double>(state.iterations());
-  state.counters["requests_per_s"] = benchmark::Counter(requests, benchmark::Counter::kIsRate);
-  state.counters["s_per_request"] =
-      benchmark::Counter(requests, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  SetRequestCounters(state);
 }
 BENCHMARK(BM_ActivateDeactivateWithHistory)
     ->ArgName("history")

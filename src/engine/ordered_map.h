@@ -85,17 +85,13 @@ class OrderedMap {
   template <typename F>
   requires HasPrincipal<T>
   void ForEachOf(const std::string& principal_id, F&& f) const {
-    auto it = by_principal_.find(principal_id);
-    if (it == by_principal_.end()) return;
-    for (const Slot* p : it->second) f(p->value);
+    ForEachIn(by_principal_, principal_id, f);
   }
   // Calls f(const T&) for the objects of one principal that are not retired, in insertion order.
   template <typename F>
   requires HasPrincipal<T>
   void ForEachCurrentOf(const std::string& principal_id, F&& f) const {
-    auto it = current_by_principal_.find(principal_id);
-    if (it == current_by_principal_.end()) return;
-    for (const Slot* p : it->second) f(p->value);
+    ForEachIn(current_by_principal_, principal_id, f);
   }
   // Leaves `id` out of ForEachCurrentOf until it is Put again. No-op when absent or retired.
   void Retire(const std::string& id) requires HasPrincipal<T> {
@@ -189,6 +185,12 @@ class OrderedMap {
   void Unindex(Slot* p) {
     EraseFrom(by_principal_, p);
     if (!p->retired) EraseFrom(current_by_principal_, p);
+  }
+  template <typename F>
+  static void ForEachIn(const PrincipalLists& lists, const std::string& principal_id, F& f) {
+    auto it = lists.find(principal_id);
+    if (it == lists.end()) return;
+    for (const Slot* p : it->second) f(p->value);
   }
   static void InsertInOrder(std::vector<Slot*>& list, Slot* p) {
     auto at = std::upper_bound(list.begin(), list.end(), p,

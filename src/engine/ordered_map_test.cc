@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pim {
@@ -14,16 +15,29 @@ struct Item {
   int version = 0;
 };
 
-std::vector<std::string> All(const OrderedMap<Item>& map) {
+// The ids `visit` passes to the callback it is given.
+template <typename Visit>
+std::vector<std::string> Visited(Visit visit) {
   std::vector<std::string> ids;
-  map.ForEach([&](const Item& x) { ids.push_back(x.id); });
+  visit([&](const Item& x) { ids.push_back(x.id); });
   return ids;
 }
 
+// Puts each (id, principal) in order.
+void PutAll(OrderedMap<Item>& map, const std::vector<std::pair<std::string, std::string>>& items) {
+  for (const auto& [id, principal] : items) map.Put(id, {id, principal});
+}
+
+std::vector<std::string> All(const OrderedMap<Item>& map) {
+  return Visited([&](auto f) { map.ForEach(f); });
+}
+
 std::vector<std::string> Of(const OrderedMap<Item>& map, const std::vector<std::string>& who) {
-  std::vector<std::string> ids;
-  map.ForEachOfAny(who, [&](const Item& x) { ids.push_back(x.id); });
-  return ids;
+  return Visited([&](auto f) { map.ForEachOfAny(who, f); });
+}
+
+std::vector<std::string> Current(const OrderedMap<Item>& map, const std::string& who) {
+  return Visited([&](auto f) { map.ForEachCurrentOf(who, f); });
 }
 
 using Ids = std::vector<std::string>;
@@ -45,18 +59,12 @@ TEST(OrderedMapTest, KeepsInsertionOrderAcrossReplacements) {
 
 TEST(OrderedMapTest, ForEachOfAnyMergesPrincipalsInInsertionOrder) {
   OrderedMap<Item> map;
-  map.Put("1", {"1", "group"});
-  map.Put("2", {"2", "alice"});
-  map.Put("3", {"3", "bob"});
-  map.Put("4", {"4", "group"});
-  map.Put("5", {"5", "alice"});
+  PutAll(map, {{"1", "group"}, {"2", "alice"}, {"3", "bob"}, {"4", "group"}, {"5", "alice"}});
   EXPECT_EQ(Of(map, {"alice"}), (Ids{"2", "5"}));
   EXPECT_EQ(Of(map, {"alice", "group"}), (Ids{"1", "2", "4", "5"}));
   EXPECT_EQ(Of(map, {"group", "alice", "group"}), (Ids{"1", "2", "4", "5"}));  // each once
   EXPECT_EQ(Of(map, {"nobody"}), Ids{});
-  std::vector<std::string> single;
-  map.ForEachOf("group", [&](const Item& x) { single.push_back(x.id); });
-  EXPECT_EQ(single, (Ids{"1", "4"}));
+  EXPECT_EQ(Visited([&](auto f) { map.ForEachOf("group", f); }), (Ids{"1", "4"}));
 }
 
 TEST(OrderedMapTest, AChangedPrincipalMovesTheObjectButKeepsItsPlace) {
@@ -73,18 +81,9 @@ TEST(OrderedMapTest, AChangedPrincipalMovesTheObjectButKeepsItsPlace) {
   EXPECT_EQ(All(map), (Ids{"1", "3"}));
 }
 
-std::vector<std::string> Current(const OrderedMap<Item>& map, const std::string& who) {
-  std::vector<std::string> ids;
-  map.ForEachCurrentOf(who, [&](const Item& x) { ids.push_back(x.id); });
-  return ids;
-}
-
 TEST(OrderedMapTest, RetiredObjectsLeaveOnlyTheCurrentLists) {
   OrderedMap<Item> map;
-  map.Put("1", {"1", "alice"});
-  map.Put("2", {"2", "alice"});
-  map.Put("3", {"3", "alice"});
-  map.Put("4", {"4", "bob"});
+  PutAll(map, {{"1", "alice"}, {"2", "alice"}, {"3", "alice"}, {"4", "bob"}});
   map.Retire("2");
   map.Retire("4");
   map.Retire("2");  // again: no-op
