@@ -41,4 +41,27 @@ class TempDir {
   std::string path_;
 };
 
+// Points TMPDIR at `dir` while it lives. A death test's child process runs the test's fixture
+// again and aborts, so its TempDir is never removed: made inside the parent's own TempDir, it
+// goes when the parent's does.
+class TmpdirForChildren {
+ public:
+  explicit TmpdirForChildren(const std::string& dir) {
+    if (const char* old = getenv("TMPDIR")) old_ = old;
+    setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~TmpdirForChildren() {
+    if (old_.empty()) {
+      unsetenv("TMPDIR");
+    } else {
+      setenv("TMPDIR", old_.c_str(), 1);
+    }
+  }
+  TmpdirForChildren(const TmpdirForChildren&) = delete;
+  TmpdirForChildren& operator=(const TmpdirForChildren&) = delete;
+
+ private:
+  std::string old_;
+};
+
 }  // namespace pim

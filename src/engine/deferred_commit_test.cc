@@ -84,6 +84,7 @@ TEST_F(DeferredCommitTest, OutsideAScopeMutationsStillWait) {
 
 TEST_F(DeferredCommitTest, AFailedDeferredCommitAbortsTheProcess) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TmpdirForChildren children(dir_);
   EXPECT_DEATH(
       {
         DeferCommits scope;

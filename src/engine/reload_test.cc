@@ -72,6 +72,7 @@ TEST_F(ReloadTest, RestartReproducesTheStateAndTheAuditChainVerifies) {
 
 TEST_F(ReloadTest, AFailedCommitAbortsTheProcess) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TmpdirForChildren children(dir_);
   EXPECT_DEATH(
       {
         store_.FailNextCommits(1);
