@@ -9,6 +9,7 @@
 // record). Past the bound the link is emitted anyway, so a following page may be empty.
 #include <boost/json/array.hpp>
 
+#include "core/ids.h"
 #include "http/graph/codecs_audit.h"
 #include "http/graph/route_families.h"
 #include "http/graph/serve.h"
@@ -64,12 +65,38 @@ Status ScanDescending(Store& store, int64_t before, Visit visit) {
   return decoded;
 }
 
+// A page for a filter that names one record (`id eq '...'`, alone or and-ed with more): found
+// by id (Store::FindAuditRecord) instead of by reading the log. Ids are lowercase GUIDs and the
+// filter compares strings case-insensitively, so the literal is lowercased.
+Result<json::object> AuditPageOfId(Store& store, const HttpRequest& request,
+                                   const QueryOptions& options, const std::string& id,
+                                   int64_t before) {
+  ASSIGN_OR_RETURN(std::optional<SealedAuditRecord> record, store.FindAuditRecord(ToLower(id)));
+  json::array value;
+  int64_t matches = 0;
+  if (record && (before == 0 || record->seq < before)) {
+    ASSIGN_OR_RETURN(json::object object, DirectoryAuditFromRecord(*record));
+    if (options.filter.Matches(object)) {
+      ++matches;
+      ApplySelect(options, object);
+      if (options.top > 0) value.emplace_back(std::move(object));
+    }
+  }
+  std::optional<int64_t> count;
+  if (options.count) count = matches;
+  return CollectionObject(request, AuditsSpec(), std::move(value), count, std::nullopt);
+}
+
 Result<json::object> AuditPage(Store& store, const HttpRequest& request,
                                const QueryOptions& options) {
   int64_t before = 0;
   if (options.skiptoken) {
     ASSIGN_OR_RETURN(before, DecodeSkipToken(*options.skiptoken, "seq"));
     if (before < 1) return InvalidArgument("Invalid value for query option '$skiptoken'.");
+  }
+  if (options.has_filter) {
+    const std::string id = options.filter.EqualityValue("id");
+    if (!id.empty()) return AuditPageOfId(store, request, options, id, before);
   }
   json::array value;
   int64_t last_seq = 0;

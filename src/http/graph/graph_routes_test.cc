@@ -1,4 +1,6 @@
 // Directory, role definition, policy and audit routes over a real PimService.
+#include <cctype>
+
 #include "core/role_catalog.h"
 #include "http/graph/graph_test_util.h"
 
@@ -286,6 +288,30 @@ TEST_F(RoutesTest, AuditNewestFirstFilteredPagedAndVerified) {
   ASSERT_EQ(one_record.status, 200) << Dump(one_record);
   EXPECT_EQ(one_record.Str("id"), id);
   EXPECT_EQ(Get("/v1.0/auditLogs/directoryAudits/nope", admin_token_).status, 404);
+  // A filter on the id is answered by looking the record up: the same record, in either case,
+  // and nothing when the rest of the filter does not match.
+  std::string upper = id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const std::string& literal : {id, upper}) {
+    auto [by_id, by_id_pages] =
+        ListAll("/v1.0/auditLogs/directoryAudits?$count=true&$filter=id eq '" + literal +
+                    "' and category eq '" + std::string(all[1].at("category").as_string()) + "'",
+                admin_token_);
+    ASSERT_EQ(by_id.size(), 1u) << literal;
+    EXPECT_EQ(by_id[0], all[1]);
+  }
+  Reply counted =
+      Get("/v1.0/auditLogs/directoryAudits?$count=true&$filter=id eq '" + id + "'", admin_token_);
+  ASSERT_EQ(counted.status, 200) << Dump(counted);
+  EXPECT_EQ(counted.obj().at("@odata.count"), 1);
+  auto [other, other_pages] = ListAll(
+      "/v1.0/auditLogs/directoryAudits?$filter=id eq '" + id + "' and category eq 'NoSuchCategory'",
+      admin_token_);
+  EXPECT_TRUE(other.empty());
+  auto [unknown, unknown_pages] = ListAll(
+      "/v1.0/auditLogs/directoryAudits?$filter=id eq '0c13a7c7-78f4-47a1-b174-000000000000'",
+      admin_token_);
+  EXPECT_TRUE(unknown.empty());
 
   Reply verify = Get("/v1.0/pim/audit/verify", admin_token_);
   ASSERT_EQ(verify.status, 200) << Dump(verify);
