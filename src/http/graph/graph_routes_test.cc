@@ -265,6 +265,9 @@ TEST_F(RoutesTest, AuditNewestFirstFilteredPagedAndVerified) {
               ParseTimestamp(all[i].at("activityDateTime").as_string()).value());
     EXPECT_FALSE(all[i].contains("pimEncodingVersion"));
   }
+  Reply all_counted = Get("/v1.0/auditLogs/directoryAudits?$count=true&$top=1", admin_token_);
+  ASSERT_EQ(all_counted.status, 200) << Dump(all_counted);
+  EXPECT_EQ(all_counted.obj().at("@odata.count"), static_cast<int64_t>(all.size()));
   auto [paged, pages] = ListAll("/v1.0/auditLogs/directoryAudits?$top=2", admin_token_);
   ASSERT_EQ(paged.size(), all.size());
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(paged[i].at("id"), all[i].at("id"));
