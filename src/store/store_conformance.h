@@ -14,8 +14,8 @@
 
 #include <atomic>
 #include <cctype>
-#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/ids.h"
 #include "core/temp_dir_testing.h"
 #include "store/store.h"
 
@@ -43,21 +44,18 @@ inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>
   return info.param.name;
 }
 
-// A GUID (v4-shaped, lowercase) made from `n`: distinct for distinct n, its bits mixed.
+// A GUID made from `n` (FormatGuidV4 of its bits, mixed): a pure function of n, and distinct
+// for the few thousand n a test uses.
 inline std::string TestGuid(uint64_t n) {
   auto mix = [](uint64_t x) {  // splitmix64's finaliser
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
   };
-  const uint64_t a = mix(n * 2 + 1);
-  const uint64_t b = mix(n * 2 + 2);
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>(a >> 16 & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(b >> 48 & 0xfff),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return text;
+  const uint64_t halves[2] = {mix(n * 2 + 1), mix(n * 2 + 2)};
+  unsigned char bytes[16];
+  std::memcpy(bytes, halves, sizeof bytes);
+  return FormatGuidV4(bytes);
 }
 
 class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {

@@ -65,25 +65,37 @@ Status ScanDescending(Store& store, int64_t before, Visit visit) {
   return decoded;
 }
 
+// The directoryAudit with id `id` (exactly, as stored) and seq < before (0 = any), decoded from
+// its signed text; nullopt when there is none. The id column is not hashed: a record whose signed
+// text names another id is not the one asked for.
+Result<std::optional<json::object>> FindDirectoryAudit(Store& store, const std::string& id,
+                                                       int64_t before) {
+  ASSIGN_OR_RETURN(std::optional<SealedAuditRecord> record, store.FindAuditRecord(id));
+  if (!record || (before != 0 && record->seq >= before)) return std::optional<json::object>();
+  ASSIGN_OR_RETURN(json::object object, DirectoryAuditFromRecord(*record));
+  const json::value* signed_id = object.if_contains("id");
+  if (signed_id == nullptr || !signed_id->is_string() || signed_id->get_string() != id) {
+    return std::optional<json::object>();
+  }
+  return std::optional<json::object>(std::move(object));
+}
+
 // A page for a filter that names one record (`id eq '...'`, alone or and-ed with more): found
-// by id (Store::FindAuditRecord) instead of by reading the log. Ids are lowercase GUIDs and the
-// filter compares strings case-insensitively, so the literal is lowercased.
+// by id instead of by reading the log. Ids are lowercase GUIDs and the filter compares strings
+// case-insensitively, so the literal is lowercased.
 Result<json::object> AuditPageOfId(Store& store, const HttpRequest& request,
                                    const QueryOptions& options, const std::string& id,
                                    int64_t before) {
-  ASSIGN_OR_RETURN(std::optional<SealedAuditRecord> record, store.FindAuditRecord(ToLower(id)));
+  ASSIGN_OR_RETURN(std::optional<json::object> found,
+                   FindDirectoryAudit(store, ToLower(id), before));
   json::array value;
-  int64_t matches = 0;
-  if (record && (before == 0 || record->seq < before)) {
-    ASSIGN_OR_RETURN(json::object object, DirectoryAuditFromRecord(*record));
-    if (options.filter.Matches(object)) {
-      ++matches;
-      ApplySelect(options, object);
-      if (options.top > 0) value.emplace_back(std::move(object));
-    }
+  const bool matches = found && options.filter.Matches(*found);
+  if (matches && options.top > 0) {
+    ApplySelect(options, *found);
+    value.emplace_back(std::move(*found));
   }
   std::optional<int64_t> count;
-  if (options.count) count = matches;
+  if (options.count) count = matches ? 1 : 0;
   return CollectionObject(request, AuditsSpec(), std::move(value), count, std::nullopt);
 }
 
@@ -164,17 +176,8 @@ void RegisterAuditRoutes(Router& router, const GraphContext& ctx) {
                    return ServeEntity(req, AuditsSpec(), [&]() -> Result<json::object> {
                      RETURN_IF_ERROR(svc.CheckCanReadAudit(c));
                      const std::string& id = p.at("id");
-                     ASSIGN_OR_RETURN(std::optional<SealedAuditRecord> record,
-                                      store.FindAuditRecord(id));
-                     std::optional<json::object> found;
-                     if (record) {
-                       ASSIGN_OR_RETURN(json::object object, DirectoryAuditFromRecord(*record));
-                       // The id column is not hashed; what is returned is the signed text's.
-                       const json::value* v = object.if_contains("id");
-                       if (v != nullptr && v->is_string() && v->get_string() == id) {
-                         found = std::move(object);
-                       }
-                     }
+                     ASSIGN_OR_RETURN(std::optional<json::object> found,
+                                      FindDirectoryAudit(store, id, /*before=*/0));
                      if (!found) return NotFound("No directoryAudit with id '" + id + "'.");
                      return std::move(*found);
                    });

@@ -2,15 +2,16 @@
 
 #include <cstring>
 
+#include "core/ids.h"
+
 namespace pim::sqlite {
 
 namespace {
 
+// A hex digit's value (IsGuid has checked it is one).
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  return (c | 0x20) - 'a' + 10;
 }
 
 // The bit positions of `id`: double hashing over the GUID's two halves. A v4 GUID's bits are
@@ -30,20 +31,12 @@ void ForEachProbe(const AuditIdFilter::Guid& id, F&& f) {
 }  // namespace
 
 std::optional<AuditIdFilter::Guid> AuditIdFilter::ParseGuid(std::string_view text) {
-  if (text.size() != 36) return std::nullopt;
+  if (!IsGuid(text)) return std::nullopt;
   Guid out{};
   size_t byte = 0;
-  for (size_t i = 0; i < text.size();) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (text[i] != '-') return std::nullopt;
-      ++i;
-      continue;
-    }
-    const int hi = HexDigit(text[i]);
-    const int lo = HexDigit(text[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[byte++] = static_cast<uint8_t>(hi << 4 | lo);
-    i += 2;
+  for (size_t i = 0; i < text.size(); i += text[i] == '-' ? 1 : 2) {
+    if (text[i] != '-')
+      out[byte++] = static_cast<uint8_t>(HexDigit(text[i]) << 4 | HexDigit(text[i + 1]));
   }
   return out;
 }
