@@ -1,6 +1,8 @@
 // OrderedMap: a hash map that also remembers insertion order, so listings come out in creation
 // order (CONTRACT.md "stable order by creation time") while lookups stay O(1). Not thread-safe:
-// the engine guards it with its lock. Erase is O(n) (rare: most deletes in pim are soft).
+// the engine guards it with its lock. Erase is O(n) (rare: most deletes in pim are soft). The
+// hash maps are sharded (core/sharded_map.h): the schedules and requests of a long history grow
+// without pausing the engine for a whole rehash.
 #pragma once
 
 #include <algorithm>
@@ -10,6 +12,8 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "core/sharded_map.h"
 
 namespace pim {
 
@@ -33,43 +37,46 @@ class OrderedMap {
 
   // nullptr when absent.
   T* Find(const std::string& id) {
-    auto it = map_.find(id);
-    return it == map_.end() ? nullptr : &it->second.value;
+    Slot* p = FindSlot(id);
+    return p == nullptr ? nullptr : &p->value;
   }
   const T* Find(const std::string& id) const {
-    auto it = map_.find(id);
-    return it == map_.end() ? nullptr : &it->second.value;
+    const Slot* p = FindSlot(id);
+    return p == nullptr ? nullptr : &p->value;
   }
   // Inserts or replaces (a copy of `value`); a new id goes to the end of the order. Takes a
   // const reference on purpose: Put(x.id, std::move(x)) would read a moved-from id.
   T& Put(const std::string& id, const T& value) {
-    auto it = map_.find(id);
-    if (it == map_.end()) {
-      it = map_.emplace(id, Slot{next_seq_++, value}).first;
+    auto& shard = map_.Shard(id);
+    auto it = shard.find(id);
+    if (it == shard.end()) {
+      it = shard.emplace(id, Slot{next_seq_++, value}).first;
       order_.push_back(&it->second);  // node-based map: element addresses never change
       if constexpr (HasPrincipal<T>) Index(&it->second);
       return it->second.value;
     }
+    Slot* p = &it->second;
     if constexpr (HasPrincipal<T>) {
-      if (it->second.value.principal_id != value.principal_id || it->second.retired) {
-        Unindex(&it->second);
-        it->second.value = value;
-        it->second.retired = false;
-        Index(&it->second);
-        return it->second.value;
+      if (p->value.principal_id != value.principal_id || p->retired) {
+        Unindex(p);
+        p->value = value;
+        p->retired = false;
+        Index(p);
+        return p->value;
       }
     }
-    it->second.value = value;
-    return it->second.value;
+    p->value = value;
+    return p->value;
   }
   // Removes `id`; false when absent.
   bool Erase(const std::string& id) {
-    auto it = map_.find(id);
-    if (it == map_.end()) return false;
+    auto& shard = map_.Shard(id);
+    auto it = shard.find(id);
+    if (it == shard.end()) return false;
     Slot* p = &it->second;
     std::erase(order_, p);
     if constexpr (HasPrincipal<T>) Unindex(p);
-    map_.erase(it);
+    shard.erase(it);
     return true;
   }
   // Calls f(const T&) / f(T&) in insertion order.
@@ -95,14 +102,9 @@ class OrderedMap {
   }
   // Leaves `id` out of ForEachCurrentOf until it is Put again. No-op when absent or retired.
   void Retire(const std::string& id) requires HasPrincipal<T> {
-    auto it = map_.find(id);
-    if (it == map_.end() || it->second.retired) return;
-    Slot* p = &it->second;
-    auto list = current_by_principal_.find(p->value.principal_id);
-    if (list != current_by_principal_.end()) {
-      std::erase(list->second, p);
-      if (list->second.empty()) current_by_principal_.erase(list);
-    }
+    Slot* p = FindSlot(id);
+    if (p == nullptr || p->retired) return;
+    EraseFrom(current_by_principal_, p);
     p->retired = true;
   }
   // Calls f(const T&) for the objects of any of `principal_ids`, in insertion order (each once,
@@ -113,9 +115,8 @@ class OrderedMap {
   void ForEachOfAny(const std::vector<std::string>& principal_ids, F&& f) const {
     std::vector<const Slot*> found;
     for (const std::string& id : principal_ids) {
-      auto it = by_principal_.find(id);
-      if (it != by_principal_.end())
-        found.insert(found.end(), it->second.begin(), it->second.end());
+      if (const std::vector<Slot*>* list = ListOf(by_principal_, id))
+        found.insert(found.end(), list->begin(), list->end());
     }
     std::sort(found.begin(), found.end(),
               [](const Slot* a, const Slot* b) { return a->seq < b->seq; });
@@ -127,11 +128,11 @@ class OrderedMap {
   requires HasPrincipal<T> std::optional<uint64_t> ForEachOfFrom(const std::string& principal_id,
                                                                  uint64_t from, size_t limit, F&& f)
   const {
-    auto list = by_principal_.find(principal_id);
-    if (list == by_principal_.end()) return std::nullopt;
-    auto it = std::lower_bound(list->second.begin(), list->second.end(), from,
+    const std::vector<Slot*>* list = ListOf(by_principal_, principal_id);
+    if (list == nullptr) return std::nullopt;
+    auto it = std::lower_bound(list->begin(), list->end(), from,
                                [](const Slot* s, uint64_t seq) { return s->seq < seq; });
-    for (size_t visited = 0; it != list->second.end(); ++it, ++visited) {
+    for (size_t visited = 0; it != list->end(); ++it, ++visited) {
       if (visited == limit) return (*it)->seq;
       f((*it)->seq, (*it)->value);
     }
@@ -144,8 +145,7 @@ class OrderedMap {
     std::vector<const Slot*> found;
     found.reserve(ids.size());
     for (const std::string& id : ids) {
-      auto it = map_.find(id);
-      if (it != map_.end()) found.push_back(&it->second);
+      if (const Slot* p = FindSlot(id)) found.push_back(p);
     }
     std::sort(found.begin(), found.end(),
               [](const Slot* a, const Slot* b) { return a->seq < b->seq; });
@@ -175,12 +175,32 @@ class OrderedMap {
     bool retired = false;  // left out of current_by_principal_
   };
 
-  using PrincipalLists = std::unordered_map<std::string, std::vector<Slot*>>;
+  using PrincipalLists = ShardedMap<std::unordered_map<std::string, std::vector<Slot*>>>;
+
+  Slot* FindSlot(const std::string& id) {
+    auto& shard = map_.Shard(id);
+    auto it = shard.find(id);
+    return it == shard.end() ? nullptr : &it->second;
+  }
+  const Slot* FindSlot(const std::string& id) const {
+    const auto& shard = map_.Shard(id);
+    auto it = shard.find(id);
+    return it == shard.end() ? nullptr : &it->second;
+  }
+  static const std::vector<Slot*>* ListOf(const PrincipalLists& lists,
+                                          const std::string& principal_id) {
+    const auto& shard = lists.Shard(principal_id);
+    auto it = shard.find(principal_id);
+    return it == shard.end() ? nullptr : &it->second;
+  }
+  static std::vector<Slot*>& ListFor(PrincipalLists& lists, const std::string& principal_id) {
+    return lists.Shard(principal_id)[principal_id];
+  }
 
   // Keeps each principal's lists in insertion order (a principal change is rare: binary search).
   void Index(Slot* p) {
-    InsertInOrder(by_principal_[p->value.principal_id], p);
-    if (!p->retired) InsertInOrder(current_by_principal_[p->value.principal_id], p);
+    InsertInOrder(ListFor(by_principal_, p->value.principal_id), p);
+    if (!p->retired) InsertInOrder(ListFor(current_by_principal_, p->value.principal_id), p);
   }
   void Unindex(Slot* p) {
     EraseFrom(by_principal_, p);
@@ -188,9 +208,9 @@ class OrderedMap {
   }
   template <typename F>
   static void ForEachIn(const PrincipalLists& lists, const std::string& principal_id, F& f) {
-    auto it = lists.find(principal_id);
-    if (it == lists.end()) return;
-    for (const Slot* p : it->second) f(p->value);
+    const std::vector<Slot*>* list = ListOf(lists, principal_id);
+    if (list == nullptr) return;
+    for (const Slot* p : *list) f(p->value);
   }
   static void InsertInOrder(std::vector<Slot*>& list, Slot* p) {
     auto at = std::upper_bound(list.begin(), list.end(), p,
@@ -198,15 +218,16 @@ class OrderedMap {
     list.insert(at, p);
   }
   static void EraseFrom(PrincipalLists& lists, Slot* p) {
-    auto it = lists.find(p->value.principal_id);
-    if (it == lists.end()) return;
+    auto& shard = lists.Shard(p->value.principal_id);
+    auto it = shard.find(p->value.principal_id);
+    if (it == shard.end()) return;
     std::erase(it->second, p);
-    if (it->second.empty()) lists.erase(it);
+    if (it->second.empty()) shard.erase(it);
   }
 
   uint64_t next_seq_ = 0;
   std::vector<Slot*> order_;
-  std::unordered_map<std::string, Slot> map_;
+  ShardedMap<std::unordered_map<std::string, Slot>> map_;
   PrincipalLists by_principal_;
   PrincipalLists current_by_principal_;  // by_principal_ without the retired
 };

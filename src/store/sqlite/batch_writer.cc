@@ -58,7 +58,8 @@ Status BatchWriter::LoadObjectSeqs() {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     const int64_t seq = stmt.Int(2);
-    object_seqs_[ObjectKey(stmt.Text(0), stmt.Text(1))] = seq;
+    std::string key = ObjectKey(stmt.Text(0), stmt.Text(1));
+    object_seqs_.Shard(key)[key] = seq;
     if (seq > max_seq) max_seq = seq;
   }
   next_object_seq_ = max_seq + 1;
@@ -168,13 +169,15 @@ Status BatchWriter::WriteObject(const ObjectWrite& write) {
   Statement* stmt = nullptr;
   // Statements bind the change set's strings uncopied: it outlives the transaction.
   if (write.erase) {
-    auto it = object_seqs_.find(key);
-    if (it == object_seqs_.end()) return Status::Ok();  // nothing to erase
+    auto& shard = object_seqs_.Shard(key);
+    auto it = shard.find(key);
+    if (it == shard.end()) return Status::Ok();  // nothing to erase
     stmt = &erase_object_.Bind(1, it->second);
     undo_.emplace_back(std::move(key), it->second);
-    object_seqs_.erase(it);
+    shard.erase(it);
   } else {
-    auto [it, inserted] = object_seqs_.try_emplace(std::move(key), next_object_seq_);
+    auto& shard = object_seqs_.Shard(key);
+    auto [it, inserted] = shard.try_emplace(std::move(key), next_object_seq_);
     if (inserted) {
       ++next_object_seq_;
       stmt = &insert_object_.Bind(1, it->second)
@@ -237,10 +240,11 @@ Status BatchWriter::Write(const std::vector<const ChangeSet*>& batch) {
     if (db_.InTransaction()) (void)db_.Exec("ROLLBACK");
     next_object_seq_ = seq_before;
     for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+      auto& shard = object_seqs_.Shard(it->first);
       if (it->second) {
-        object_seqs_[it->first] = *it->second;
+        shard[it->first] = *it->second;
       } else {
-        object_seqs_.erase(it->first);
+        shard.erase(it->first);
       }
     }
   }

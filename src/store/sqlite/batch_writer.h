@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/sharded_map.h"
 #include "core/status.h"
 #include "store/sqlite/audit_id_filter.h"
 #include "store/sqlite/sqlite_db.h"
@@ -56,7 +57,9 @@ class BatchWriter {
   // (kind, id) -> seq (the objects table's rowid) of every stored object. Objects are found
   // through this map, so the table needs no index on random GUIDs (migration 2). Open
   // addressing: with 100k+ objects, std::unordered_map's node chasing was ~5% of the writer.
-  boost::unordered_flat_map<std::string, int64_t> object_seqs_;
+  // Sharded, so that growing it pauses the writer (and every commit behind it) for one shard's
+  // rehash, not the whole map's.
+  ShardedMap<boost::unordered_flat_map<std::string, int64_t>> object_seqs_;
   // How to restore object_seqs_ if the current transaction fails: (key, previous seq or none).
   std::vector<std::pair<std::string, std::optional<int64_t>>> undo_;
   Statement begin_;  // prepared once: sqlite3_exec would parse them for every transaction
