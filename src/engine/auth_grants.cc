@@ -50,10 +50,8 @@ std::string ThrottleSource(const std::string& ip) {
 std::optional<Timestamp> BlockedUntil(const EngineState& s, const Principal& user,
                                       const std::string& ip, Timestamp now) {
   if (user.break_glass) {
-    auto it = s.sign_in_throttles.find(ThrottleSource(ip));
-    if (it != s.sign_in_throttles.end() && it->second.blocked_until > now) {
-      return it->second.blocked_until;
-    }
+    const SignInThrottle* t = s.sign_in_throttles.Find(ThrottleSource(ip));
+    if (t != nullptr && t->blocked_until > now) return t->blocked_until;
     return std::nullopt;
   }
   auto it = s.credentials.find(user.id);
@@ -123,9 +121,9 @@ void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std
     const std::string source = ThrottleSource(ip);
     SignInThrottle t;
     t.source = source;
-    if (auto it = s.sign_in_throttles.find(source);
-        it != s.sign_in_throttles.end() && s.ThrottleExpiry(it->second) > now) {
-      t = it->second;  // else a fresh count: the old failures are forgotten
+    if (const SignInThrottle* old = s.sign_in_throttles.Find(source);
+        old != nullptr && s.ThrottleExpiry(*old) > now) {
+      t = *old;  // else a fresh count: the old failures are forgotten
     }
     t.last_failure = now;
     if (++t.failures >= s.options.lockout_threshold) {
@@ -265,7 +263,7 @@ Result<TokenGrant> PimService::PasswordGrant(const std::string& username,
   s.PutCredential(txn, cred);
   if (u.break_glass) {
     const std::string source = ThrottleSource(ip);
-    if (s.sign_in_throttles.count(source)) s.EraseThrottle(txn, source);
+    if (s.sign_in_throttles.Contains(source)) s.EraseThrottle(txn, source);
   }
   TokenGrant grant = IssueSession(s, txn, u.id, mfa_time, ip, /*with_refresh=*/true);
   Caller who = CallerFor(s, u.id, ip);

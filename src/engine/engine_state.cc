@@ -391,28 +391,24 @@ Timestamp EngineState::ThrottleExpiry(const SignInThrottle& t) const {
 }
 
 void EngineState::PutThrottle(Txn& txn, const SignInThrottle& t) {
-  if (!sign_in_throttles.count(t.source) &&
+  if (!sign_in_throttles.Contains(t.source) &&
       sign_in_throttles.size() >= std::max<size_t>(1, options.sign_in_throttle_capacity)) {
-    auto first = std::min_element(sign_in_throttles.begin(), sign_in_throttles.end(),
-                                  [&](const auto& a, const auto& b) {
-                                    return ThrottleExpiry(a.second) < ThrottleExpiry(b.second);
-                                  });
-    const std::string evicted = first->first;  // erasing the node ends its key's life
+    const std::string evicted = *sign_in_throttles.FirstToExpire();  // erasing ends its life
     EraseThrottle(txn, evicted);
   }
-  sign_in_throttles[t.source] = t;
+  sign_in_throttles.Put(t, ThrottleExpiry(t));
   deadlines.insert({ThrottleExpiry(t), "throttle:" + t.source});
   txn.Put(kinds::kSignInThrottle, t.source, EncodeSignInThrottle(t));
 }
 
 void EngineState::EraseThrottle(Txn& txn, const std::string& source) {
-  sign_in_throttles.erase(source);
+  sign_in_throttles.Erase(source);
   txn.objects.push_back({kinds::kSignInThrottle, source, "", true});
 }
 
 void EngineState::PurgeThrottle(Txn& txn, const std::string& source, Timestamp now) {
-  auto it = sign_in_throttles.find(source);
-  if (it != sign_in_throttles.end() && ThrottleExpiry(it->second) > now) return;
+  const SignInThrottle* t = sign_in_throttles.Find(source);
+  if (t != nullptr && ThrottleExpiry(*t) > now) return;
   // Also for throttles Load() found expired and did not keep; erasing is idempotent.
   EraseThrottle(txn, source);
 }

@@ -30,6 +30,7 @@
 #include "engine/ordered_map.h"
 #include "engine/pim_service.h"
 #include "engine/records.h"
+#include "engine/throttle_table.h"
 #include "store/store.h"
 
 namespace pim {
@@ -102,7 +103,7 @@ struct EngineState {
   std::set<std::pair<Timestamp, std::string>> deadlines;  // (when, "end:"/"start:"/"approval:" id)
   // Break-glass sign-in throttles by source (records.h), each purged by a "throttle:" deadline
   // once it no longer matters, and never more than options.sign_in_throttle_capacity.
-  std::unordered_map<std::string, SignInThrottle> sign_in_throttles;
+  ThrottleTable sign_in_throttles;
   std::once_flag dummy_once;
   std::string dummy_password_hash;  // equalises timing for unknown user names (set once)
 

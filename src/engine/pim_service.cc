@@ -92,8 +92,7 @@ Status PimService::Load() {
                                         const Timestamp expiry = s.ThrottleExpiry(t);
                                         s.deadlines.insert({expiry, "throttle:" + t.source});
                                         if (expiry <= now) return;
-                                        std::string source = t.source;
-                                        s.sign_in_throttles[source] = std::move(t);
+                                        s.sign_in_throttles.Put(t, expiry);
                                       })},
       {kinds::kSchedule, Loader(DecodeSchedule, [&](Schedule x) { s.schedules.Put(x.id, x); })},
       {kinds::kRequest, Loader(DecodeRequest,
