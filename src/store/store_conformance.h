@@ -395,17 +395,21 @@ TEST_P(StoreConformanceTest, EnqueuedChangeSetsCommitInOrderWithSubmittedOnes) {
 }
 
 TEST_P(StoreConformanceTest, FindsAuditRecordsByTheirIdAcrossChunks) {
-  // Two complete chunks of 4,096 records (the SQLite store keeps a filter of each) and part of
-  // a third.
-  CommitAudit(1, 9000);
-  for (int64_t seq : {1, 2, 4096, 4097, 8192, 8193, 9000}) {
+  auto expect_found = [&](int64_t seq) {
     Result<std::optional<SealedAuditRecord>> found = store_->FindAuditRecord(Record(seq).id);
     ASSERT_TRUE(found.ok()) << found.status().ToString();
     ASSERT_TRUE(found->has_value()) << seq;
     EXPECT_EQ((*found)->seq, seq);
     EXPECT_EQ((*found)->canonical, Record(seq).canonical);
     EXPECT_EQ((*found)->hash, Record(seq).hash);
-  }
+  };
+  // One complete chunk of 4,096 records (the SQLite store keeps a filter of each, and its reader
+  // a copy of the filters) and part of a second, looked up before the second is complete.
+  CommitAudit(1, 5000);
+  for (int64_t seq : {1, 4096, 4097, 5000}) expect_found(seq);
+  // The second chunk completes, a third starts: lookups see their records.
+  CommitAudit(5001, 9000);
+  for (int64_t seq : {1, 2, 4096, 4097, 5000, 5001, 8192, 8193, 9000}) expect_found(seq);
   std::string upper = Record(7).id;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (const std::string& absent :

@@ -161,17 +161,11 @@ Result<std::optional<SealedAuditRecord>> SqliteStore::FindAuditRecord(const std:
   // Chunks whose filter rules the id out are skipped; the others (the filter says maybe, or
   // there is no filter) are read, newest first, consecutive ones in one range.
   const int64_t chunks = AuditIdFilter::ChunkOf(last_seq) + 1;
+  RETURN_IF_ERROR(LoadNewAuditIdFilters(chunks));
   std::vector<bool> read(static_cast<size_t>(chunks), true);
-  ASSIGN_OR_RETURN(sqlite::Statement filters,
-                   reader_->Prepare("SELECT chunk, bits FROM audit_id_filters"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, filters.Step());
-    if (!more) break;
-    const int64_t chunk = filters.Int(0);
-    std::optional<AuditIdFilter> filter = AuditIdFilter::FromBytes(filters.Blob(1));
-    if (chunk >= 0 && chunk < chunks && filter && !filter->MayContain(*guid)) {
-      read[static_cast<size_t>(chunk)] = false;
-    }
+  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+    const std::optional<AuditIdFilter>& filter = audit_id_filters_[static_cast<size_t>(chunk)];
+    if (filter && !filter->MayContain(*guid)) read[static_cast<size_t>(chunk)] = false;
   }
   ASSIGN_OR_RETURN(sqlite::Statement scan,
                    reader_->Prepare(std::string("SELECT ") + kAuditColumns +
@@ -187,6 +181,29 @@ Result<std::optional<SealedAuditRecord>> SqliteStore::FindAuditRecord(const std:
     end = begin;
   }
   return std::optional<SealedAuditRecord>();
+}
+
+Status SqliteStore::LoadNewAuditIdFilters(int64_t chunks) {
+  using sqlite::AuditIdFilter;
+  // Filters arrive in chunk order (each with the transaction that completes its chunk), so
+  // those not yet copied are past the last one copied. A chunk still without a filter is
+  // asked for again next time.
+  int64_t from = static_cast<int64_t>(audit_id_filters_.size());
+  while (from > 0 && !audit_id_filters_[static_cast<size_t>(from - 1)]) --from;
+  if (from >= chunks) return Status::Ok();
+  audit_id_filters_.resize(static_cast<size_t>(std::max<int64_t>(chunks, from)));
+  ASSIGN_OR_RETURN(sqlite::Statement filters,
+                   reader_->Prepare("SELECT chunk, bits FROM audit_id_filters "
+                                    "WHERE chunk >= ? AND chunk < ?"));
+  filters.Bind(1, from).Bind(2, chunks);
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, filters.Step());
+    if (!more) break;
+    const int64_t chunk = filters.Int(0);
+    if (chunk < from || chunk >= chunks) continue;
+    audit_id_filters_[static_cast<size_t>(chunk)] = AuditIdFilter::FromBytes(filters.Blob(1));
+  }
+  return Status::Ok();
 }
 
 Result<std::optional<AuditCheckpoint>> SqliteStore::LatestCheckpoint() {

@@ -18,10 +18,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "store/commit_queue.h"
+#include "store/sqlite/audit_id_filter.h"
 #include "store/store.h"
 
 namespace pim {
@@ -73,11 +75,19 @@ class SqliteStore final : public Store {
               std::unique_ptr<sqlite::WalCheckpointer> checkpointer,
               std::unique_ptr<sqlite::Connection> reader);
   Status CommitBatch(const std::vector<const ChangeSet*>& batch);
+  // Copies into audit_id_filters_ the stored filters of chunks [0, chunks) it lacks; the caller
+  // holds reader_mu_.
+  Status LoadNewAuditIdFilters(int64_t chunks);
 
   std::unique_ptr<sqlite::BatchWriter> writer_;  // used only by the writer thread after Open()
   std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // stopped after the queue
   std::mutex reader_mu_;
   std::unique_ptr<sqlite::Connection> reader_;  // guarded by reader_mu_
+  // FindAuditRecord's copy of the stored audit id filters, by chunk (nullopt: none stored, or
+  // unreadable). A chunk's filter is written once, when the chunk is complete, so each lookup
+  // reads only the filters stored since the last one: memory instead of reading every filter
+  // (5 KiB per 4,096 records) from the file each time. Guarded by reader_mu_.
+  std::vector<std::optional<sqlite::AuditIdFilter>> audit_id_filters_;
   const int64_t schema_version_;
   std::atomic<int64_t> commit_count_{0};
   std::atomic<int64_t> change_set_count_{0};
