@@ -396,6 +396,50 @@ TEST_F(SqliteStoreTest, WalCheckpointerIgnoresAnAnswerAboutALogThatStartedOver) 
   EXPECT_EQ(RawQueryText(path_, "SELECT count(*) FROM t"), std::to_string(1 + 4 * kThreshold));
 }
 
+// A reader's snapshot (a long query, a backup) keeps the log from restarting until it ends. The
+// checkpoints must not be retried at every commit meanwhile (that halved pimd's write rate), and
+// when the reader ends the backlog is copied by the thread, not by the writer at the cap.
+TEST_F(SqliteStoreTest, WalCheckpointerBacksOffWhileAReaderHoldsTheLog) {
+  Result<sqlite::Connection> writer = OpenWalTable();
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  constexpr int kThreshold = 8, kCap = 64, kHeldCommits = 400;
+  Result<std::unique_ptr<sqlite::WalCheckpointer>> started =
+      sqlite::WalCheckpointer::Start(path_, 1000, *writer, kThreshold, kCap);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  sqlite::WalCheckpointer& checkpointer = **started;
+  const std::string insert = "INSERT INTO t (body) VALUES (printf('%.3000c', 'x'));";
+  ASSERT_TRUE(writer->Exec(insert).ok());
+  Result<sqlite::Connection> reader = sqlite::Connection::Open(path_, 1000);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE(reader->Exec("BEGIN; SELECT count(*) FROM t;").ok());
+  const uint32_t restarts = WalRestarts(path_ + "-wal");
+  for (int i = 0; i < kHeldCommits; ++i) {
+    ASSERT_TRUE(writer->Exec(insert).ok());
+    if (i % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));  // thread's turn
+  }
+  EXPECT_EQ(WalRestarts(path_ + "-wal"), restarts);  // held: the log could not start over
+  // At most one attempt (the thread's copy, and the writer's of the rest) per threshold of
+  // frames, not one per commit.
+  const int64_t frames =
+      static_cast<int64_t>(std::filesystem::file_size(path_ + "-wal") / (4096 + 24));
+  const int64_t attempts =
+      checkpointer.writer_checkpoints() + checkpointer.background_checkpoints();
+  EXPECT_LE(attempts, 2 * (frames / kThreshold + 1)) << frames << " frames";
+  EXPECT_LT(attempts, kHeldCommits / 2) << frames << " frames";
+  EXPECT_EQ(checkpointer.cap_checkpoints(), 0);
+
+  ASSERT_TRUE(reader->Exec("COMMIT").ok());
+  for (int i = 0; i < 200 && WalRestarts(path_ + "-wal") == restarts; ++i) {
+    ASSERT_TRUE(writer->Exec(insert).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_GT(WalRestarts(path_ + "-wal"), restarts);  // the backlog was copied: it started over
+  EXPECT_EQ(checkpointer.cap_checkpoints(), 0);      // by the thread, not by the writer at the cap
+  checkpointer.Stop();
+  const int rows = std::stoi(RawQueryText(path_, "SELECT count(*) FROM t"));
+  EXPECT_GT(rows, 1 + kHeldCommits);
+}
+
 // The filter of a chunk covers all of its records, also those written before a restart in its
 // middle; a database from before the filters gets them when it is opened.
 TEST_F(SqliteStoreTest, AuditIdFiltersCoverEveryCompleteChunkAcrossRestarts) {

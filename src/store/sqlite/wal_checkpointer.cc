@@ -43,34 +43,55 @@ void WalCheckpointer::Stop() {
 
 int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int frames) {
   auto* c = static_cast<WalCheckpointer*>(self);
-  auto copy_here = [&] {
-    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    c->by_writer_.fetch_add(1);
+  // A reader's snapshot keeps the frames after it in the log: until it ends, asking again at
+  // the next commit would only repeat the attempt. Wait for another threshold of frames.
+  auto note_held = [&](bool held) {
     c->asked_ = false;
+    c->held_ = held;
+    c->retry_at_ = held ? frames + c->threshold_ : 0;
   };
-  if (frames >= c->cap_) {
-    // The thread has not let the log restart: copy everything here, so the next transaction
-    // starts the log over.
-    copy_here();
-    c->at_cap_.fetch_add(1);
-    c->answer_.store(kNoAnswer);
-    return SQLITE_OK;
-  }
-  if (frames < c->threshold_) {
-    // The log started over (the thread's copy was complete): an answer is about the old log.
-    if (c->asked_ && c->answer_.exchange(kNoAnswer) != kNoAnswer) c->asked_ = false;
-    return SQLITE_OK;
-  }
-  const int answer = c->answer_.exchange(kNoAnswer);
-  if (answer == kCopied) {
-    copy_here();  // step 3 of the header comment: the commits made during the thread's copy
-  } else if (answer == kFailed || !c->asked_) {
+  auto copy_here = [&] {
+    int log = -1, copied = -1;
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    c->by_writer_.fetch_add(1);
+    note_held(copied < log);
+  };
+  auto ask_thread = [&] {
     c->asked_ = true;
     {
       std::lock_guard<std::mutex> lock(c->mu_);
       c->wanted_ = true;
     }
     c->cv_.notify_one();
+  };
+  if (frames < c->threshold_) {
+    // The log started over (the thread's copy was complete): an answer is about the old log.
+    if (c->asked_ && c->answer_.exchange(kNoAnswer) != kNoAnswer) c->asked_ = false;
+    c->held_ = false;
+    c->retry_at_ = 0;
+    return SQLITE_OK;
+  }
+  if (frames < c->retry_at_) return SQLITE_OK;  // a reader held the log at the last attempt
+  if (frames >= c->cap_ && !c->held_) {
+    // The thread has not let the log restart: copy everything here, so the next transaction
+    // starts the log over. (Not while a reader holds the log: then the log is long because of
+    // the reader, and once it ends the thread copies the backlog without stalling commits.)
+    copy_here();
+    c->at_cap_.fetch_add(1);
+    c->answer_.store(kNoAnswer);
+    return SQLITE_OK;
+  }
+  const int answer = c->answer_.exchange(kNoAnswer);
+  if (answer == kCopied || answer == kCopiedToReader) {
+    if (frames - c->copied_through_.load() <= c->cap_) {
+      copy_here();  // step 3 of the header comment: the commits made during the thread's copy
+    } else if (answer == kCopiedToReader) {
+      note_held(true);  // the rest is long: not on the writer, and not before the reader ends
+    } else {
+      ask_thread();  // a long copy (a backlog) left a long tail: the thread copies it too
+    }
+  } else if (answer == kFailed || !c->asked_) {
+    ask_thread();
   }
   return SQLITE_OK;
 }
@@ -93,12 +114,14 @@ void WalCheckpointer::Run() {
       if (stopping_) return;
       wanted_ = false;
     }
+    int log = -1, copied = -1;
     int rc =
-        sqlite3_wal_checkpoint_v2(own_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        sqlite3_wal_checkpoint_v2(own_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
     if (rc == SQLITE_OK) rc = SyncDatabaseFile();
     if (rc == SQLITE_OK) {
       background_.fetch_add(1);
-      answer_.store(kCopied);
+      copied_through_.store(copied);
+      answer_.store(copied < log ? kCopiedToReader : kCopied);
     } else {
       // Not fatal: the log keeps every committed frame; the next commit asks again.
       if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
