@@ -44,7 +44,7 @@ void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
     // own callback (same or next batch, in order) writes a newer one. This keeps a burst of
     // commits to one file replacement, which ext4 flushes like an fsync. The newest change set
     // submitted is the newest of its transaction, so its checkpoint is the one just signed.
-    if (checkpoint_seq && !options.checkpoint_file.empty() &&
+    if (checkpoint_seq && !options.checkpoint_file.empty() && checkpoint_file_problem.empty() &&
         *checkpoint_seq >= newest_checkpoint_seq.load()) {
       AuditCheckpoint checkpoint;
       {

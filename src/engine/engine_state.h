@@ -71,6 +71,9 @@ struct EngineState {
   // on the store's writer thread, after each commit).
   std::atomic<int64_t> newest_checkpoint_seq{0};
   // The newest checkpoint the store had signed (on its writer thread, once per group commit).
+  // Why the checkpoint file does not describe the log (pim::CheckpointFileProblem), found by
+  // Load() before any commit and constant after it; while set, the file is left as it is.
+  std::string checkpoint_file_problem;
   std::mutex signed_checkpoint_mu;
   AuditCheckpoint signed_checkpoint;  // guarded by signed_checkpoint_mu
   bool loaded = false;

@@ -3,6 +3,7 @@
 // policies.cc, requests_*.cc, approvals.cc and timers.cc.
 #include "engine/pim_service.h"
 
+#include "audit/checkpoint_file.h"
 #include "core/role_catalog.h"
 #include "core/scope.h"
 #include "engine/engine_state.h"
@@ -118,6 +119,12 @@ Status PimService::Load() {
   } else {
     s.chain = std::make_unique<AuditChain>(last[0].seq, last[0].hash, &s.signer);
   }
+  // Before anything is committed: a checkpoint file that does not describe this log is kept.
+  if (!s.options.checkpoint_file.empty()) {
+    ASSIGN_OR_RETURN(s.checkpoint_file_problem,
+                     pim::CheckpointFileProblem(s.options.checkpoint_file, s.signer, st,
+                                                last.empty() ? 0 : last[0].seq));
+  }
 
   // Rebuild the decision index and the timer deadlines.
   s.roles.ForEach([&](const RoleDefinition& r) {
@@ -154,6 +161,10 @@ Status PimService::Load() {
   s.loaded = true;
   if (s.roles.empty()) SeedCatalog(s, lock);
   return Status::Ok();
+}
+
+const std::string& PimService::CheckpointFileProblem() const {
+  return state_->checkpoint_file_problem;
 }
 
 bool PimService::IsInitialized() const {

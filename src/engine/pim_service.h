@@ -302,6 +302,11 @@ class PimService {
   // ---- Metrics ----
   int64_t ActiveAssignmentCount() const;
   int64_t PendingApprovalCount() const;
+  // "" normally. Otherwise why the audit checkpoint file outside the database does not describe
+  // the log Load() found (it covers records the log lacks, the log's record has another hash, it
+  // is malformed or its signature is wrong): the file is then evidence, and this service leaves
+  // it as it is instead of replacing it after each commit, so `audit verify` keeps reporting it.
+  const std::string& CheckpointFileProblem() const;
   int64_t ActivationCount() const;  // selfActivate requests granted since start
 
  private:

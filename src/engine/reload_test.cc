@@ -1,3 +1,8 @@
+#include <gmock/gmock.h>
+
+#include <fstream>
+#include <iterator>
+
 #include "engine/engine_test_util.h"
 
 namespace pim {
@@ -90,6 +95,51 @@ TEST_F(ReloadTest, TamperingIsDetected) {
   auto verify = svc_->VerifyAuditLog(admin_);
   ASSERT_TRUE(verify.ok());
   EXPECT_FALSE(verify->ok);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// A checkpoint file behind the log (a crash between a commit and the file's replacement) is
+// normal; one the log does not reach, or whose record the log has with another hash, is the
+// evidence of a truncation or an older copy: it is kept, not replaced by the next commit.
+TEST_F(ReloadTest, ACheckpointFileTheLogDoesNotMatchIsKeptAsEvidence) {
+  const std::string file = options_.checkpoint_file;
+  std::string alice = NewUser("alice");
+  const std::string behind = ReadFile(file);
+  MakeEligible(alice, kSecAdmin);
+  ASSERT_NE(ReadFile(file), behind);
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << behind;
+  }
+  Start();
+  EXPECT_EQ(svc_->CheckpointFileProblem(), "");
+  ASSERT_TRUE(Activate(alice, kSecAdmin, Duration::Hours(1)).ok());
+  EXPECT_NE(ReadFile(file), behind);  // replaced again after the commit
+
+  // The newest two records go (the database's own checkpoints too, as a careful attacker would).
+  const std::string covering = ReadFile(file);
+  store_.TamperWithAudit(
+      [](std::vector<SealedAuditRecord>& records) { records.resize(records.size() - 2); });
+  Start();
+  EXPECT_THAT(svc_->CheckpointFileProblem(),
+              ::testing::HasSubstr("the newest records were removed"));
+  NewUser("bob");
+  NewUser("carol");
+  NewUser("dave");  // the log is now longer than the file's checkpoint, with other records
+  EXPECT_EQ(ReadFile(file), covering);
+  auto verify = svc_->VerifyAuditLog(admin_);
+  ASSERT_TRUE(verify.ok());
+  EXPECT_FALSE(verify->ok);
+  EXPECT_EQ(verify->problem, "altered") << verify->message;
+
+  Start();  // still the same log: still kept
+  EXPECT_THAT(svc_->CheckpointFileProblem(), ::testing::HasSubstr("is not the one"));
+  NewUser("erin");
+  EXPECT_EQ(ReadFile(file), covering);
 }
 
 TEST_F(ReloadTest, AuditIsReadableByReadersOnly) {

@@ -74,12 +74,15 @@ class TamperTest(PimTestCase):
             db.close()
         return data
 
-    def verify(self, data):
-        """Starts pimd on `data`; returns (API report, pim CLI CompletedProcess or None)."""
+    def verify(self, data, before=None):
+        """Starts pimd on `data`, calls before(api) if given; returns (API report, pim CLI
+        CompletedProcess or None)."""
         server = PimServer(tmpdir=os.path.dirname(data))
         server.log_path = data + ".log"
         api = Client(server.start(data=data))
         try:
+            if before is not None:
+                before(api)
             r = api.get("/v1.0/pim/audit/verify", token=self.auditor.token)
             self.assertEqual(r.status, 200, "%r\n%s" % (r, server.log_tail()))
             cli = None
@@ -177,6 +180,32 @@ class TamperTest(PimTestCase):
 
         data = self.tampered_copy("truncated", truncate)
         self.assert_detected(data, cut, ("truncated",), named=(cut, cut - 1))
+
+    def test_truncated_then_restarted_and_written_to(self):
+        # pimd started on the truncated log and kept working: its new records must not replace
+        # the checkpoint file, the evidence (it did before: verify then passed).
+        cut = self.seqs[-3]
+
+        def truncate(db):
+            db.execute("DELETE FROM audit WHERE %s>=?" % self.seq_col, (cut,))
+            db.execute("DELETE FROM audit_checkpoints")
+
+        def sign_ins(api):
+            for _ in range(4):  # more records than were removed
+                r = api.token_response(self.auditor.upn, self.auditor.password)
+                self.assertEqual(r.status, 200, r)
+            r = api.get("/metrics")
+            self.assertIn("\npim_audit_checkpoint_file_mismatch 1\n", r.text, r.text[-2000:])
+
+        data = self.tampered_copy("truncated-written", truncate)
+        report, cli = self.verify(data, before=sign_ins)
+        self.assertIs(report["ok"], False, report)
+        self.assertIn(report["problem"], ("altered", "truncated"), report)
+        self.assertLessEqual(report["firstBadSequence"], self.seqs[-1], report)
+        if cli is not None:
+            self.assertNotEqual(cli.returncode, 0, "pim audit verify passed: %r" % (cli,))
+        with open(data + ".log") as f:
+            self.assertIn("does not match the log", f.read())
 
 
 if __name__ == "__main__":

@@ -157,6 +157,15 @@ int RunServe(const ServeOptions& options) {
                 "` first");
   }
 
+  if (!service.CheckpointFileProblem().empty()) {
+    spdlog::error(
+        "the audit checkpoint file does not match the log: {}. pimd leaves {} as it is (the "
+        "evidence): `pim audit verify` reports this "
+        "until an operator resolves it (docs/AUDIT.md, \"When the checkpoint file does not "
+        "match\")",
+        service.CheckpointFileProblem(), paths.AuditCheckpoint());
+  }
+
   http::Router router;
 #ifdef PIM_GRAPH_ROUTES
   http::RegisterGraphRoutes(router, service, *engine.store, engine.clock);
@@ -168,6 +177,10 @@ int RunServe(const ServeOptions& options) {
                    [&service] { return static_cast<double>(service.ActiveAssignmentCount()); });
   metrics.AddGauge("pim_pending_approvals", "Requests waiting for an approval.",
                    [&service] { return static_cast<double>(service.PendingApprovalCount()); });
+  metrics.AddGauge("pim_audit_checkpoint_file_mismatch",
+                   "1 when the audit checkpoint file outside the database did not describe the "
+                   "log at start-up (pimd keeps it as evidence; see pim audit verify).",
+                   [&service] { return service.CheckpointFileProblem().empty() ? 0.0 : 1.0; });
   metrics.AddCounter("pim_activations_total", "Activations granted since the server started.",
                      [&service] { return static_cast<double>(service.ActivationCount()); });
   SqliteStore& store = *engine.store;
