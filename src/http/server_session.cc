@@ -298,6 +298,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       }
       response_.insert(name, value);
     }
+    // Answers carry credentials (tokens, a new TOTP secret, a service principal's password) and
+    // privileged state: no cache keeps them unless a route says otherwise; and JSON stays JSON.
+    if (response_.find(bhttp::field::cache_control) == response_.end()) {
+      response_.set(bhttp::field::cache_control, "no-store");
+    }
+    response_.set("X-Content-Type-Options", "nosniff");
     if (!bodiless) response_.body() = std::move(response.body);
     response_.keep_alive(keep_alive_ && !core_.stopping.load());
     response_.prepare_payload();

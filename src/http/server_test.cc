@@ -92,6 +92,26 @@ TEST_F(HttpServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_EQ(client.Read().status, 200);
 }
 
+// Every answer, errors included, is kept out of caches unless its route says otherwise, and is
+// not content-sniffed.
+TEST_F(HttpServerTest, AnswersAreNotCachedOrSniffed) {
+  router_.Add("GET", "/cacheable", "cacheable", [](const HttpRequest&, const RouteParams&) {
+    HttpResponse r = JsonResponse(200, "{}");
+    r.headers.emplace_back("Cache-Control", "max-age=60");
+    return r;
+  });
+  StartServer();
+  RawClient client(port());
+  for (const char* path : {"/hello", "/no-such-route"}) {
+    client.Send(Get(path));
+    Reply reply = client.Read();
+    EXPECT_EQ(reply.Header("cache-control"), "no-store") << path;
+    EXPECT_EQ(reply.Header("x-content-type-options"), "nosniff") << path;
+  }
+  client.Send(Get("/cacheable"));
+  EXPECT_EQ(client.Read().Header("cache-control"), "max-age=60");
+}
+
 TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   StartServer();
   RawClient client(port());
