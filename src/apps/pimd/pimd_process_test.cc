@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -81,6 +82,7 @@ class Child {
     return all;
   }
   void Signal(int sig) { kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
   // The exit code, or -signal when killed.
   int Wait() {
     int status = 0;
@@ -285,6 +287,30 @@ TEST_F(PimdProcessTest, ServesPrintsItsAddressFirstAndStopsCleanlyOnSigterm) {
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(), 0) << Stderr();
   EXPECT_EQ(server.ReadAll(), "");  // nothing but the first line on stdout
+}
+
+// Each connection is a descriptor: pimd takes the whole hard limit of open files, not a service
+// manager's low default soft limit.
+TEST_F(PimdProcessTest, ServeRaisesItsOpenFilesLimitToTheHardLimit) {
+  ASSERT_EQ(Run(InitArgs()).first, 0) << Stderr();
+  rlimit ours{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &ours), 0);
+  if (ours.rlim_max == RLIM_INFINITY || ours.rlim_max <= 256) GTEST_SKIP() << "hard limit";
+  rlimit low = ours;
+  low.rlim_cur = 256;  // inherited by the child, as from a service manager
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  Child server({PIMD_BINARY, "--data", data_, "--listen", "127.0.0.1:0", "--argon2-memory-kib",
+                "8192", "--argon2-passes", "1"},
+               StderrPath());
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &ours), 0);
+  ASSERT_EQ(server.ReadLine().rfind("listening on ", 0), 0u) << Stderr();
+  std::string limits = ReadFile("/proc/" + std::to_string(server.pid()) + "/limits");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(limits, m, std::regex("Max open files +(\\d+) +(\\d+)"))) << limits;
+  EXPECT_EQ(std::stoull(m[1]), static_cast<unsigned long long>(ours.rlim_max)) << limits;
+  EXPECT_EQ(m[1], m[2]);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0) << Stderr();
 }
 
 }  // namespace

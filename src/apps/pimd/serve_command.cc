@@ -1,11 +1,14 @@
 // `pimd` (serve): the engine, the HTTP server, the timer thread and signal handling.
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -121,6 +124,24 @@ void BlockStopSignals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
+// Every connection holds a descriptor. A service manager's default soft limit (1,024 under
+// systemd) would let a few hundred slow or idle clients keep everybody else out until their
+// timeouts; the hard limit is what the administrator allows, so take all of it.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_max == RLIM_INFINITY ||
+      limit.rlim_cur >= limit.rlim_max) {
+    return;
+  }
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    spdlog::info("open files limit raised from {} to {}", before, limit.rlim_max);
+  } else {
+    spdlog::warn("open files limit stays at {}: {}", before, std::strerror(errno));
+  }
+}
+
 int Fail(const std::string& message) {
   std::cerr << "pimd: " << message << "\n";
   return 1;
@@ -147,6 +168,7 @@ int RunServe(const ServeOptions& options) {
   }
 
   BlockStopSignals();
+  RaiseOpenFileLimit();
   Result<std::unique_ptr<Engine>> opened =
       OpenEngine(paths, options, /*create_keys=*/false, options.mfa_freshness_seconds);
   if (!opened.ok()) return Fail("cannot open " + paths.dir + ": " + opened.status().ToString());
