@@ -338,6 +338,26 @@ Result<TokenGrant> PimService::RefreshGrant(const std::string& refresh_token,
   Txn txn;
   auto it = s.refresh_to_session.find(hash);
   SessionRecord* x = it == s.refresh_to_session.end() ? nullptr : &s.sessions[it->second];
+  if (x == nullptr) {
+    auto used = s.used_refresh_to_session.find(hash);
+    auto owner =
+        used == s.used_refresh_to_session.end() ? s.sessions.end() : s.sessions.find(used->second);
+    if (owner != s.sessions.end()) {
+      // A refresh token this session already rotated away: whoever holds the current one, a
+      // copy exists. Revoke the session, so the thief's tokens die with the client's.
+      SessionRecord session = owner->second;
+      session.revoked = true;
+      s.PutSession(txn, session);
+      AuditEvent e = s.Event(Anonymous(ip), "Authentication",
+                             "Refresh token reused: session revoked", "Other");
+      e.result = "failure";
+      e.result_reason = "a refresh token was presented again after it had been rotated";
+      e.targets.push_back(s.PrincipalTarget(session.principal_id));
+      e.details.emplace_back("sessionId", session.id);
+      txn.events.push_back(std::move(e));
+      return s.CommitRefusal(lock, std::move(txn), InvalidGrant("invalid refresh token"));
+    }
+  }
   const Principal* p = x ? s.principals.Find(x->principal_id) : nullptr;
   if (!x || x->revoked || x->refresh_expires <= now || !p || p->deleted || !p->account_enabled) {
     AuditEvent e = s.Event(Anonymous(ip), "Authentication", "Token refresh failed", "Other");
@@ -369,6 +389,10 @@ Result<TokenGrant> PimService::RefreshGrant(const std::string& refresh_token,
   grant.refresh_token = RandomToken();
   grant.expires_in = s.options.access_token_lifetime.seconds();
   grant.mfa_time = session.mfa_time;
+  session.used_refresh_hashes.push_back(session.refresh_hash);
+  if (session.used_refresh_hashes.size() > kUsedRefreshHashes) {
+    session.used_refresh_hashes.erase(session.used_refresh_hashes.begin());
+  }
   session.access_hash = Sha256Hex(grant.access_token);
   session.refresh_hash = Sha256Hex(grant.refresh_token);
   session.access_expires = now + s.options.access_token_lifetime;

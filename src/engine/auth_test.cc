@@ -232,9 +232,7 @@ TEST_F(AuthTest, RefreshRotatesAndNeverFreshensMfaWithoutACode) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->mfa_time, proven);  // not fresher
   EXPECT_NE(r->refresh_token, g->refresh_token);
-  // The old refresh token and the old access token are dead.
-  EXPECT_EQ(svc_->RefreshGrant(g->refresh_token, std::nullopt, "").status().error_code(),
-            "invalid_grant");
+  // The old access token is dead (the old refresh token: AReusedRefreshTokenRevokesTheSession).
   EXPECT_FALSE(svc_->Authenticate(g->access_token, "").ok());
   EXPECT_TRUE(svc_->Authenticate(r->access_token, "").ok());
   // With a valid code the session's MFA becomes fresh.
@@ -242,6 +240,37 @@ TEST_F(AuthTest, RefreshRotatesAndNeverFreshensMfaWithoutACode) {
   ASSERT_TRUE(r2.ok()) << r2.status().ToString();
   EXPECT_EQ(r2->mfa_time, clock_.Now());
   EXPECT_EQ(svc_->Authenticate(r2->access_token, "")->mfa_time, clock_.Now());
+}
+
+// Rotation makes a stolen refresh token detectable: the thief and the client each hold a copy,
+// and whichever presents it second presents one already rotated away. The whole session is then
+// revoked, so the tokens of whoever refreshed first die too; also across a restart.
+TEST_F(AuthTest, AReusedRefreshTokenRevokesTheSession) {
+  auto g = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "");
+  ASSERT_TRUE(g.ok());
+  auto thief = svc_->RefreshGrant(g->refresh_token, std::nullopt, "203.0.113.9");
+  ASSERT_TRUE(thief.ok()) << thief.status().ToString();
+  auto other = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "");
+  ASSERT_TRUE(other.ok());  // another session of the same user, untouched below
+  Start();
+  EXPECT_EQ(svc_->RefreshGrant(g->refresh_token, std::nullopt, "192.0.2.1").status().error_code(),
+            "invalid_grant");
+  EXPECT_FALSE(svc_->Authenticate(thief->access_token, "").ok());
+  EXPECT_EQ(svc_->RefreshGrant(thief->refresh_token, std::nullopt, "").status().error_code(),
+            "invalid_grant");
+  EXPECT_TRUE(svc_->Authenticate(other->access_token, "").ok());
+  EXPECT_EQ(CountActivity("Refresh token reused: session revoked"), 1);
+  // Only the last kUsedRefreshHashes rotations are remembered; within them, any one counts.
+  auto h = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "");
+  ASSERT_TRUE(h.ok());
+  std::vector<std::string> tokens{h->refresh_token};
+  for (int i = 0; i < 3; ++i) {
+    auto next = svc_->RefreshGrant(tokens.back(), std::nullopt, "");
+    ASSERT_TRUE(next.ok());
+    tokens.push_back(next->refresh_token);
+  }
+  EXPECT_FALSE(svc_->RefreshGrant(tokens[1], std::nullopt, "").ok());
+  EXPECT_FALSE(svc_->RefreshGrant(tokens.back(), std::nullopt, "").ok());
 }
 
 TEST_F(AuthTest, SignOutAndDisablingTheUserKillTokens) {

@@ -357,15 +357,9 @@ void EngineState::PutCredential(Txn& txn, const CredentialRecord& c) {
 void EngineState::PutSession(Txn& txn, const SessionRecord& s) {
   auto it = sessions.find(s.id);
   const bool new_expiry = it == sessions.end() || it->second.refresh_expires != s.refresh_expires;
-  if (it != sessions.end()) {
-    access_to_session.erase(it->second.access_hash);
-    if (!it->second.refresh_hash.empty()) refresh_to_session.erase(it->second.refresh_hash);
-  }
+  if (it != sessions.end()) UnindexSession(it->second);
   sessions[s.id] = s;
-  if (!s.revoked) {
-    access_to_session[s.access_hash] = s.id;
-    if (!s.refresh_hash.empty()) refresh_to_session[s.refresh_hash] = s.id;
-  }
+  if (!s.revoked) IndexSession(s);
   txn.Put(kinds::kSession, s.id, EncodeSession(s));
   // Purged once nothing can use it (RunDueTimers); an earlier deadline left by a refresh finds
   // the session still alive and is skipped.
@@ -374,12 +368,23 @@ void EngineState::PutSession(Txn& txn, const SessionRecord& s) {
   }
 }
 
+void EngineState::IndexSession(const SessionRecord& s) {
+  access_to_session[s.access_hash] = s.id;
+  if (!s.refresh_hash.empty()) refresh_to_session[s.refresh_hash] = s.id;
+  for (const std::string& h : s.used_refresh_hashes) used_refresh_to_session[h] = s.id;
+}
+
+void EngineState::UnindexSession(const SessionRecord& s) {
+  access_to_session.erase(s.access_hash);
+  if (!s.refresh_hash.empty()) refresh_to_session.erase(s.refresh_hash);
+  for (const std::string& h : s.used_refresh_hashes) used_refresh_to_session.erase(h);
+}
+
 void EngineState::PurgeSession(Txn& txn, const std::string& id, Timestamp now) {
   auto it = sessions.find(id);
   if (it != sessions.end()) {
     if (it->second.refresh_expires > now) return;  // refreshed since this deadline was set
-    access_to_session.erase(it->second.access_hash);
-    if (!it->second.refresh_hash.empty()) refresh_to_session.erase(it->second.refresh_hash);
+    UnindexSession(it->second);
     sessions.erase(it);
   }
   // Also for sessions Load() found dead and did not keep in memory; erasing is idempotent.

@@ -90,6 +90,9 @@ struct EngineState {
   std::unordered_map<std::string, SessionRecord> sessions;
   std::unordered_map<std::string, std::string> access_to_session;   // SHA-256 -> session id
   std::unordered_map<std::string, std::string> refresh_to_session;  // SHA-256 -> session id
+  // SHA-256 of a rotated-away refresh token -> the live session that rotated it
+  // (SessionRecord::used_refresh_hashes).
+  std::unordered_map<std::string, std::string> used_refresh_to_session;
   OrderedMap<RoleDefinition> roles;
   // Bumped (under `mu`) after every change to `roles`; readers without the lock use it to tell
   // whether something they derived from a role definition is still current.
@@ -177,6 +180,9 @@ struct EngineState {
   void PutCredential(Txn& txn, const CredentialRecord& c);
   // Stores `s` and sets a deadline at its refresh expiry, when RunDueTimers purges it.
   void PutSession(Txn& txn, const SessionRecord& s);
+  // Adds / removes a live session's token hashes to / from the lookup maps.
+  void IndexSession(const SessionRecord& s);
+  void UnindexSession(const SessionRecord& s);
   // Forgets session `id` and erases it from the store, unless it was refreshed past `now`.
   void PurgeSession(Txn& txn, const std::string& id, Timestamp now);
   // When throttle `t` stops mattering: it no longer blocks and its failures are forgotten.

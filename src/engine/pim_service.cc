@@ -75,12 +75,7 @@ Status PimService::Load() {
                                  // in memory.
                                  s.deadlines.insert({x.refresh_expires, "session:" + x.id});
                                  if (x.refresh_expires <= now) return;
-                                 if (!x.revoked) {
-                                   s.access_to_session[x.access_hash] = x.id;
-                                   if (!x.refresh_hash.empty()) {
-                                     s.refresh_to_session[x.refresh_hash] = x.id;
-                                   }
-                                 }
+                                 if (!x.revoked) s.IndexSession(x);
                                  s.sessions[x.id] = std::move(x);
                                })},
       {kinds::kRoleDefinition,

@@ -52,7 +52,13 @@ struct SessionRecord {
   std::optional<Timestamp> mfa_time;
   bool revoked = false;
   std::string ip;
+  // The SHA-256 of the refresh tokens this session rotated away, newest last, at most
+  // kUsedRefreshHashes. One presented again means a copy of the token is in other hands (the
+  // legitimate client and a thief each hold one): the session is revoked (OAuth 2.0 Security
+  // BCP, RFC 9700 4.14.2).
+  std::vector<std::string> used_refresh_hashes;
 };
+inline constexpr size_t kUsedRefreshHashes = 8;
 
 // Failed sign-ins to break-glass accounts from one source (kind "signInThrottle", id = source).
 // Break-glass accounts are never locked (CONTRACT.md); their sign-ins are throttled per source

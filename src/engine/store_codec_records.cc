@@ -96,6 +96,11 @@ std::string EncodeSession(const SessionRecord& s) {
                  {"mfaTime", OptTs(s.mfa_time)},
                  {"revoked", s.revoked},
                  {"ip", s.ip}};
+  if (!s.used_refresh_hashes.empty()) {
+    json::array used;
+    for (const std::string& h : s.used_refresh_hashes) used.emplace_back(h);
+    o["usedRefreshHashes"] = std::move(used);
+  }
   return json::serialize(o);
 }
 
@@ -111,6 +116,7 @@ Result<SessionRecord> DecodeSession(std::string_view text) {
     s.mfa_time = r.OptTime("mfaTime");
     s.revoked = r.Bool("revoked");
     s.ip = r.Str("ip");
+    s.used_refresh_hashes = r.StrList("usedRefreshHashes");
   });
 }
 

@@ -95,6 +95,10 @@ TEST(StoreCodecTest, RequestApprovalPrincipalAndCredentialRoundTrip) {
   auto sd = DecodeSession(EncodeSession(s));
   ASSERT_TRUE(sd.ok());
   EXPECT_EQ(EncodeSession(*sd), EncodeSession(s));
+  s.used_refresh_hashes = {"h1", "h2"};
+  sd = DecodeSession(EncodeSession(s));
+  ASSERT_TRUE(sd.ok());
+  EXPECT_EQ(sd->used_refresh_hashes, s.used_refresh_hashes);
 
   SignInThrottle t{"2001:db8:1:2::/64", 3, Timestamp::FromSeconds(5), Timestamp::FromSeconds(65)};
   auto td = DecodeSignInThrottle(EncodeSignInThrottle(t));

@@ -70,7 +70,7 @@ class AuthTest(PimTestCase):
                         "otp": code})
         self.expect_oauth_error(r, "invalid_grant")
 
-    def test_refresh_rotates_and_the_old_refresh_token_dies(self):
+    def test_refresh_rotates_and_a_reused_refresh_token_revokes_the_session(self):
         user = self.new_user("Refresh")
         self.enroll_totp(user)
         first = self.sign_in_with_mfa(user)
@@ -88,12 +88,19 @@ class AuthTest(PimTestCase):
         self.assertEqual(me.status, 200, me)
         self.assertEqual(me.body["id"], user.id)
 
-        r = self.token({"grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
-        self.expect_oauth_error(r, "invalid_grant")
         r = self.token({"grant_type": "refresh_token", "refresh_token": "forged"})
         self.expect_oauth_error(r, "invalid_grant")
         r = self.token({"grant_type": "refresh_token", "refresh_token": second["refresh_token"]})
         self.assertEqual(r.status, 200, r)
+        third = r.body
+
+        # The rotated-away token presented again: someone holds a copy, so the whole session goes.
+        r = self.token({"grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
+        self.expect_oauth_error(r, "invalid_grant")
+        self.assertEqual(self.api.get("/v1.0/me", token=third["access_token"]).status, 401)
+        r = self.token({"grant_type": "refresh_token", "refresh_token": third["refresh_token"]})
+        self.expect_oauth_error(r, "invalid_grant")
+        self.assertEqual(self.api.token_response(user.upn, user.password).status, 200)
 
     def test_token_endpoint_errors(self):
         user = self.new_user("Errors", sign_in=False)
