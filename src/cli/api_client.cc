@@ -95,8 +95,13 @@ bool IsMfaRequired(const Status& status) {
   return inner.ok() && Str(*inner, "code") == "MfaRequired";
 }
 
-ApiClient::ApiClient(HttpTransport& transport, CliConfig& session, std::function<Status()> save)
-    : transport_(transport), session_(session), save_(std::move(save)) {}
+ApiClient::ApiClient(HttpTransport& transport, CliConfig& session, std::function<Status()> save,
+                     RefreshGuard guard)
+    : transport_(transport), session_(session), save_(std::move(save)), guard_(std::move(guard)) {}
+
+Status ApiClient::Guarded(const std::function<Status(bool adopted)>& refresh) {
+  return guard_ ? guard_(refresh) : refresh(false);
+}
 
 std::string ApiClient::Url(std::string_view path) const {
   if (path.starts_with("http://") || path.starts_with("https://")) return std::string(path);
@@ -125,8 +130,12 @@ Result<json::value> ApiClient::Call(const std::string& method, std::string_view 
   const std::string url = Url(path);
   ASSIGN_OR_RETURN(HttpResponse r, Send(method, url, body, true));
   if (r.status == 401 && !session_.refresh_token.empty()) {
-    Status refreshed =
-        RequestToken({{"grant_type", "refresh_token"}, {"refresh_token", session_.refresh_token}});
+    Status refreshed = Guarded([this](bool adopted) {
+      // Another pim refreshed meanwhile: its tokens are ours now, and ours are spent.
+      if (adopted) return Status::Ok();
+      return RequestToken(
+          {{"grant_type", "refresh_token"}, {"refresh_token", session_.refresh_token}});
+    });
     if (!refreshed.ok()) {
       return Unauthenticated("session expired (" + refreshed.message() + "); run 'pim login'");
     }
@@ -198,8 +207,10 @@ Status ApiClient::RequestToken(const FormFields& form) {
 
 Status ApiClient::RefreshWithOtp(const std::string& otp) {
   if (session_.refresh_token.empty()) return Unauthenticated("not signed in; run 'pim login'");
-  return RequestToken(
-      {{"grant_type", "refresh_token"}, {"refresh_token", session_.refresh_token}, {"otp", otp}});
+  return Guarded([this, &otp](bool) {  // with the newest refresh token, adopted or not
+    return RequestToken(
+        {{"grant_type", "refresh_token"}, {"refresh_token", session_.refresh_token}, {"otp", otp}});
+  });
 }
 
 }  // namespace pim::cli

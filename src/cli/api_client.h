@@ -35,9 +35,18 @@ bool IsMfaRequired(const Status& status);
 
 class ApiClient {
  public:
+  // Runs a refresh so that no other client of the same saved session refreshes at the same
+  // time: first takes the tokens another one saved meanwhile into the session, then calls
+  // `refresh` with adopted = whether it did (a refresh is then unnecessary).
+  using RefreshGuard = std::function<Status(const std::function<Status(bool adopted)>& refresh)>;
+
   // `session` supplies the server and tokens and receives refreshed tokens; `save` persists it
-  // after every token change (may be empty in tests). Both must outlive the client.
-  ApiClient(HttpTransport& transport, CliConfig& session, std::function<Status()> save);
+  // after every token change (may be empty in tests). Both must outlive the client. `guard`
+  // (may be empty) serialises refreshes between processes: the server revokes a session whose
+  // rotated-away refresh token is presented again, which two processes refreshing with the same
+  // token would do.
+  ApiClient(HttpTransport& transport, CliConfig& session, std::function<Status()> save,
+            RefreshGuard guard = {});
 
   // `path` is "/v1.0/..." (joined to the server URL) or an absolute URL (a nextLink).
   // The JSON body of the answer; null for 204 or an empty body.
@@ -55,6 +64,7 @@ class ApiClient {
   Status RefreshWithOtp(const std::string& otp);
 
  private:
+  Status Guarded(const std::function<Status(bool adopted)>& refresh);
   Result<json::value> Call(const std::string& method, std::string_view path,
                            const std::string* body);
   Result<HttpResponse> Send(const std::string& method, const std::string& url,
@@ -64,6 +74,7 @@ class ApiClient {
   HttpTransport& transport_;
   CliConfig& session_;
   std::function<Status()> save_;
+  RefreshGuard guard_;
 };
 
 }  // namespace pim::cli

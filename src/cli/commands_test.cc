@@ -133,6 +133,30 @@ TEST_F(CommandsTest, ExpiredAccessTokenIsRefreshedOnceAndSaved) {
   EXPECT_EQ(LoadConfig(config_path_)->access_token, "at9");
 }
 
+// Two pim processes on one config whose access token expired: the one that refreshes second
+// must not present the refresh token the first just rotated away (the server would revoke the
+// session for it). It finds the first one's tokens in the config file and uses them.
+TEST_F(CommandsTest, ARefreshAnotherPimSavedMeanwhileIsAdoptedNotRepeated) {
+  SignIn();
+  server_.Expect("GET", "/v1.0/pim/audit/verify", 401, "", [this] {
+    Result<CliConfig> c = LoadConfig(config_path_);  // the other pim's refresh lands here
+    ASSERT_TRUE(c.ok());
+    c->access_token = "at5";
+    c->refresh_token = "rt5";
+    ASSERT_TRUE(SaveConfig(config_path_, *c).ok());
+  });
+  server_.Expect("GET", "/v1.0/pim/audit/verify", 200,
+                 R"({"ok":true,"recordsChecked":12,"checkpointSeq":10})");
+  ASSERT_EQ(Pim({"audit", "verify"}), 0) << err_.str();
+  ASSERT_EQ(server_.sent().size(), 2u);  // no refresh request
+  std::string authorization;
+  for (const auto& [name, value] : server_.sent()[1].headers) {
+    if (name == "Authorization") authorization = value;
+  }
+  EXPECT_EQ(authorization, "Bearer at5");
+  EXPECT_EQ(LoadConfig(config_path_)->refresh_token, "rt5");
+}
+
 TEST_F(CommandsTest, FailedRefreshAsksToLogInAgain) {
   SignIn();
   server_.Expect("GET", "/v1.0/pim/audit/verify", 401, "");

@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -24,13 +25,16 @@ struct Exchange {
   std::string path;  // expected URL without the server prefix
   int status;
   std::string body;
+  std::function<void()> then;  // runs after the answer is made (another process acting, say)
 };
 
 // Answers requests from a script, in order, and records what was sent.
 class ScriptedServer {
  public:
-  void Expect(std::string method, std::string path, int status, std::string body) {
-    script_.push_back({std::move(method), std::move(path), status, std::move(body)});
+  void Expect(std::string method, std::string path, int status, std::string body,
+              std::function<void()> then = {}) {
+    script_.push_back(
+        {std::move(method), std::move(path), status, std::move(body), std::move(then)});
   }
   Result<HttpResponse> Send(const HttpRequest& r) {
     sent_.push_back(r);
@@ -42,6 +46,7 @@ class ScriptedServer {
     script_.pop_front();
     EXPECT_EQ(r.method, e.method);
     EXPECT_EQ(r.url, "http://pim.test" + e.path);
+    if (e.then) e.then();
     return HttpResponse{e.status, e.body, ""};
   }
   bool done() const { return script_.empty(); }

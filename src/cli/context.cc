@@ -1,5 +1,10 @@
 #include "cli/context.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <ostream>
 
 namespace pim::cli {
@@ -17,7 +22,31 @@ Session::Session(Context& ctx, CliConfig config)
     : ctx_(ctx),
       config_(std::move(config)),
       transport_(ctx.make_transport(config_.cacert)),
-      api_(std::make_unique<ApiClient>(*transport_, config_, [this] { return Save(); })) {}
+      api_(std::make_unique<ApiClient>(
+          *transport_, config_, [this] { return Save(); },
+          [this](const std::function<Status(bool)>& refresh) {
+            return RefreshExclusively(refresh);
+          })) {}
+
+Status Session::RefreshExclusively(const std::function<Status(bool adopted)>& refresh) {
+  if (ctx_.config_path.empty()) return refresh(false);
+  const std::string lock_path = ctx_.config_path + ".lock";
+  const int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return refresh(false);  // e.g. a read-only directory: no other pim can save either
+  while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+  }
+  bool adopted = false;
+  Result<CliConfig> saved = LoadConfig(ctx_.config_path);
+  if (saved.ok() && saved->server == config_.server && !saved->refresh_token.empty() &&
+      saved->refresh_token != config_.refresh_token) {
+    config_.access_token = saved->access_token;
+    config_.refresh_token = saved->refresh_token;
+    adopted = true;
+  }
+  Status st = refresh(adopted);
+  close(fd);  // releases the lock
+  return st;
+}
 
 void PrintJson(Context& ctx, const json::value& v) { ctx.out << json::serialize(v) << '\n'; }
 

@@ -47,6 +47,10 @@ class Session {
   Status Save() { return SaveConfig(ctx_.config_path, config_); }
 
  private:
+  // ApiClient::RefreshGuard over the config file: an exclusive lock on "<config>.lock" while
+  // refreshing, and the tokens another pim saved since this one loaded the file adopted first.
+  Status RefreshExclusively(const std::function<Status(bool adopted)>& refresh);
+
   Context& ctx_;
   CliConfig config_;
   std::unique_ptr<HttpTransport> transport_;
