@@ -101,6 +101,7 @@ class OrderedMap {
     ForEachIn(current_by_principal_, principal_id, f);
   }
   // Leaves `id` out of ForEachCurrentOf until it is Put again. No-op when absent or retired.
+  // Safe inside ForEach: the insertion order is not touched.
   void Retire(const std::string& id) requires HasPrincipal<T> {
     Slot* p = FindSlot(id);
     if (p == nullptr || p->retired) return;

@@ -136,16 +136,12 @@ Status PimService::Load() {
   s.principals.ForEach([&](const Principal& p) {
     if (p.kind == PrincipalKind::kGroup) s.index.SetGroupMembers(p.id, s.IndexedMembers(p));
   });
-  std::vector<const Schedule*> all_schedules;  // retired below, not while iterating
   s.schedules.ForEach([&](const Schedule& x) {
     if (s.ShouldIndex(x) && x.end > now) s.index.UpsertAssignment(x);
     s.AddDeadlines(x);
-    all_schedules.push_back(&x);
+    s.RetireIfOver(x, now);
   });
-  for (const Schedule* x : all_schedules) s.RetireIfOver(*x, now);
-  std::vector<const ScheduleRequest*> all_requests;
-  s.requests.ForEach([&](const ScheduleRequest& r) { all_requests.push_back(&r); });
-  for (const ScheduleRequest* r : all_requests) s.RetireIfDecided(*r);
+  s.requests.ForEach([&](const ScheduleRequest& r) { s.RetireIfDecided(r); });
   s.approvals.ForEach([&](const Approval& a) {
     for (const auto& step : a.steps) {
       if (step.status == "InProgress" && step.started) {
