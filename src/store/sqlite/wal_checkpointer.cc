@@ -47,7 +47,6 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int f
   // the next commit would only repeat the attempt. Wait for another threshold of frames.
   auto note_held = [&](bool held) {
     c->asked_ = false;
-    c->held_ = held;
     c->retry_at_ = held ? frames + c->threshold_ : 0;
   };
   auto copy_here = [&] {
@@ -67,12 +66,11 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int f
   if (frames < c->threshold_) {
     // The log started over (the thread's copy was complete): an answer is about the old log.
     if (c->asked_ && c->answer_.exchange(kNoAnswer) != kNoAnswer) c->asked_ = false;
-    c->held_ = false;
     c->retry_at_ = 0;
     return SQLITE_OK;
   }
   if (frames < c->retry_at_) return SQLITE_OK;  // a reader held the log at the last attempt
-  if (frames >= c->cap_ && !c->held_) {
+  if (frames >= c->cap_ && c->retry_at_ == 0) {
     // The thread has not let the log restart: copy everything here, so the next transaction
     // starts the log over. (Not while a reader holds the log: then the log is long because of
     // the reader, and once it ends the thread copies the backlog without stalling commits.)

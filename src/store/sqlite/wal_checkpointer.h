@@ -76,8 +76,9 @@ class WalCheckpointer {
   // kCopiedToReader: the copy stopped at a reader's snapshot, short of the log's end.
   enum Answer : int { kNoAnswer, kCopied, kCopiedToReader, kFailed };
   bool asked_ = false;  // writer thread only: woken, no answer taken yet
-  bool held_ = false;   // writer thread only: the last copy stopped at a reader's snapshot
-  int retry_at_ = 0;    // writer thread only: while held_, no attempt before this many frames
+  // Writer thread only: 0, or (the last copy stopped at a reader's snapshot) no attempt before
+  // the log holds this many frames.
+  int retry_at_ = 0;
   std::atomic<int> answer_{kNoAnswer};  // the thread's answer to the last wake-up
   std::atomic<int> copied_through_{0};  // frames of the log the thread's last copy covered
   bool wanted_ = false;                 // guarded by mu_
