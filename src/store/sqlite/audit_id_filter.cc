@@ -58,6 +58,12 @@ void AuditIdFilter::Add(const Guid& id) {
   ForEachProbe(id, [&](uint64_t bit) { bits_[bit / 8] |= static_cast<char>(1 << (bit % 8)); });
 }
 
+bool AuditIdFilter::AddText(std::string_view text) {
+  std::optional<Guid> guid = ParseGuid(text);
+  if (guid) Add(*guid);
+  return guid.has_value();
+}
+
 bool AuditIdFilter::MayContain(const Guid& id) const {
   bool all = true;
   ForEachProbe(id, [&](uint64_t bit) {

@@ -41,6 +41,9 @@ class AuditIdFilter {
   static std::optional<AuditIdFilter> FromBytes(std::string_view bytes);
 
   void Add(const Guid& id);
+  // Adds the id written as `text`; false (nothing added) when it is not a GUID, which a filter
+  // cannot rule out: its chunk must then match everything.
+  bool AddText(std::string_view text);
   // False only if `id` was never added.
   bool MayContain(const Guid& id) const;
   const std::string& bytes() const { return bits_; }

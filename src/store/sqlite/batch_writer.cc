@@ -74,9 +74,7 @@ Result<AuditIdFilter> BatchWriter::FilterOfRange(int64_t first, int64_t last, bo
   while (true) {
     ASSIGN_OR_RETURN(bool row, ids.Step());
     if (!row) break;
-    std::optional<AuditIdFilter::Guid> guid = AuditIdFilter::ParseGuid(ids.Text(0));
-    if (guid) filter.Add(*guid);
-    *complete = *complete && guid.has_value();
+    *complete = filter.AddText(ids.Text(0)) && *complete;
   }
   if (!*complete) filter = AuditIdFilter::MatchingEverything();
   return filter;
@@ -130,9 +128,7 @@ Status BatchWriter::NoteAuditId(const SealedAuditRecord& record) {
     filter_chunk_ = chunk;
     filter_valid_ = record.seq == AuditIdFilter::FirstSeq(chunk);
   }
-  std::optional<AuditIdFilter::Guid> guid = AuditIdFilter::ParseGuid(record.id);
-  if (guid) filter_.Add(*guid);
-  filter_valid_ = filter_valid_ && guid.has_value();
+  filter_valid_ = filter_.AddText(record.id) && filter_valid_;
   if (record.seq != AuditIdFilter::LastSeq(chunk)) return Status::Ok();
   // A chunk that cannot be filtered gets a filter matching everything: it is read on lookups,
   // and start-up does not try to fill it in again.

@@ -191,7 +191,7 @@ Status SqliteStore::LoadNewAuditIdFilters(int64_t chunks) {
   int64_t from = static_cast<int64_t>(audit_id_filters_.size());
   while (from > 0 && !audit_id_filters_[static_cast<size_t>(from - 1)]) --from;
   if (from >= chunks) return Status::Ok();
-  audit_id_filters_.resize(static_cast<size_t>(std::max<int64_t>(chunks, from)));
+  audit_id_filters_.resize(static_cast<size_t>(chunks));
   ASSIGN_OR_RETURN(sqlite::Statement filters,
                    reader_->Prepare("SELECT chunk, bits FROM audit_id_filters "
                                     "WHERE chunk >= ? AND chunk < ?"));
@@ -199,9 +199,8 @@ Status SqliteStore::LoadNewAuditIdFilters(int64_t chunks) {
   while (true) {
     ASSIGN_OR_RETURN(bool more, filters.Step());
     if (!more) break;
-    const int64_t chunk = filters.Int(0);
-    if (chunk < from || chunk >= chunks) continue;
-    audit_id_filters_[static_cast<size_t>(chunk)] = AuditIdFilter::FromBytes(filters.Blob(1));
+    audit_id_filters_[static_cast<size_t>(filters.Int(0))] =
+        AuditIdFilter::FromBytes(filters.Blob(1));
   }
   return Status::Ok();
 }
