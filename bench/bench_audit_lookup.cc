@@ -18,19 +18,13 @@
 #include <string>
 #include <vector>
 
-#include "core/ids.h"
+#include "core/guid_testing.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace pim {
 namespace {
 
 constexpr int64_t kChunk = 4096;
-
-std::string Guid(std::mt19937_64& rng) {
-  unsigned char bytes[16];
-  for (unsigned char& b : bytes) b = static_cast<unsigned char>(rng());
-  return FormatGuidV4(bytes);
-}
 
 // Writes a log of `n` records at `path`; returns their ids (index seq - 1).
 std::vector<std::string> WriteLog(const std::string& path, int64_t n) {
@@ -44,7 +38,7 @@ std::vector<std::string> WriteLog(const std::string& path, int64_t n) {
       SealedAuditRecord r;
       r.seq = seq;
       r.time = Timestamp::FromSeconds(1795651200 + seq);
-      r.id = Guid(rng);
+      r.id = RandomGuid(rng);
       r.category = "RoleManagement";
       r.activity = "Add member to role completed (PIM activation)";
       r.initiator_id = r.id;

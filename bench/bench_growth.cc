@@ -25,7 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/ids.h"
+#include "core/guid_testing.h"
 #include "core/model.h"
 #include "core/sharded_map.h"
 #include "engine/ordered_map.h"
@@ -37,11 +37,7 @@ std::vector<std::string> Guids(size_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<std::string> ids;
   ids.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char bytes[16];
-    for (unsigned char& b : bytes) b = static_cast<unsigned char>(rng());
-    ids.push_back(FormatGuidV4(bytes));
-  }
+  for (size_t i = 0; i < n; ++i) ids.push_back(RandomGuid(rng));
   return ids;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/guid_testing.h"
 #include "core/ids.h"
 
 namespace pim {
@@ -14,25 +15,12 @@ namespace {
 
 using Map = ShardedMap<std::unordered_map<std::string, int>, 16>;
 
-// Random v4 GUIDs, the ids pimd makes, from a seeded generator.
-class Guids {
- public:
-  std::string Next() {
-    unsigned char bytes[16];
-    for (unsigned char& b : bytes) b = static_cast<unsigned char>(rng_());
-    return FormatGuidV4(bytes);
-  }
-
- private:
-  std::mt19937_64 rng_{42};
-};
-
 TEST(ShardedMapTest, EachKeyLivesInItsOwnShardOnly) {
   Map m;
-  Guids ids;
+  std::mt19937_64 rng(42);
   std::vector<std::string> keys;
   for (int i = 0; i < 2000; ++i) {
-    keys.push_back(ids.Next());
+    keys.push_back(RandomGuid(rng));
     m.Shard(keys.back())[keys.back()] = i;
   }
   EXPECT_EQ(m.size(), 2000u);
@@ -75,8 +63,8 @@ void ExpectEvenSpread(NextId next_id) {
 }
 
 TEST(ShardedMapTest, SpreadsRandomGuidsOverEveryShard) {
-  Guids ids;
-  ExpectEvenSpread([&] { return ids.Next(); });
+  std::mt19937_64 rng(42);
+  ExpectEvenSpread([&] { return RandomGuid(rng); });
 }
 
 TEST(ShardedMapTest, SpreadsSequentialIdsOverEveryShard) {
