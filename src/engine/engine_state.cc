@@ -401,8 +401,9 @@ void EngineState::PutThrottle(Txn& txn, const SignInThrottle& t) {
     const std::string evicted = *sign_in_throttles.FirstToExpire();  // erasing ends its life
     EraseThrottle(txn, evicted);
   }
-  sign_in_throttles.Put(t, ThrottleExpiry(t));
-  deadlines.insert({ThrottleExpiry(t), "throttle:" + t.source});
+  const Timestamp expiry = ThrottleExpiry(t);
+  sign_in_throttles.Put(t, expiry);
+  deadlines.insert({expiry, "throttle:" + t.source});
   txn.Put(kinds::kSignInThrottle, t.source, EncodeSignInThrottle(t));
 }
 

@@ -182,9 +182,8 @@ int RunServe(const ServeOptions& options) {
   if (!service.CheckpointFileProblem().empty()) {
     spdlog::error(
         "the audit checkpoint file does not match the log: {}. pimd leaves {} as it is (the "
-        "evidence): `pim audit verify` reports this "
-        "until an operator resolves it (docs/AUDIT.md, \"When the checkpoint file does not "
-        "match\")",
+        "evidence): `pim audit verify` reports this until an operator resolves it "
+        "(docs/AUDIT.md, \"When the checkpoint file does not match\")",
         service.CheckpointFileProblem(), paths.AuditCheckpoint());
   }
 

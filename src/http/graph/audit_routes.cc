@@ -3,10 +3,10 @@
 //
 // The audit log is read straight from the Store (it can be far larger than memory) after
 // PimService::CheckCanReadAudit. One record is found by id through Store::FindAuditRecord. A page
-// scans ReadAuditDescending in chunks, applying $filter,
-// until it holds $top records; it then looks a bounded distance further for one more match to
-// decide whether to emit @odata.nextLink ($skiptoken = the sequence number of the page's last
-// record). Past the bound the link is emitted anyway, so a following page may be empty.
+// scans ReadAuditDescending in chunks, applying $filter, until it holds $top records; it then
+// looks a bounded distance further for one more match to decide whether to emit
+// @odata.nextLink ($skiptoken = the sequence number of the page's last record). Past the bound
+// the link is emitted anyway, so a following page may be empty.
 #include <boost/json/array.hpp>
 
 #include "core/ids.h"
