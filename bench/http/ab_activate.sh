@@ -30,13 +30,14 @@ run=$prepared/ab-run
 source "$here/lib.sh"
 start_pimd_on_copy "$prepared/data" "$run" "$cpus"
 
-counters() {  # transactions change_sets background_checkpoints writer_checkpoints
+counters() {  # transactions change_sets background_checkpoints writer_checkpoints 201s
   curl -s "http://127.0.0.1:$port/metrics" | awk '
     $1 == "pim_store_transactions_total" { t = $2 }
     $1 == "pim_store_change_sets_total" { c = $2 }
     $1 == "pim_store_wal_checkpoints_background_total" { b = $2 }
     $1 == "pim_store_wal_checkpoints_writer_total" { w = $2 }
-    END { print t + 0, c + 0, b + 0, w + 0 }'
+    $1 == "pim_http_requests_total{route=\"roleAssignmentScheduleRequests.create\",method=\"POST\",status=\"201\"}" { s = $2 }
+    END { print t + 0, c + 0, b + 0, w + 0, s + 0 }'
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 threads() {  # tid and CPU ticks of each of pimd's threads
@@ -46,8 +47,8 @@ threads() {  # tid and CPU ticks of each of pimd's threads
 before=$(counters)
 ticks_before=$(cpu_ticks "$pid")
 threads >"$run/threads.0"
-out=$(PIM_BENCH_PAIRS="$prepared/pairs.tsv" taskset -c 1 wrk -t1 -c16 -d"${seconds}s" --latency \
-  -s "$here/self_activate.lua" "http://127.0.0.1:$port/" 2>&1)
+out=$(PIM_BENCH_PAIRS="$prepared/pairs.tsv" ${WRK_WRAP:-} taskset -c 1 wrk -t1 -c16 -d"${seconds}s" --latency \
+  -s "${WRK_SCRIPT:-$here/self_activate.lua}" "http://127.0.0.1:$port/" 2>&1)
 ticks_after=$(cpu_ticks "$pid")
 threads >"$run/threads.1"
 after=$(counters)
@@ -66,6 +67,8 @@ a = [float(x) for x in after.split()]
 rate = r["created"] / (r["duration_us"] / 1e6)
 cpu_us = (float(t1) - float(t0)) / float(hz) * 1e6 / max(1, r["requests"])
 group = (a[1] - b[1]) / max(1, a[0] - b[0])
+if not 0 <= (a[4] - b[4]) - r["created"] <= 16:  # wrk's "created" is every answer below 400
+    sys.exit("wrk counted %d created, pimd answered %d with 201" % (r["created"], a[4] - b[4]))
 print("%-16s %6.0f created/s  p50 %5d us  p99 %6d us  pimd %4.0f us CPU/request  %4.1f per tx  "
       "checkpoints %d background, %d writer%s" % (
           label, rate, r["p50_us"], r["p99_us"], cpu_us, group, a[2] - b[2], a[3] - b[3],
