@@ -6,10 +6,14 @@
 #pragma once
 
 #include <algorithm>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <concepts>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -50,12 +54,13 @@ class OrderedMap {
     auto& shard = map_.Shard(id);
     auto it = shard.find(id);
     if (it == shard.end()) {
-      it = shard.emplace(id, Slot{next_seq_++, value}).first;
-      order_.push_back(&it->second);  // node-based map: element addresses never change
-      if constexpr (HasPrincipal<T>) Index(&it->second);
-      return it->second.value;
+      Slot* p =
+          shard.emplace(id, std::make_unique<Slot>(Slot{next_seq_++, value})).first->second.get();
+      order_.push_back(p);  // a Slot stays where it is: the map holds a pointer to it
+      if constexpr (HasPrincipal<T>) Index(p);
+      return p->value;
     }
-    Slot* p = &it->second;
+    Slot* p = it->second.get();
     if constexpr (HasPrincipal<T>) {
       if (p->value.principal_id != value.principal_id || p->retired) {
         Unindex(p);
@@ -73,7 +78,7 @@ class OrderedMap {
     auto& shard = map_.Shard(id);
     auto it = shard.find(id);
     if (it == shard.end()) return false;
-    Slot* p = &it->second;
+    Slot* p = it->second.get();
     std::erase(order_, p);
     if constexpr (HasPrincipal<T>) Unindex(p);
     shard.erase(it);
@@ -181,12 +186,12 @@ class OrderedMap {
   Slot* FindSlot(const std::string& id) {
     auto& shard = map_.Shard(id);
     auto it = shard.find(id);
-    return it == shard.end() ? nullptr : &it->second;
+    return it == shard.end() ? nullptr : it->second.get();
   }
   const Slot* FindSlot(const std::string& id) const {
     const auto& shard = map_.Shard(id);
     auto it = shard.find(id);
-    return it == shard.end() ? nullptr : &it->second;
+    return it == shard.end() ? nullptr : it->second.get();
   }
   static const std::vector<Slot*>* ListOf(const PrincipalLists& lists,
                                           const std::string& principal_id) {
@@ -226,9 +231,18 @@ class OrderedMap {
     if (it->second.empty()) shard.erase(it);
   }
 
+  struct IdHash {
+    size_t operator()(const std::string& s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+
   uint64_t next_seq_ = 0;
   std::vector<Slot*> order_;
-  ShardedMap<std::unordered_map<std::string, Slot>> map_;
+  // Open addressing (no division by a prime bucket count, one probe of a 16-slot group's tags
+  // mostly): lookups by id are the engine's most frequent operation. The Slots live on the heap
+  // so that order_ and the per-principal lists can point at them while the table moves entries.
+  ShardedMap<boost::unordered_flat_map<std::string, std::unique_ptr<Slot>, IdHash>> map_;
   PrincipalLists by_principal_;
   PrincipalLists current_by_principal_;  // by_principal_ without the retired
 };
