@@ -67,6 +67,16 @@ TEST(DurationTest, RefusesAmbiguousNegativeFractionalAndMalformed) {
   }
 }
 
+TEST(DurationTest, HugeCountsSaturateInsteadOfWrapping) {
+  // 106751992 days is just past the int64 microsecond range: it must not wrap negative.
+  EXPECT_EQ(Duration::Days(106751992), Duration::Micros(INT64_MAX));
+  EXPECT_EQ(Duration::Days(INT32_MAX), Duration::Micros(INT64_MAX));
+  EXPECT_EQ(Duration::Hours(INT64_MAX / 1000), Duration::Micros(INT64_MAX));
+  EXPECT_EQ(Duration::Seconds(-INT64_MAX / 10), Duration::Micros(INT64_MIN));
+  EXPECT_EQ(Duration::Days(106751991).seconds(), int64_t{106751991} * 86400);
+  EXPECT_TRUE((Timestamp::FromSeconds(1800000000) + Duration::Days(106751992)).is_max());
+}
+
 TEST(ScopeTest, NormalisesAndCovers) {
   EXPECT_EQ(*NormalizeScope("/"), "/");
   EXPECT_EQ(*NormalizeScope("/A/b"), "/a/b");

@@ -20,12 +20,14 @@ namespace pim {
 class Duration {
  public:
   constexpr Duration() = default;
+  // Counts beyond the range of int64 microseconds (about 292,000 years) saturate instead of
+  // wrapping, so a huge count from a policy never lands in the past.
   static constexpr Duration Micros(int64_t us) { return Duration(us); }
-  static constexpr Duration Millis(int64_t ms) { return Duration(ms * 1000); }
-  static constexpr Duration Seconds(int64_t s) { return Duration(s * 1000000); }
-  static constexpr Duration Minutes(int64_t m) { return Seconds(m * 60); }
-  static constexpr Duration Hours(int64_t h) { return Seconds(h * 3600); }
-  static constexpr Duration Days(int64_t d) { return Seconds(d * 86400); }
+  static constexpr Duration Millis(int64_t ms) { return Scaled(ms, 1000); }
+  static constexpr Duration Seconds(int64_t s) { return Scaled(s, 1000000); }
+  static constexpr Duration Minutes(int64_t m) { return Scaled(m, int64_t{60} * 1000000); }
+  static constexpr Duration Hours(int64_t h) { return Scaled(h, int64_t{3600} * 1000000); }
+  static constexpr Duration Days(int64_t d) { return Scaled(d, int64_t{86400} * 1000000); }
 
   constexpr int64_t micros() const { return us_; }
   constexpr int64_t seconds() const { return us_ / 1000000; }
@@ -36,6 +38,12 @@ class Duration {
 
  private:
   constexpr explicit Duration(int64_t us) : us_(us) {}
+  // n * unit_us, clamped to [INT64_MIN, INT64_MAX].
+  static constexpr Duration Scaled(int64_t n, int64_t unit_us) {
+    if (n > INT64_MAX / unit_us) return Duration(INT64_MAX);
+    if (n < INT64_MIN / unit_us) return Duration(INT64_MIN);
+    return Duration(n * unit_us);
+  }
   int64_t us_ = 0;
 };
 

@@ -20,7 +20,7 @@ class ApprovalTest : public EngineTest {
   // Sets the approval stages of `role`'s policy: each stage a list of (type, id) approvers.
   void SetStages(const std::string& role,
                  const std::vector<std::vector<std::pair<std::string, std::string>>>& stages,
-                 int quorum = 1, bool extension = false) {
+                 int quorum = 1, bool extension = false, int timeout_days = 1) {
     EditRule(role, "Approval_EndUser_Assignment", [&](boost::json::object& rule) {
       boost::json::object& setting = rule["setting"].as_object();
       setting["isApprovalRequired"] = true;
@@ -34,7 +34,7 @@ class ApprovalTest : public EngineTest {
           a[type == "groupMembers" ? "groupId" : "userId"] = id;
           approvers.push_back(a);
         }
-        out.push_back(boost::json::object{{"approvalStageTimeOutInDays", 1},
+        out.push_back(boost::json::object{{"approvalStageTimeOutInDays", timeout_days},
                                           {"isApproverJustificationRequired", true},
                                           {"escalationTimeInMinutes", 0},
                                           {"isEscalationEnabled", false},
@@ -195,6 +195,19 @@ TEST_F(ApprovalTest, StageTimesOutAfterItsDays) {
   EXPECT_EQ(Review(admin_.principal_id, *r, "Approve").code(), StatusCode::kFailedPrecondition);
   ASSERT_TRUE(svc_->RunDueTimers().ok());
   EXPECT_EQ(CountActivity("Add member to role request canceled (approval timed out)"), 1);
+}
+
+TEST_F(ApprovalTest, StageTimeoutBeyondTheClockRangeNeverFires) {
+  // The policy accepts any positive int32 of days; Days * 86400 s in microseconds once wrapped
+  // negative for this one, so the stage "timed out" at once and the request was canceled.
+  const std::string bob = NewUser("bob");
+  SetStages(kGA, {{{"singleUser", bob}}}, 1, false, 106751992);
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  clock_.Set(clock_.Now() + Duration::Days(30));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+  EXPECT_TRUE(Review(bob, *r, "Approve").ok());
 }
 
 TEST_F(ApprovalTest, ExtensionNeedsApprovalWhenThePolicySaysSo) {
