@@ -51,6 +51,20 @@ TEST(TimestampTest, RefusesMalformed) {
   }
 }
 
+TEST(TimestampTest, FormatsYearsPastTheCalendarLibrarysRange) {
+  // A start in 9999 plus a long duration (both accepted on input) lands far beyond year 32767,
+  // where date::year wraps: year 70000 came out as "4464-01-01T00:00:00Z".
+  const int64_t year_10000 = 2932897;  // days from 1970-01-01 to 10000-01-01
+  const int64_t cycle = 146097;        // days in 400 Gregorian years
+  auto at_day = [](int64_t days) { return Timestamp::FromSeconds(days * 86400); };
+  EXPECT_EQ(FormatTimestamp(at_day(year_10000)), "10000-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(at_day(year_10000 + 75 * cycle)), "40000-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(at_day(year_10000 + 150 * cycle) + Duration::Seconds(3661)),
+            "70000-01-01T01:01:01Z");
+  EXPECT_EQ(FormatTimestamp(*ParseTimestamp("9999-12-31T23:59:59Z") + Duration::Days(36500000)),
+            "109933-08-09T23:59:59Z");
+}
+
 TEST(DurationTest, ParsesAndFormatsCanonically) {
   EXPECT_EQ(FormatDuration(*ParseDuration("PT7200S")), "PT2H");
   EXPECT_EQ(FormatDuration(*ParseDuration("P90D")), "P90D");

@@ -26,6 +26,25 @@ bool ReadDigits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
+struct CivilDate {
+  int64_t year;
+  unsigned month, day;
+};
+
+// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's civil_from_days, the
+// algorithm of date.h) in int64: date::year_month_day keeps its year in a short, which wraps past
+// year 32767, and Timestamp reaches about year 294000.
+CivilDate CivilFromDays(int64_t days) {
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  return {int64_t{yoe} + era * 400 + (month <= 2), month, doy - (153 * mp + 2) / 5 + 1};
+}
+
 }  // namespace
 
 Result<Timestamp> ParseTimestamp(std::string_view s) {
@@ -84,9 +103,9 @@ std::string FormatTimestamp(Timestamp t) {
   if (t.is_max()) return "9999-12-31T23:59:59Z";
   SysMicros tp{Micros{t.micros()}};
   auto day = date::floor<date::days>(tp);
-  date::year_month_day ymd{day};
+  const CivilDate ymd = CivilFromDays(day.time_since_epoch().count());
   date::hh_mm_ss<Micros> tod{tp - day};
-  const int year = int(ymd.year());
+  const int64_t year = ymd.year;
   // On every response and audit record: digits written in place ("2026-11-26T11:23:58.50562Z").
   char buf[48];
   auto put = [&buf](int at, unsigned value, int digits) {
@@ -94,15 +113,15 @@ std::string FormatTimestamp(Timestamp t) {
   };
   int n = 19;
   if (year < 0 || year > 9999) {  // beyond ISO 8601's four digits: rare, formatted the slow way
-    n = std::snprintf(buf, 32, "%04d-%02u-%02uT%02d:%02d:%02d", year, unsigned(ymd.month()),
-                      unsigned(ymd.day()), int(tod.hours().count()), int(tod.minutes().count()),
+    n = std::snprintf(buf, 32, "%04lld-%02u-%02uT%02d:%02d:%02d", static_cast<long long>(year),
+                      ymd.month, ymd.day, int(tod.hours().count()), int(tod.minutes().count()),
                       int(tod.seconds().count()));
   } else {
     put(0, unsigned(year), 4);
     buf[4] = '-';
-    put(5, unsigned(ymd.month()), 2);
+    put(5, ymd.month, 2);
     buf[7] = '-';
-    put(8, unsigned(ymd.day()), 2);
+    put(8, ymd.day, 2);
     buf[10] = 'T';
     put(11, unsigned(tod.hours().count()), 2);
     buf[13] = ':';
