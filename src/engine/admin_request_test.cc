@@ -125,6 +125,36 @@ TEST_F(AdminRequestTest, AdminRemoveOfNothingIsNotFoundAndUnknownPrincipalToo) {
   EXPECT_EQ(svc_->SubmitRequest(admin_, to_group).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(AdminRequestTest, BreakGlassPermanentAssignmentsCannotBeRemovedOrBounded) {
+  // Another Global Administrator, to show the refusal is not only about oneself.
+  std::string other = NewUser("other-admin");
+  auto assigned = svc_->SubmitRequest(
+      admin_, Assign(ScheduleKind::kAssignment, other, testing_util::kGA, Duration::Days(30)));
+  ASSERT_TRUE(assigned.ok()) << assigned.status().ToString();
+  const std::string& glass = admin_.principal_id;
+  for (const Caller& by : {admin_, Sign(other)}) {
+    for (const char* role : {testing_util::kGA, kPRA}) {
+      auto remove = Input(ScheduleKind::kAssignment, RequestAction::kAdminRemove, glass, role);
+      auto r = svc_->SubmitRequest(by, remove);
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << role;
+      EXPECT_NE(r.status().message().find("break-glass"), std::string::npos);
+      remove.is_validation_only = true;
+      EXPECT_EQ(svc_->SubmitRequest(by, remove).status().code(), StatusCode::kInvalidArgument);
+      auto bound = Assign(ScheduleKind::kAssignment, glass, role, Duration::Hours(1));
+      bound.action = RequestAction::kAdminUpdate;
+      EXPECT_EQ(svc_->SubmitRequest(by, bound).status().code(), StatusCode::kInvalidArgument);
+    }
+  }
+  // Anyone else's Global Administrator assignment is still the administrators' to remove.
+  auto remove_other =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminRemove, other, testing_util::kGA);
+  EXPECT_TRUE(svc_->SubmitRequest(admin_, remove_other).ok());
+  EXPECT_FALSE(Holds(other, testing_util::kGA));
+  clock_.Advance(Duration::Days(400));
+  EXPECT_TRUE(Holds(glass, testing_util::kGA));
+  EXPECT_TRUE(Holds(glass, kPRA));
+}
+
 TEST_F(AdminRequestTest, ScopedAdministratorManagesOnlyItsSubtree) {
   std::string pra = NewUser("pra");
   auto scoped = Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, pra, kPRA, "/east");

@@ -110,6 +110,9 @@ Result<Principal> PimService::UpdateUser(const Caller& caller, const std::string
       !why.empty() || (patch.password && hash.empty())) {
     return s.RefuseForbidden(lock, caller, std::move(e), why.empty() ? kNeedUserAdmin : why);
   }
+  if (patch.account_enabled && !*patch.account_enabled && id == caller.principal_id) {
+    return InvalidArgument("you cannot disable your own account");
+  }
   Principal p = *current;
   AuditTarget& t = e.targets.back();
   Txn txn;

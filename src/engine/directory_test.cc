@@ -151,6 +151,24 @@ TEST_F(DirectoryTest, DisablingAUserWithdrawsItsDecisions) {
   EXPECT_TRUE(Holds(alice, testing_util::kReader));
 }
 
+TEST_F(DirectoryTest, NobodyDisablesTheirOwnAccount) {
+  UserPatch off;
+  off.account_enabled = false;
+  auto r = svc_->UpdateUser(admin_, admin_.principal_id, off);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Holds(admin_.principal_id, testing_util::kGA));
+  // Another administrator may (an account that must be stopped is stopped by someone else).
+  std::string other = NewUser("other-admin");
+  ScheduleRequestInput in =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, other, testing_util::kGA);
+  in.schedule_info.duration = Duration::Days(30);
+  auto assigned = svc_->SubmitRequest(admin_, in);
+  ASSERT_TRUE(assigned.ok()) << assigned.status().ToString();
+  auto disabled = svc_->UpdateUser(Sign(other), admin_.principal_id, off);
+  ASSERT_TRUE(disabled.ok()) << disabled.status().ToString();
+  EXPECT_FALSE(Holds(admin_.principal_id, testing_util::kGA));
+}
+
 TEST_F(DirectoryTest, CustomRolesGetTheirOwnPolicyAndBuiltInsAreReadOnly) {
   RoleDefinition def;
   def.display_name = "Ticket Reader";

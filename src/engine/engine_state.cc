@@ -184,6 +184,19 @@ bool EngineState::IsBreakGlass(const std::string& principal) const {
   return p && p->break_glass && !p->deleted && p->account_enabled;
 }
 
+bool EngineState::IsBreakGlassAnchor(const Schedule& x) const {
+  if (x.kind != ScheduleKind::kAssignment || x.assignment_type != "Assigned" || x.removed ||
+      !x.end.is_max() || x.directory_scope_id != "/") {
+    return false;
+  }
+  if (x.role_definition_id != role_ids::kGlobalAdministrator &&
+      x.role_definition_id != role_ids::kPrivilegedRoleAdministrator) {
+    return false;
+  }
+  const Principal* p = principals.Find(x.principal_id);
+  return p != nullptr && p->break_glass;
+}
+
 bool EngineState::IsRoleAdmin(const Caller& caller, const std::string& scope) const {
   return HoldsAny(caller.principal_id,
                   {role_ids::kGlobalAdministrator, role_ids::kPrivilegedRoleAdministrator}, scope,

@@ -144,6 +144,11 @@ struct EngineState {
   bool HoldsAny(const std::string& principal, std::initializer_list<const char*> roles,
                 const std::string& scope, Timestamp at) const;
   bool IsBreakGlass(const std::string& principal) const;
+  // One of the permanent Global Administrator and Privileged Role Administrator assignments at
+  // "/" that make a break-glass account one (CONTRACT.md: "permanent active Global Administrator
+  // and Privileged Role Administrator"). No request may remove or bound them: that would leave
+  // the organisation without its way in when the just-in-time path fails.
+  bool IsBreakGlassAnchor(const Schedule& x) const;
   // GA or PRA active at a scope covering `scope`.
   bool IsRoleAdmin(const Caller& caller, const std::string& scope) const;
   // GA or User Administrator active at "/".

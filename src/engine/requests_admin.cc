@@ -16,6 +16,11 @@
 namespace pim {
 namespace {
 
+constexpr const char* kBreakGlassAnchor =
+    "a break-glass account's permanent Global Administrator and Privileged Role Administrator "
+    "assignments cannot be removed or changed; to retire the account, another Global "
+    "Administrator disables it or resets its password";
+
 bool SameTriple(const Schedule& x, const ScheduleRequest& r) {
   return x.kind == r.kind && x.principal_id == r.principal_id &&
          x.role_definition_id == r.role_definition_id &&
@@ -157,6 +162,7 @@ Result<ScheduleRequest> AdminChange(EngineState& s, ExclusiveLock& lock, const C
     target = &x;
   });
   if (!target) return NotFound("no schedule in force for this principal, role and scope");
+  if (s.IsBreakGlassAnchor(*target)) return InvalidArgument(kBreakGlassAnchor);
   ScheduleInfo info = r.schedule_info;
   if (target->start <= p.now) info.start.reset();
   ASSIGN_OR_RETURN(Window w, ResolveWindow(info, p.now));
@@ -205,6 +211,9 @@ Result<ScheduleRequest> AdminRemove(EngineState& s, ExclusiveLock& lock, const C
     targets.push_back(x);
   });
   if (targets.empty()) return NotFound("no schedule in force for this principal, role and scope");
+  for (const Schedule& x : targets) {
+    if (s.IsBreakGlassAnchor(x)) return InvalidArgument(kBreakGlassAnchor);
+  }
   r.status = request_status::kRevoked;
   r.target_schedule_id = targets.front().id;
   if (r.is_validation_only) return r;
