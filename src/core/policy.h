@@ -153,10 +153,14 @@ Status PatchRule(Policy& policy, std::string_view rule_id, const boost::json::va
 std::string EncodePolicy(const Policy& policy);
 Result<Policy> DecodePolicy(std::string_view json);
 
+// Whether a justification or ticket number counts as given where a rule requires one: it has a
+// character other than white space (" " does not explain anything).
+bool IsGiven(std::string_view text);
+
 // What an activation (selfActivate/selfExtend/selfRenew) brings to the EndUser_Assignment rules.
 struct ActivationFacts {
-  bool has_justification = false;
-  bool has_ticket = false;  // ticketNumber non-empty
+  bool has_justification = false;  // IsGiven(justification)
+  bool has_ticket = false;         // IsGiven(ticketNumber)
   std::optional<Timestamp> mfa_time;
   Timestamp now;
   Duration mfa_freshness = Duration::Minutes(5);

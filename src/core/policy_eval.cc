@@ -38,6 +38,10 @@ void Check(PolicyVerdict& verdict, bool justification_missing, bool ticket_missi
 
 }  // namespace
 
+bool IsGiven(std::string_view text) {
+  return text.find_first_not_of(" \t\n\r\f\v") != std::string_view::npos;
+}
+
 PolicyVerdict EvaluateActivation(const Policy& policy, const ActivationFacts& facts) {
   const EnablementRule& enablement = policy.enablement_enduser_assignment;
   const ApprovalRule& approval = policy.approval_enduser_assignment;

@@ -88,6 +88,22 @@ TEST_F(ActivationTest, PolicyRefusalsNameEachFailedRuleAndCreateNoRequest) {
   EXPECT_EQ(CountActivity("Request refused by policy (selfActivate)"), 4);
 }
 
+TEST_F(ActivationTest, WhiteSpaceIsNeitherAJustificationNorATicket) {
+  EditRule(kSecAdmin, "Enablement_EndUser_Assignment", [](boost::json::object& rule) {
+    rule["enabledRules"] = boost::json::array{"Justification", "Ticketing"};
+  });
+  ScheduleRequestInput in = ActivationInput(alice_, kSecAdmin, Duration::Hours(1));
+  in.justification = " \t\n ";
+  in.ticket_number = "   ";
+  auto r = svc_->SubmitRequest(Sign(alice_), in);
+  EXPECT_EQ(r.status().error_code(), "RoleAssignmentRequestPolicyValidationFailed");
+  EXPECT_NE(r.status().details_json().find("JustificationRule"), std::string::npos);
+  EXPECT_NE(r.status().details_json().find("TicketingRule"), std::string::npos);
+  in.justification = " restore the mail flow ";
+  in.ticket_number = "INC-7";
+  EXPECT_TRUE(svc_->SubmitRequest(Sign(alice_), in).ok());
+}
+
 TEST_F(ActivationTest, EligibilityAtAScopeCoversItsSubtreeOnly) {
   std::string bob = NewUser("bob");
   MakeEligible(bob, kSecAdmin, "/Sites/A");

@@ -56,6 +56,9 @@ TEST_F(AdminRequestTest, ActiveAssignmentsFollowTheAdminPolicy) {
   in.justification.clear();
   EXPECT_NE(svc_->SubmitRequest(admin_, in).status().details_json().find("JustificationRule"),
             std::string::npos);
+  in.justification = "  ";
+  EXPECT_NE(svc_->SubmitRequest(admin_, in).status().details_json().find("JustificationRule"),
+            std::string::npos);
   in.justification = "audit season";
   auto ok = svc_->SubmitRequest(admin_, in);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();

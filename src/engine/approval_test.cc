@@ -78,6 +78,10 @@ TEST_F(ApprovalTest, FallbackApproverGrantsAndTheDurationStartsAtApproval) {
   EXPECT_EQ(
       svc_->ReviewApprovalStep(admin_, r->approval_id, approval->steps[0].id, "Approve", "").code(),
       StatusCode::kInvalidArgument);  // approver justification required
+  EXPECT_EQ(
+      svc_->ReviewApprovalStep(admin_, r->approval_id, approval->steps[0].id, "Approve", " \t ")
+          .code(),
+      StatusCode::kInvalidArgument);  // white space justifies nothing
   ASSERT_TRUE(Review(admin_.principal_id, *r, "approve").ok());
   EXPECT_EQ(Status_(*r), "Provisioned");
   auto granted = svc_->GetRequest(admin_, ScheduleKind::kAssignment, r->id);

@@ -233,7 +233,7 @@ Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& a
     return s.RefuseForbidden(lock, caller, std::move(e),
                              "you are not an approver of this approval step");
   }
-  if (step.approver_justification_required && justification.empty()) {
+  if (step.approver_justification_required && !IsGiven(justification)) {
     return InvalidArgument("a justification is required to review this step");
   }
   step.reviews.push_back({caller.principal_id, *decision, justification, now});

@@ -32,8 +32,8 @@ Status CheckAdminPolicy(EngineState& s, ExclusiveLock& lock, const Caller& calle
                         const Prepared& p, std::optional<Duration> requested) {
   AdminAssignmentFacts f;
   f.kind = p.req.kind;
-  f.has_justification = !p.req.justification.empty();
-  f.has_ticket = !p.req.ticket_number.empty();
+  f.has_justification = IsGiven(p.req.justification);
+  f.has_ticket = IsGiven(p.req.ticket_number);
   f.mfa_time = caller.mfa_time;
   f.now = p.now;
   f.mfa_freshness = s.options.mfa_freshness;

@@ -13,8 +13,8 @@ constexpr const char* kActivated = "Add member to role completed (PIM activation
 ActivationFacts Facts(const EngineState& s, const Caller& caller, const ScheduleRequest& r,
                       std::optional<Duration> requested, bool extension) {
   ActivationFacts f;
-  f.has_justification = !r.justification.empty();
-  f.has_ticket = !r.ticket_number.empty();
+  f.has_justification = IsGiven(r.justification);
+  f.has_ticket = IsGiven(r.ticket_number);
   f.mfa_time = caller.mfa_time;
   f.now = s.clock.Now();
   f.mfa_freshness = s.options.mfa_freshness;
