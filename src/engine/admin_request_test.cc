@@ -158,6 +158,21 @@ TEST_F(AdminRequestTest, BreakGlassPermanentAssignmentsCannotBeRemovedOrBounded)
   EXPECT_TRUE(Holds(glass, kPRA));
 }
 
+TEST_F(AdminRequestTest, SchedulesEndByTheLastDateGraphWrites) {
+  auto in = Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, Duration::Hours(1));
+  in.schedule_info.start = *ParseTimestamp("9999-12-31T22:00:00Z");
+  auto ok = svc_->SubmitRequest(admin_, in);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  auto s = svc_->GetSchedule(admin_, ScheduleKind::kEligibility, ok->target_schedule_id);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(FormatTimestamp(s->end), "9999-12-31T23:00:00Z");
+  auto past = Assign(ScheduleKind::kEligibility, alice_, kReader, Duration::Hours(2));
+  past.schedule_info.start = in.schedule_info.start;
+  auto r = svc_->SubmitRequest(admin_, past);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("noExpiration"), std::string::npos);
+}
+
 TEST_F(AdminRequestTest, ScopedAdministratorManagesOnlyItsSubtree) {
   std::string pra = NewUser("pra");
   auto scoped = Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, pra, kPRA, "/east");

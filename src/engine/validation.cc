@@ -1,6 +1,12 @@
 #include "engine/validation.h"
 
 namespace pim {
+namespace {
+
+// 10000-01-01T00:00:00Z less one microsecond: the last instant ISO 8601's four-digit years write.
+constexpr Timestamp kLatestEnd = Timestamp::FromMicros(int64_t{253402300800} * 1000000 - 1);
+
+}  // namespace
 
 Status ValidateUpn(const std::string& upn) {
   if (upn.size() < 3 || upn.size() > 256) {
@@ -73,6 +79,13 @@ Result<Window> ResolveWindow(const ScheduleInfo& info, Timestamp now) {
       w.duration = info.duration;
       w.requested = info.duration;
       w.end = w.start + *info.duration;
+      // Graph's dates stop at year 9999 (and so do its clients' parsers): a schedule meant to
+      // last longer than that has no expiration.
+      if (w.end > kLatestEnd) {
+        return InvalidArgument(
+            "scheduleInfo.expiration: the schedule would end after 9999-12-31T23:59:59Z; ask for "
+            "noExpiration instead");
+      }
       break;
     case ExpirationType::kNoExpiration:
     case ExpirationType::kNotSpecified:
