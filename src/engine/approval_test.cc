@@ -201,6 +201,36 @@ TEST_F(ApprovalTest, StageTimesOutAfterItsDays) {
   EXPECT_EQ(CountActivity("Add member to role request canceled (approval timed out)"), 1);
 }
 
+TEST_F(ApprovalTest, AReviewAtTheTimeoutInstantFindsTheStageExpiredBeforeTheTimerRuns) {
+  // The timer thread may be late (or pimd down across the deadline): a review from the deadline
+  // on must not grant what the timeout has already ended.
+  const std::string bob = NewUser("bob");
+  SetStages(kGA, {{{"singleUser", bob}}});
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  clock_.Set(clock_.Now() + Duration::Days(1));
+  EXPECT_EQ(Review(bob, *r, "Approve").code(), StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(Holds(alice_, kGA));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(Status_(*r), "Canceled");
+  EXPECT_FALSE(Holds(alice_, kGA));
+  EXPECT_EQ(CountActivity("Add member to role request canceled (approval timed out)"), 1);
+}
+
+TEST_F(ApprovalTest, ACancelAfterTheTimeoutInstantRecordsTheTimeoutBeforeTheTimerRuns) {
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  clock_.Set(clock_.Now() + Duration::Days(1));
+  EXPECT_EQ(svc_->CancelRequest(Sign(alice_), ScheduleKind::kAssignment, r->id).code(),
+            StatusCode::kFailedPrecondition);
+  auto after = svc_->GetRequest(admin_, ScheduleKind::kAssignment, r->id);
+  EXPECT_EQ(after->status, "Canceled");
+  EXPECT_EQ(after->cancel_reason, "Approval stage timed out");
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(CountActivity("Add member to role request canceled (approval timed out)"), 1);
+  EXPECT_EQ(CountActivity("Cancel request (PIM)"), 0);
+}
+
 TEST_F(ApprovalTest, StageTimeoutBeyondTheClockRangeNeverFires) {
   // The policy accepts any positive int32 of days; Days * 86400 s in microseconds once wrapped
   // negative for this one, so the stage "timed out" at once and the request was canceled.

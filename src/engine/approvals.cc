@@ -221,6 +221,10 @@ Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& a
     return s.RefuseForbidden(lock, caller, std::move(e),
                              "a requester cannot review their own request");
   }
+  if (Txn timeout; TimeOutApprovalIfDue(s, timeout, a.id, now)) {
+    return s.CommitRefusal(lock, std::move(timeout),
+                           FailedPrecondition("this approval step has timed out"));
+  }
   if (r.status != request_status::kPendingApproval || step.status != "InProgress") {
     return FailedPrecondition("this approval step is not awaiting review");
   }

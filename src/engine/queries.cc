@@ -108,6 +108,13 @@ Status PimService::CancelRequest(const Caller& caller, ScheduleKind kind,
                              "only the requester or a role administrator can cancel a request");
   }
   Txn txn;
+  if (r.status == request_status::kPendingApproval &&
+      TimeOutApprovalIfDue(s, txn, r.approval_id, now)) {
+    return s.CommitRefusal(
+        lock, std::move(txn),
+        FailedPrecondition("only pending or scheduled requests can be cancelled (the approval "
+                           "stage timed out)"));
+  }
   if (r.status == request_status::kPendingApproval) {
     if (Approval* a = s.approvals.Find(r.approval_id)) {
       Approval copy = *a;

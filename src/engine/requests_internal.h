@@ -101,6 +101,13 @@ bool MayReviewNow(const EngineState& s, const std::string& principal, const Sche
 // The step currently in progress, or nullptr.
 const ApprovalStep* CurrentStep(const Approval& a);
 
+// When the stage in progress of approval `approval_id` has timed out at `now` (its start plus its
+// timeout days) and its request is still PendingApproval: cancels the request ("Approval stage
+// timed out"), expires the step, audits and emits "requestCanceled" into `txn`, and returns true.
+// Otherwise changes nothing and returns false. Reviews and cancels call it before acting, so a
+// late timer never lets a timed-out request be approved.
+bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_id, Timestamp now);
+
 // The activity names of admin actions for a schedule kind.
 const char* AdminActivity(RequestAction action, ScheduleKind kind, bool permanent);
 

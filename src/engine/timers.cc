@@ -66,12 +66,14 @@ void ScheduleStarted(EngineState& s, Txn& txn, const std::string& key, const Sch
   }
 }
 
-void ApprovalTimedOut(EngineState& s, Txn& txn, const std::string& approval_id, Timestamp now) {
+}  // namespace
+
+bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_id, Timestamp now) {
   const Approval* a = s.approvals.Find(approval_id);
   const ScheduleRequest* rp = a ? s.requests.Find(a->request_id) : nullptr;
   const ApprovalStep* st = a ? CurrentStep(*a) : nullptr;
-  if (!rp || !st || rp->status != request_status::kPendingApproval || !st->started) return;
-  if (*st->started + Duration::Days(st->timeout_days) > now) return;
+  if (!rp || !st || rp->status != request_status::kPendingApproval || !st->started) return false;
+  if (*st->started + Duration::Days(st->timeout_days) > now) return false;
   Approval copy = *a;
   for (auto& step : copy.steps) {
     if (step.status == "InProgress") step.status = "Expired";
@@ -98,9 +100,8 @@ void ApprovalTimedOut(EngineState& s, Txn& txn, const std::string& approval_id, 
                                                     {"principalId", r.principal_id},
                                                     {"roleDefinitionId", r.role_definition_id},
                                                     {"reason", r.cancel_reason}}));
+  return true;
 }
-
-}  // namespace
 
 Timestamp PimService::NextDeadline() const {
   SharedLock lock(state_->mu);
@@ -126,7 +127,7 @@ Status PimService::RunDueTimers() {
       continue;
     }
     if (key.rfind("approval:", 0) == 0) {
-      ApprovalTimedOut(s, txn, key.substr(9), now);
+      TimeOutApprovalIfDue(s, txn, key.substr(9), now);
       continue;
     }
     const bool end = key.rfind("end:", 0) == 0;
