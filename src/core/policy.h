@@ -182,6 +182,10 @@ struct AdminAssignmentFacts {
 struct PolicyVerdict {
   // In this order when present: JustificationRule, TicketingRule, ExpirationRule, MfaRule.
   std::vector<std::string> failed_rules;
+  // When ExpirationRule failed: the rule's maximum, and whether it also demands an end (the
+  // request asked for none). A refusal says what would pass.
+  Duration maximum_duration;
+  bool expiration_required = false;
   bool mfa_missing = false;
   bool needs_approval = false;
   bool ok() const { return failed_rules.empty(); }
@@ -191,7 +195,8 @@ PolicyVerdict EvaluateActivation(const Policy& policy, const ActivationFacts& fa
 PolicyVerdict EvaluateAdminAssignment(const Policy& policy, const AdminAssignmentFacts& facts);
 // OK for an ok verdict; otherwise InvalidArgument with error code
 // "RoleAssignmentRequestPolicyValidationFailed", the rules named in the message, and details
-// {"failedRules":[...]} plus "code":"MfaRequired" when MFA is missing.
+// {"failedRules":[...]} plus "code":"MfaRequired" when MFA is missing and "maximumDuration"
+// (ISO 8601) and "isExpirationRequired" when ExpirationRule failed.
 Status VerdictToStatus(const PolicyVerdict& verdict);
 
 // Approval steps for a request under `policy` (one per approval stage), NotStarted.

@@ -26,10 +26,15 @@ bool MfaFresh(const std::optional<Timestamp>& mfa_time, Timestamp now, Duration 
 
 // Fills `verdict` in the documented order: Justification, Ticketing, Expiration, Mfa.
 void Check(PolicyVerdict& verdict, bool justification_missing, bool ticket_missing,
-           bool expiration_fails, bool mfa_missing) {
+           const ExpirationRule& expiration, const std::optional<Duration>& requested,
+           bool mfa_missing) {
   if (justification_missing) verdict.failed_rules.push_back("JustificationRule");
   if (ticket_missing) verdict.failed_rules.push_back("TicketingRule");
-  if (expiration_fails) verdict.failed_rules.push_back("ExpirationRule");
+  if (ExpirationFails(expiration, requested)) {
+    verdict.failed_rules.push_back("ExpirationRule");
+    verdict.maximum_duration = expiration.maximum_duration;
+    verdict.expiration_required = expiration.is_expiration_required;
+  }
   if (mfa_missing) {
     verdict.failed_rules.push_back("MfaRule");
     verdict.mfa_missing = true;
@@ -54,8 +59,8 @@ PolicyVerdict EvaluateActivation(const Policy& policy, const ActivationFacts& fa
   bool mfa_required = Enabled(enablement, "MultiFactorAuthentication") ||
                       policy.authentication_context_enduser_assignment.is_enabled;
   Check(verdict, justification_required && !facts.has_justification,
-        Enabled(enablement, "Ticketing") && !facts.has_ticket,
-        ExpirationFails(policy.expiration_enduser_assignment, facts.requested_duration),
+        Enabled(enablement, "Ticketing") && !facts.has_ticket, policy.expiration_enduser_assignment,
+        facts.requested_duration,
         mfa_required && !MfaFresh(facts.mfa_time, facts.now, facts.mfa_freshness));
   return verdict;
 }
@@ -68,8 +73,7 @@ PolicyVerdict EvaluateAdminAssignment(const Policy& policy, const AdminAssignmen
       eligibility ? policy.expiration_admin_eligibility : policy.expiration_admin_assignment;
   PolicyVerdict verdict;
   Check(verdict, Enabled(enablement, "Justification") && !facts.has_justification,
-        Enabled(enablement, "Ticketing") && !facts.has_ticket,
-        ExpirationFails(expiration, facts.requested_duration),
+        Enabled(enablement, "Ticketing") && !facts.has_ticket, expiration, facts.requested_duration,
         Enabled(enablement, "MultiFactorAuthentication") &&
             !MfaFresh(facts.mfa_time, facts.now, facts.mfa_freshness));
   return verdict;
@@ -85,7 +89,16 @@ Status VerdictToStatus(const PolicyVerdict& verdict) {
   }
   boost::json::object details{{"failedRules", std::move(failed)}};
   if (verdict.mfa_missing) details["code"] = "MfaRequired";
-  return Status(StatusCode::kInvalidArgument, "The request failed the policy rules: " + names,
+  std::string message = "The request failed the policy rules: " + names;
+  if (std::find(verdict.failed_rules.begin(), verdict.failed_rules.end(), "ExpirationRule") !=
+      verdict.failed_rules.end()) {
+    const std::string most = FormatDuration(verdict.maximum_duration);
+    details["maximumDuration"] = most;
+    details["isExpirationRequired"] = verdict.expiration_required;
+    message += ". ExpirationRule: at most " + most +
+               (verdict.expiration_required ? ", and an end is required" : "");
+  }
+  return Status(StatusCode::kInvalidArgument, message,
                 "RoleAssignmentRequestPolicyValidationFailed", boost::json::serialize(details));
 }
 

@@ -125,12 +125,29 @@ TEST_F(ActivationTest, RefusalStatusNamesEveryRule) {
   Status st = VerdictToStatus(v);
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(st.error_code(), "RoleAssignmentRequestPolicyValidationFailed");
+  // No end asked for: the refusal says what would pass.
   EXPECT_EQ(st.message(),
             "The request failed the policy rules: JustificationRule, TicketingRule, "
-            "ExpirationRule, MfaRule");
+            "ExpirationRule, MfaRule. ExpirationRule: at most PT8H, and an end is required");
   EXPECT_EQ(boost::json::parse(st.details_json()),
             boost::json::parse(R"({"failedRules": ["JustificationRule", "TicketingRule",
-                                   "ExpirationRule", "MfaRule"], "code": "MfaRequired"})"));
+                                   "ExpirationRule", "MfaRule"], "code": "MfaRequired",
+                                   "maximumDuration": "PT8H", "isExpirationRequired": true})"));
+  f = Good();
+  f.has_ticket = true;
+  f.requested_duration = Duration::Hours(9);
+  Status too_long = VerdictToStatus(EvaluateActivation(policy_, f));
+  EXPECT_EQ(too_long.message(),
+            "The request failed the policy rules: ExpirationRule. ExpirationRule: at most PT8H, "
+            "and an end is required");
+  policy_.expiration_enduser_assignment.is_expiration_required = false;
+  policy_.expiration_enduser_assignment.maximum_duration = Duration::Minutes(90);
+  too_long = VerdictToStatus(EvaluateActivation(policy_, f));
+  EXPECT_EQ(too_long.message(),
+            "The request failed the policy rules: ExpirationRule. ExpirationRule: at most PT1H30M");
+  EXPECT_EQ(boost::json::parse(too_long.details_json()),
+            boost::json::parse(R"({"failedRules": ["ExpirationRule"],
+                                   "maximumDuration": "PT1H30M", "isExpirationRequired": false})"));
 
   f = Good();
   f.has_justification = false;
