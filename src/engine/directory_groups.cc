@@ -8,6 +8,7 @@
 #include "core/role_catalog.h"
 #include "engine/engine_state.h"
 #include "engine/pim_service.h"
+#include "engine/requests_internal.h"
 #include "engine/store_codec.h"
 #include "engine/validation.h"
 
@@ -155,13 +156,8 @@ Status PimService::DeleteGroup(const Caller& caller, const std::string& id) {
   s.schedules.ForEachCurrentOf(g.id, [&](const Schedule& x) {
     if (!x.removed && x.end > now) ended.push_back(x);
   });
-  for (Schedule& x : ended) {
-    x.removed = now;
-    x.status = request_status::kRevoked;
-    x.modified = now;
-    s.PutSchedule(txn, x);
-    e.details.emplace_back("revokedScheduleId", x.id);
-  }
+  // Revoking the group's eligibilities also ends the activations its members made through them.
+  for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
   s.ResyncPrincipalInIndex(txn, g.id);
   s.Audit(txn, caller, std::move(e));
   s.Commit(lock, std::move(txn));

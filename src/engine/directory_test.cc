@@ -115,6 +115,24 @@ TEST_F(DirectoryTest, DeletingAGroupEndsItsGrantsAndItsMembersLoseThem) {
   EXPECT_FALSE(Activate(alice, testing_util::kSecAdmin, Duration::Hours(1)).ok());
 }
 
+// An activation made through a group's eligibility rests on that group: deleting the group ends
+// it, as removing the group's eligibility does.
+TEST_F(DirectoryTest, DeletingAGroupEndsActivationsMadeThroughItsEligibility) {
+  std::string alice = NewUser("alice");
+  auto group = svc_->CreateGroup(admin_, {"ops", "", true, {alice}});
+  ASSERT_TRUE(group.ok());
+  MakeEligible(group->id, testing_util::kSecAdmin);
+  ASSERT_TRUE(Activate(alice, testing_util::kSecAdmin, Duration::Hours(1)).ok());
+  EXPECT_TRUE(Holds(alice, testing_util::kSecAdmin));
+  ASSERT_TRUE(svc_->DeleteGroup(admin_, group->id).ok());
+  EXPECT_FALSE(Holds(alice, testing_util::kSecAdmin));
+  auto active = svc_->ListInstances(Sign(alice), ScheduleKind::kAssignment, true);
+  ASSERT_TRUE(active.ok());
+  EXPECT_TRUE(active->empty());
+  Start();
+  EXPECT_FALSE(Holds(alice, testing_util::kSecAdmin));
+}
+
 TEST_F(DirectoryTest, GroupsConferRolesTransitivelyAndRefuseCycles) {
   std::string alice = NewUser("alice");
   auto inner = svc_->CreateGroup(admin_, {"inner", "", true, {alice}});
