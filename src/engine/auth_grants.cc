@@ -136,12 +136,13 @@ void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std
   } else {
     CredentialRecord cred = s.credentials[user.id];
     cred.principal_id = user.id;
-    if (++cred.failed_attempts >= s.options.lockout_threshold) {
+    ++cred.failed_attempts;
+    e.details.emplace_back("consecutiveFailures", std::to_string(cred.failed_attempts));
+    if (cred.failed_attempts >= s.options.lockout_threshold) {
       cred.failed_attempts = 0;
       cred.locked_until = now + s.options.lockout_duration;
       locked = cred.locked_until;
     }
-    e.details.emplace_back("consecutiveFailures", std::to_string(cred.failed_attempts));
     s.PutCredential(txn, cred);
   }
   txn.events.push_back(std::move(e));

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "engine/engine_test_util.h"
 #include "engine/store_codec.h"
@@ -72,6 +73,27 @@ TEST_F(AuthTest, FiveFailuresLockFor15MinutesDurablyAcrossRestart) {
             StatusCode::kResourceExhausted);
   clock_.Advance(Duration::Seconds(1));
   EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").ok());
+}
+
+// Each "Sign-in failed" record counts the consecutive failures up to and including itself, the
+// one that locks the account too (the counter restarts only after it).
+TEST_F(AuthTest, FailureRecordsCountUpToTheOneThatLocks) {
+  for (int i = 0; i < 5; ++i) {
+    (void)svc_->PasswordGrant("alice@pim.local", "wrong password!", std::nullopt, "10.0.0.1");
+  }
+  std::vector<std::string> counts;
+  auto records = store_.ReadAuditAscending(0, 1 << 30);
+  ASSERT_TRUE(records.ok());
+  for (const auto& r : *records) {
+    if (r.activity != "Sign-in failed") continue;
+    const boost::json::value record = boost::json::parse(r.canonical);
+    for (const auto& d : record.at("additionalDetails").as_array()) {
+      if (d.at("key") == "consecutiveFailures") {
+        counts.push_back(std::string(d.at("value").as_string()));
+      }
+    }
+  }
+  EXPECT_EQ(counts, (std::vector<std::string>{"1", "2", "3", "4", "5"}));
 }
 
 TEST_F(AuthTest, SuccessResetsTheFailureCounter) {
