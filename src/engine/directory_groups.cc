@@ -4,6 +4,9 @@
 // Global Administrator, Privileged Role Administrator or Application Administrator.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "core/role_catalog.h"
 #include "engine/engine_state.h"
@@ -37,6 +40,44 @@ void QueueGroupIndex(EngineState& s, Txn& txn, const Principal& g) {
   txn.index_ops.push_back([id = g.id, members = s.IndexedMembers(g)](DecisionIndex& ix) {
     ix.SetGroupMembers(id, members);
   });
+}
+
+// An activation made through a group's eligibility rests on its holder's membership of that
+// group. After a membership change that may have cut that path (`start` left a group, or a group
+// on its way up was deleted), ends the activations of `start` and of everyone below it that no
+// longer reach the group holding their eligibility, as removing that eligibility would.
+void EndActivationsOutsideTheirGroups(EngineState& s, Txn& txn, const std::string& start,
+                                      AuditEvent& e) {
+  const Timestamp now = s.clock.Now();
+  std::set<std::string> below{start};
+  std::vector<std::string> todo{start};
+  while (!todo.empty()) {
+    const Principal* p = s.principals.Find(todo.back());
+    todo.pop_back();
+    if (p == nullptr || p->kind != PrincipalKind::kGroup) continue;
+    for (const std::string& m : p->members) {
+      if (below.insert(m).second) todo.push_back(m);
+    }
+  }
+  std::vector<Schedule> ended;
+  for (const std::string& id : below) {
+    std::set<std::string> groups;
+    bool groups_known = false;
+    s.schedules.ForEachCurrentOf(id, [&](const Schedule& x) {
+      if (x.kind != ScheduleKind::kAssignment || x.removed || x.end <= now ||
+          x.member_type != "Group" || x.principal_id != id) {
+        return;
+      }
+      const Schedule* eligibility = s.schedules.Find(x.activated_using);
+      if (eligibility == nullptr) return;
+      if (!groups_known) {
+        groups = s.GroupsOf(id);
+        groups_known = true;
+      }
+      if (!groups.count(eligibility->principal_id)) ended.push_back(x);
+    });
+  }
+  for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
 }
 
 }  // namespace
@@ -129,6 +170,7 @@ Status PimService::RemoveGroupMember(const Caller& caller, const std::string& gr
   s.PutPrincipal(txn, g);
   QueueGroupIndex(s, txn, g);
   e.targets.push_back(s.PrincipalTarget(m));
+  EndActivationsOutsideTheirGroups(s, txn, m, e);
   s.Audit(txn, caller, std::move(e));
   s.Emit(txn, "groupMemberRemoved",
          boost::json::serialize(boost::json::object{{"groupId", g.id}, {"memberId", m}}));
@@ -158,6 +200,8 @@ Status PimService::DeleteGroup(const Caller& caller, const std::string& id) {
   });
   // Revoking the group's eligibilities also ends the activations its members made through them.
   for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
+  // Members' activations through the groups above this one lose their path too.
+  for (const std::string& m : g.members) EndActivationsOutsideTheirGroups(s, txn, m, e);
   s.ResyncPrincipalInIndex(txn, g.id);
   s.Audit(txn, caller, std::move(e));
   s.Commit(lock, std::move(txn));

@@ -133,6 +133,41 @@ TEST_F(DirectoryTest, DeletingAGroupEndsActivationsMadeThroughItsEligibility) {
   EXPECT_FALSE(Holds(alice, testing_util::kSecAdmin));
 }
 
+// Leaving the group that holds the eligibility (directly, or because a group on the way up lost
+// its membership or was deleted) ends the activation made through it; another path keeps it.
+TEST_F(DirectoryTest, LeavingAGroupEndsActivationsMadeThroughIt) {
+  std::string alice = NewUser("alice");
+  std::string bob = NewUser("bob");
+  std::string carol = NewUser("carol");
+  auto inner = svc_->CreateGroup(admin_, {"inner", "", true, {bob, carol}});
+  ASSERT_TRUE(inner.ok());
+  auto outer = svc_->CreateGroup(admin_, {"outer", "", true, {alice, inner->id, carol}});
+  ASSERT_TRUE(outer.ok());
+  MakeEligible(outer->id, testing_util::kSecAdmin);
+  for (const std::string& who : {alice, bob, carol}) {
+    ASSERT_TRUE(Activate(who, testing_util::kSecAdmin, Duration::Hours(1)).ok());
+    EXPECT_TRUE(Holds(who, testing_util::kSecAdmin));
+  }
+  ASSERT_TRUE(svc_->RemoveGroupMember(admin_, outer->id, alice).ok());
+  EXPECT_FALSE(Holds(alice, testing_util::kSecAdmin));
+  auto mine = svc_->ListInstances(Sign(alice), ScheduleKind::kAssignment, true);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_TRUE(mine->empty());
+  // inner leaves outer: bob loses his path, carol is still a direct member of outer.
+  ASSERT_TRUE(svc_->RemoveGroupMember(admin_, outer->id, inner->id).ok());
+  EXPECT_FALSE(Holds(bob, testing_util::kSecAdmin));
+  EXPECT_TRUE(Holds(carol, testing_util::kSecAdmin));
+  ASSERT_TRUE(svc_->AddGroupMember(admin_, outer->id, inner->id).ok());
+  ASSERT_TRUE(Activate(bob, testing_util::kSecAdmin, Duration::Hours(1)).ok());
+  ASSERT_TRUE(svc_->DeleteGroup(admin_, inner->id).ok());  // a deleted group leads nowhere
+  EXPECT_FALSE(Holds(bob, testing_util::kSecAdmin));
+  EXPECT_TRUE(Holds(carol, testing_util::kSecAdmin));
+  Start();
+  EXPECT_FALSE(Holds(alice, testing_util::kSecAdmin));
+  EXPECT_FALSE(Holds(bob, testing_util::kSecAdmin));
+  EXPECT_TRUE(Holds(carol, testing_util::kSecAdmin));
+}
+
 TEST_F(DirectoryTest, GroupsConferRolesTransitivelyAndRefuseCycles) {
   std::string alice = NewUser("alice");
   auto inner = svc_->CreateGroup(admin_, {"inner", "", true, {alice}});
