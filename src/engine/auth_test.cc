@@ -7,6 +7,8 @@
 namespace pim {
 namespace {
 
+constexpr const char* kUnknownId = "11111111-2222-4333-8444-555555555555";
+
 using testing_util::EngineTest;
 using testing_util::kPassword;
 
@@ -393,6 +395,53 @@ TEST_F(AuthTest, ClientCredentialsForServicePrincipals) {
   auto bad = svc_->ClientCredentialsGrant(sp->app_id, "nope", "");
   EXPECT_EQ(bad.status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(bad.status().error_code(), "invalid_client");
+}
+
+// A leaked secret is removed, or the whole service principal deleted: either stops it at once,
+// tokens already issued included.
+TEST_F(AuthTest, RemovingASecretOrTheServicePrincipalStopsItsTokens) {
+  auto sp = svc_->CreateServicePrincipal(admin_, {"deployer", "CI"});
+  ASSERT_TRUE(sp.ok());
+  auto leaked = svc_->AddServicePrincipalPassword(admin_, sp->id, "leaked");
+  auto kept = svc_->AddServicePrincipalPassword(admin_, sp->id, "kept");
+  ASSERT_TRUE(leaked.ok() && kept.ok());
+  auto token = svc_->ClientCredentialsGrant(sp->app_id, leaked->secret_text, "");
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(svc_->Authenticate(token->access_token, "").ok());
+
+  EXPECT_EQ(svc_->RemoveServicePrincipalPassword(Sign(alice_), sp->id, leaked->key_id).code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->RemoveServicePrincipalPassword(admin_, sp->id, kUnknownId).code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(svc_->RemoveServicePrincipalPassword(admin_, sp->id, leaked->key_id).ok());
+  EXPECT_EQ(svc_->Authenticate(token->access_token, "").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(svc_->ClientCredentialsGrant(sp->app_id, leaked->secret_text, "").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(svc_->RemoveServicePrincipalPassword(admin_, sp->id, leaked->key_id).code(),
+            StatusCode::kNotFound);
+  auto again = svc_->ClientCredentialsGrant(sp->app_id, kept->secret_text, "");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(CountActivity("Remove service principal credentials"), 2);  // alice's refusal too
+
+  ScheduleRequestInput in =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, sp->id, testing_util::kReader);
+  in.schedule_info.duration = Duration::Days(30);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  EXPECT_TRUE(Holds(sp->id, testing_util::kReader));
+  EXPECT_EQ(svc_->DeleteServicePrincipal(Sign(alice_), sp->id).code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_TRUE(svc_->DeleteServicePrincipal(admin_, sp->id).ok());
+  EXPECT_FALSE(Holds(sp->id, testing_util::kReader));
+  EXPECT_EQ(svc_->Authenticate(again->access_token, "").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(svc_->ClientCredentialsGrant(sp->app_id, kept->secret_text, "").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(svc_->DeleteServicePrincipal(admin_, sp->id).code(), StatusCode::kNotFound);
+  Start();  // all of it is durable
+  EXPECT_FALSE(Holds(sp->id, testing_util::kReader));
+  EXPECT_EQ(svc_->ClientCredentialsGrant(sp->app_id, kept->secret_text, "").status().code(),
+            StatusCode::kUnauthenticated);
 }
 
 TEST_F(AuthTest, TotpEnrollmentNeedsAValidCodeAndASecondMethodNeedsFreshMfa) {

@@ -19,6 +19,9 @@ namespace pim {
 namespace {
 
 constexpr Duration kClientSecretLifetime = Duration::Days(730);
+constexpr const char* kNeedAppAdmin =
+    "managing service principals needs an active Application Administrator, Privileged Role "
+    "Administrator or Global Administrator role";
 
 std::string GroupRefusal(const EngineState& s, const Caller& caller, bool assignable) {
   if (s.IsRoleAdmin(caller, "/")) return {};
@@ -217,10 +220,7 @@ Result<Principal> PimService::CreateServicePrincipal(const Caller& caller,
   AuditEvent e = s.Event(caller, "ApplicationManagement", "Add service principal", "Add");
   e.details.emplace_back("displayName", sp.display_name);
   if (!MayManageApps(s, caller)) {
-    return s.RefuseForbidden(lock, caller, std::move(e),
-                             "managing service principals needs an active Application "
-                             "Administrator, Privileged Role Administrator or Global "
-                             "Administrator role");
+    return s.RefuseForbidden(lock, caller, std::move(e), kNeedAppAdmin);
   }
   Principal p;
   p.id = s.ids.NewId();
@@ -239,6 +239,76 @@ Result<Principal> PimService::CreateServicePrincipal(const Caller& caller,
   return p;
 }
 
+Status PimService::RemoveServicePrincipalPassword(const Caller& caller, const std::string& sp_id,
+                                                  const std::string& key_id) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  const Principal* sp = s.LivePrincipal(ToLower(sp_id));
+  if (!sp || sp->kind != PrincipalKind::kServicePrincipal) {
+    return NotFound("servicePrincipal '" + sp_id + "' not found");
+  }
+  const std::string id = sp->id;
+  AuditEvent e =
+      s.Event(caller, "ApplicationManagement", "Remove service principal credentials", "Update");
+  e.targets.push_back(s.PrincipalTarget(id));
+  e.details.emplace_back("keyId", key_id);
+  if (!MayManageApps(s, caller)) {
+    return s.RefuseForbidden(lock, caller, std::move(e), kNeedAppAdmin);
+  }
+  auto cred = s.credentials.find(id);
+  if (cred == s.credentials.end()) {
+    return NotFound("no password credential with keyId '" + key_id + "'");
+  }
+  CredentialRecord updated = cred->second;
+  const size_t before = updated.client_secrets.size();
+  std::erase_if(updated.client_secrets, [&](const auto& cs) { return cs.key_id == key_id; });
+  if (updated.client_secrets.size() == before) {
+    return NotFound("no password credential with keyId '" + key_id + "'");
+  }
+  Txn txn;
+  s.PutCredential(txn, updated);
+  s.RevokeSessionsOf(txn, id);
+  s.Audit(txn, caller, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
+Status PimService::DeleteServicePrincipal(const Caller& caller, const std::string& sp_id) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  const Principal* current = s.LivePrincipal(ToLower(sp_id));
+  if (!current || current->kind != PrincipalKind::kServicePrincipal) {
+    return NotFound("servicePrincipal '" + sp_id + "' not found");
+  }
+  Principal p = *current;
+  AuditEvent e = s.Event(caller, "ApplicationManagement", "Delete service principal", "Delete");
+  e.targets.push_back(s.PrincipalTarget(p.id));
+  if (!MayManageApps(s, caller)) {
+    return s.RefuseForbidden(lock, caller, std::move(e), kNeedAppAdmin);
+  }
+  if (p.id == caller.principal_id) {
+    return InvalidArgument("a service principal cannot delete itself");
+  }
+  const Timestamp now = s.clock.Now();
+  p.deleted = now;
+  Txn txn;
+  s.PutPrincipal(txn, p);
+  s.app_to_id.erase(p.app_id);
+  s.RevokeSessionsOf(txn, p.id);
+  // Its grants end now, as a deleted user's do (they would otherwise outlive the principal).
+  std::vector<Schedule> ended;
+  s.schedules.ForEachCurrentOf(p.id, [&](const Schedule& x) {
+    if (!x.removed && x.end > now) ended.push_back(x);
+  });
+  for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
+  s.ResyncPrincipalInIndex(txn, p.id);
+  s.Audit(txn, caller, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
 Result<PasswordCredential> PimService::AddServicePrincipalPassword(
     const Caller& caller, const std::string& sp_id, const std::string& display_name) {
   State& s = *state_;
@@ -253,10 +323,7 @@ Result<PasswordCredential> PimService::AddServicePrincipalPassword(
       s.Event(caller, "ApplicationManagement", "Add service principal credentials", "Update");
   e.targets.push_back(s.PrincipalTarget(id));
   if (!MayManageApps(s, caller)) {
-    return s.RefuseForbidden(lock, caller, std::move(e),
-                             "managing service principals needs an active Application "
-                             "Administrator, Privileged Role Administrator or Global "
-                             "Administrator role");
+    return s.RefuseForbidden(lock, caller, std::move(e), kNeedAppAdmin);
   }
   const Timestamp now = s.clock.Now();
   PasswordCredential out;

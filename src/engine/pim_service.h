@@ -197,6 +197,13 @@ class PimService {
   Result<PasswordCredential> AddServicePrincipalPassword(const Caller& caller,
                                                          const std::string& sp_id,
                                                          const std::string& display_name);
+  // Removes one client secret (Graph's removePassword) and revokes the service principal's
+  // sessions, so a leaked secret stops working at once, tokens it already bought included.
+  Status RemoveServicePrincipalPassword(const Caller& caller, const std::string& sp_id,
+                                        const std::string& key_id);
+  // Soft-deletes a service principal: its secrets stop working, its sessions are revoked and
+  // its grants end now.
+  Status DeleteServicePrincipal(const Caller& caller, const std::string& sp_id);
   // Any principal by id (users, groups, service principals), including soft-deleted ones.
   Result<Principal> GetPrincipal(const Caller& caller, const std::string& id) const;
   // Principals of a kind, creation order, soft-deleted excluded.

@@ -255,6 +255,15 @@ Result<std::string> DecodeAddPassword(std::string_view body) {
   return name.value_or("");
 }
 
+Result<std::string> DecodeRemovePassword(std::string_view body) {
+  ASSIGN_OR_RETURN(json::object object, ParseJsonObject(body));
+  FieldReader r(object, "");
+  ASSIGN_OR_RETURN(std::string key_id, r.NonEmptyString("keyId"));
+  RETURN_IF_ERROR(r.Finish());
+  if (!IsGuid(key_id)) return InvalidArgument("keyId must be a GUID");
+  return ToLower(key_id);
+}
+
 Result<std::string> DecodeTotpVerify(std::string_view body) {
   ASSIGN_OR_RETURN(json::object object, ParseJsonObject(body));
   FieldReader r(object, "");

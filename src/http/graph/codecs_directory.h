@@ -50,6 +50,8 @@ Result<NewServicePrincipal> DecodeNewServicePrincipal(std::string_view body);
 // POST /servicePrincipals/{id}/addPassword: {"passwordCredential":{"displayName"}}; the body
 // may be empty. Returns the display name ("" when none).
 Result<std::string> DecodeAddPassword(std::string_view body);
+// removePassword's body, {"keyId": "<guid>"}: the keyId.
+Result<std::string> DecodeRemovePassword(std::string_view body);
 // POST .../softwareOathMethods/{id}/verify: {"code":"123456"} -> the code.
 Result<std::string> DecodeTotpVerify(std::string_view body);
 

@@ -237,6 +237,23 @@ void RegisterServicePrincipals(Router& router, const GraphContext& ctx) {
                                                 PasswordCredentialToGraph(*credential));
                         }),
              /*blocking=*/true);
+  router.Add("POST", "/v1.0/servicePrincipals/{id}/removePassword",
+             "servicePrincipals.removePassword",
+             WithCaller(svc,
+                        [&svc](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+                          Result<std::string> key_id = DecodeRemovePassword(req.body);
+                          if (!key_id.ok()) return GraphError(key_id.status());
+                          Status st = svc.RemoveServicePrincipalPassword(c, p.at("id"), *key_id);
+                          return st.ok() ? NoContent() : GraphError(st);
+                        }),
+             /*blocking=*/true);
+  router.Add("DELETE", "/v1.0/servicePrincipals/{id}", "servicePrincipals.delete",
+             WithCaller(svc,
+                        [&svc](const HttpRequest&, const RouteParams& p, const Caller& c) {
+                          Status st = svc.DeleteServicePrincipal(c, p.at("id"));
+                          return st.ok() ? NoContent() : GraphError(st);
+                        }),
+             /*blocking=*/true);
 }
 
 }  // namespace

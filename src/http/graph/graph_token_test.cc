@@ -122,6 +122,42 @@ TEST_F(TokenTest, ClientCredentialsByFormAndByHttpBasic) {
                    "invalid_request");
 }
 
+TEST_F(TokenTest, RemovePasswordAndDeleteStopAServicePrincipal) {
+  Reply sp = Post("/v1.0/servicePrincipals", json::object{{"displayName", "Robot"}}, admin_token_);
+  ASSERT_EQ(sp.status, 201) << Dump(sp);
+  const std::string base = "/v1.0/servicePrincipals/" + sp.Str("id");
+  Reply secret = Post(base + "/addPassword", json::object{}, admin_token_);
+  ASSERT_EQ(secret.status, 200) << Dump(secret);
+  auto grant = [&] {
+    return Token("grant_type=client_credentials",
+                 {{"authorization",
+                   "Basic " + Base64Encode(sp.Str("id") + ":" + secret.Str("secretText"))}});
+  };
+  Reply token = grant();
+  ASSERT_EQ(token.status, 200) << Dump(token);
+  for (const std::string& body :
+       {std::string("{}"), std::string(R"({"keyId": 7})"), std::string(R"({"keyId": "x"})"),
+        std::string(R"({"keyId": ")") + secret.Str("keyId") + R"(", "extra": 1})"}) {
+    Reply bad = Call("POST", base + "/removePassword", body, admin_token_);
+    EXPECT_EQ(bad.status, 400) << body << " " << Dump(bad);
+  }
+  Reply unknown =
+      Post(base + "/removePassword",
+           json::object{{"keyId", "11111111-2222-4333-8444-555555555555"}}, admin_token_);
+  EXPECT_EQ(unknown.status, 404) << Dump(unknown);
+  ASSERT_EQ(grant().status, 200);  // nothing changed
+  Reply removed =
+      Post(base + "/removePassword", json::object{{"keyId", secret.Str("keyId")}}, admin_token_);
+  EXPECT_EQ(removed.status, 204) << Dump(removed);
+  EXPECT_EQ(Get(base, token.Str("access_token")).status, 401);
+  ExpectOAuthError(grant(), 401, "invalid_client");
+
+  Reply deleted = Call("DELETE", base, "", admin_token_);
+  EXPECT_EQ(deleted.status, 204) << Dump(deleted);
+  EXPECT_EQ(Get(base, admin_token_).status, 404);
+  EXPECT_EQ(Call("DELETE", base, "", admin_token_).status, 404);
+}
+
 TEST_F(TokenTest, MissingOrForgedBearerIs401WithChallenge) {
   for (const std::string& header :
        {std::string(), std::string("Bearer"), std::string("Bearer ") + std::string(43, 'A'),
