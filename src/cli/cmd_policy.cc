@@ -144,8 +144,10 @@ Status PolicyShow(Context& ctx, const std::string& role) {
   ctx.out << "Policy " << ref.policy_id << " for " << dir.RoleName(ref.role_id) << " at "
           << Str(policy, "scopeId") << '\n';
   if (std::string when = Str(policy, "lastModifiedDateTime"); !when.empty()) {
-    ctx.out << "Last modified " << ShortTime(when) << " by "
-            << StrAt(policy, {"lastModifiedBy", "displayName"}) << '\n';
+    // pimd names the modifier by id (Graph's displayName is null): show whichever is there.
+    std::string by = StrAt(policy, {"lastModifiedBy", "displayName"});
+    if (by.empty()) by = StrAt(policy, {"lastModifiedBy", "id"});
+    ctx.out << "Last modified " << ShortTime(when) << (by.empty() ? "" : " by " + by) << '\n';
   }
   std::vector<std::vector<std::string>> rows;
   // Activation rules first, then admin assignment rules, then notifications (server order).
