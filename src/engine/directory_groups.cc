@@ -39,6 +39,31 @@ bool MayManageApps(const EngineState& s, const Caller& caller) {
                     "/", s.clock.Now());
 }
 
+// A live service principal about to be changed, with the audit record of the change.
+struct ManagedServicePrincipal {
+  std::string id;
+  AuditEvent event;
+};
+
+// The service principal `sp_id` for a change audited as `activity` (with `extra` details), or
+// NotFound, or the committed refusal when the caller may not manage service principals.
+Result<ManagedServicePrincipal> ServicePrincipalToChange(
+    EngineState& s, ExclusiveLock& lock, const Caller& caller, const std::string& sp_id,
+    const char* activity, const char* operation, const Details& extra = {}) {
+  const Principal* sp = s.LivePrincipal(ToLower(sp_id));
+  if (!sp || sp->kind != PrincipalKind::kServicePrincipal) {
+    return NotFound("servicePrincipal '" + sp_id + "' not found");
+  }
+  ManagedServicePrincipal out{sp->id,
+                              s.Event(caller, "ApplicationManagement", activity, operation)};
+  out.event.targets.push_back(s.PrincipalTarget(out.id));
+  for (const auto& d : extra) out.event.details.push_back(d);
+  if (!MayManageApps(s, caller)) {
+    return s.RefuseForbidden(lock, caller, std::move(out.event), kNeedAppAdmin);
+  }
+  return out;
+}
+
 void QueueGroupIndex(EngineState& s, Txn& txn, const Principal& g) {
   txn.index_ops.push_back([id = g.id, members = s.IndexedMembers(g)](DecisionIndex& ix) {
     ix.SetGroupMembers(id, members);
@@ -244,18 +269,12 @@ Status PimService::RemoveServicePrincipalPassword(const Caller& caller, const st
   State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   ExclusiveLock lock(s.mu);
-  const Principal* sp = s.LivePrincipal(ToLower(sp_id));
-  if (!sp || sp->kind != PrincipalKind::kServicePrincipal) {
-    return NotFound("servicePrincipal '" + sp_id + "' not found");
-  }
-  const std::string id = sp->id;
-  AuditEvent e =
-      s.Event(caller, "ApplicationManagement", "Remove service principal credentials", "Update");
-  e.targets.push_back(s.PrincipalTarget(id));
-  e.details.emplace_back("keyId", key_id);
-  if (!MayManageApps(s, caller)) {
-    return s.RefuseForbidden(lock, caller, std::move(e), kNeedAppAdmin);
-  }
+  ASSIGN_OR_RETURN(
+      ManagedServicePrincipal sp,
+      ServicePrincipalToChange(s, lock, caller, sp_id, "Remove service principal credentials",
+                               "Update", {{"keyId", key_id}}));
+  const std::string& id = sp.id;
+  AuditEvent& e = sp.event;
   auto cred = s.credentials.find(id);
   if (cred == s.credentials.end()) {
     return NotFound("no password credential with keyId '" + key_id + "'");
@@ -278,16 +297,11 @@ Status PimService::DeleteServicePrincipal(const Caller& caller, const std::strin
   State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   ExclusiveLock lock(s.mu);
-  const Principal* current = s.LivePrincipal(ToLower(sp_id));
-  if (!current || current->kind != PrincipalKind::kServicePrincipal) {
-    return NotFound("servicePrincipal '" + sp_id + "' not found");
-  }
-  Principal p = *current;
-  AuditEvent e = s.Event(caller, "ApplicationManagement", "Delete service principal", "Delete");
-  e.targets.push_back(s.PrincipalTarget(p.id));
-  if (!MayManageApps(s, caller)) {
-    return s.RefuseForbidden(lock, caller, std::move(e), kNeedAppAdmin);
-  }
+  ASSIGN_OR_RETURN(
+      ManagedServicePrincipal sp,
+      ServicePrincipalToChange(s, lock, caller, sp_id, "Delete service principal", "Delete"));
+  Principal p = *s.principals.Find(sp.id);
+  AuditEvent& e = sp.event;
   if (p.id == caller.principal_id) {
     return InvalidArgument("a service principal cannot delete itself");
   }
@@ -314,17 +328,11 @@ Result<PasswordCredential> PimService::AddServicePrincipalPassword(
   State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   ExclusiveLock lock(s.mu);
-  const Principal* sp = s.LivePrincipal(ToLower(sp_id));
-  if (!sp || sp->kind != PrincipalKind::kServicePrincipal) {
-    return NotFound("servicePrincipal '" + sp_id + "' not found");
-  }
-  const std::string id = sp->id;
-  AuditEvent e =
-      s.Event(caller, "ApplicationManagement", "Add service principal credentials", "Update");
-  e.targets.push_back(s.PrincipalTarget(id));
-  if (!MayManageApps(s, caller)) {
-    return s.RefuseForbidden(lock, caller, std::move(e), kNeedAppAdmin);
-  }
+  ASSIGN_OR_RETURN(ManagedServicePrincipal sp,
+                   ServicePrincipalToChange(s, lock, caller, sp_id,
+                                            "Add service principal credentials", "Update"));
+  const std::string& id = sp.id;
+  AuditEvent& e = sp.event;
   const Timestamp now = s.clock.Now();
   PasswordCredential out;
   out.key_id = s.ids.NewId();
