@@ -192,6 +192,26 @@ TEST_F(ConfigTest, RewriteTightensAWorldReadableFile) {
   EXPECT_FALSE(LoadConfig(path)->signed_in());
 }
 
+TEST_F(ConfigTest, AFileOthersCanReadIsTightenedOnLoadAndReported) {
+  const std::string path = dir_ + "/config.json";
+  CliConfig c;
+  c.server = "http://localhost:1";
+  c.access_token = "secret";
+  ASSERT_TRUE(SaveConfig(path, c).ok());
+  Result<CliConfig> fine = LoadConfig(path);
+  ASSERT_TRUE(fine.ok());
+  EXPECT_FALSE(fine->was_exposed);
+  chmod(path.c_str(), 0644);
+  Result<CliConfig> exposed = LoadConfig(path);
+  ASSERT_TRUE(exposed.ok());
+  EXPECT_TRUE(exposed->was_exposed);
+  EXPECT_EQ(exposed->access_token, "secret");
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_FALSE(LoadConfig(path)->was_exposed);
+}
+
 TEST_F(ConfigTest, MissingAndMalformedFiles) {
   EXPECT_EQ(LoadConfig(dir_ + "/none.json").status().code(), StatusCode::kNotFound);
   std::ofstream(dir_ + "/bad.json") << "not json";

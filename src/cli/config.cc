@@ -75,6 +75,12 @@ Result<CliConfig> LoadConfig(const std::string& path) {
   c.refresh_token = Str(v, "refreshToken");
   c.user_id = Str(v, "userId");
   c.user_principal_name = Str(v, "userPrincipalName");
+  // The file holds bearer and refresh tokens: readable by others, it is tightened now, as a save
+  // would, and reported.
+  if ((st.st_mode & 077) != 0) {
+    c.was_exposed = true;
+    if (chmod(path.c_str(), 0600) != 0) return Errno("cannot chmod", path);
+  }
   return c;
 }
 

@@ -18,6 +18,9 @@ struct CliConfig {
   std::string refresh_token;
   std::string user_id;
   std::string user_principal_name;
+  // Set by LoadConfig when the file could be read by others: it tightens the file to 0600 and
+  // leaves the warning (the tokens may have been read) to the caller.
+  bool was_exposed = false;
 
   bool signed_in() const { return !access_token.empty(); }
 };

@@ -12,6 +12,11 @@ namespace pim::cli {
 Result<std::unique_ptr<Session>> Session::Open(Context& ctx, bool require_login) {
   Result<CliConfig> config = LoadConfig(ctx.config_path);
   if (!config.ok() && config.status().code() != StatusCode::kNotFound) return config.status();
+  if (config.ok() && config->was_exposed) {
+    ctx.err << "pim: warning: " << ctx.config_path
+            << " was readable by other users; it is now mode 600. Its tokens may have been "
+               "read: an administrator ends your sessions by resetting your password.\n";
+  }
   if (require_login && (!config.ok() || !config->signed_in())) {
     return FailedPrecondition("not signed in; run 'pim login --server URL --user UPN'");
   }

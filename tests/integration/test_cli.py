@@ -159,6 +159,13 @@ class CliTest(PimTestCase):
         out = self.pim("req", "roles")
         self.assertIn("Security Administrator", out.stdout)
         self.assertIn("Global Administrator", out.stdout)
+        self.assertNotIn("readable by other users", out.stderr)
+        # A config file others can read (its tokens): tightened on use, and the user is told.
+        os.chmod(self.config("req"), 0o644)
+        out = self.pim("req", "roles")
+        self.assertIn("Security Administrator", out.stdout)
+        self.assertIn("readable by other users", out.stderr)
+        self.assertEqual(stat.S_IMODE(os.stat(self.config("req")).st_mode), 0o600)
         self.pim("req", "activate", "Security Administrator", "--duration", "1h",
                  "--justification", "cli activation", input=self.requester.totp.next_code() + "\n")
         self.assertIn(SECURITY_ADMINISTRATOR, self.active_roles(self.requester))
