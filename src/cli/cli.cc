@@ -23,6 +23,7 @@ void On(CLI::App* sub, Action& chosen, Action action) {
 
 struct Options {
   LoginOptions login;
+  bool everywhere = false;  // logout --everywhere
   MfaEnrollOptions enroll;
   std::string method_id, code;
   ActivateOptions activate, extend;
@@ -63,7 +64,10 @@ void Build(CLI::App& app, Context& ctx, Options& o, Action& chosen) {
   login->add_option("--otp", o.login.otp, "Authenticator code (proves MFA now)");
   login->add_option("--cacert", o.login.cacert, "PEM file of the CA that signed the server");
   On(login, chosen, [&] { return Login(ctx, o.login); });
-  On(app.add_subcommand("logout", "Forget the stored tokens"), chosen, [&] { return Logout(ctx); });
+  auto* logout = app.add_subcommand("logout", "Forget the stored tokens");
+  logout->add_flag("--everywhere", o.everywhere,
+                   "First end every session of yours on the server (all devices)");
+  On(logout, chosen, [&] { return Logout(ctx, o.everywhere); });
 
   auto* mfa = app.add_subcommand("mfa", "Authenticator app (TOTP) enrollment");
   mfa->require_subcommand(1);

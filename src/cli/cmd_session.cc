@@ -66,16 +66,23 @@ Status Login(Context& ctx, const LoginOptions& o) {
   return Status::Ok();
 }
 
-Status Logout(Context& ctx) {
+Status Logout(Context& ctx, bool everywhere) {
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx, false));
   CliConfig& c = session->config();
   const bool was_signed_in = c.signed_in();
+  if (everywhere && was_signed_in) {
+    RETURN_IF_ERROR(session->api().Post("/v1.0/me/revokeSignInSessions", json::object()).status());
+  }
   c.access_token.clear();
   c.refresh_token.clear();
   c.user_id.clear();
   c.user_principal_name.clear();
   if (!c.server.empty()) RETURN_IF_ERROR(session->Save());
-  if (!ctx.json) ctx.out << (was_signed_in ? "Signed out.\n" : "Not signed in.\n");
+  if (!ctx.json) {
+    ctx.out << (!was_signed_in ? "Not signed in.\n"
+                : everywhere   ? "Signed out; every session of yours has ended.\n"
+                               : "Signed out.\n");
+  }
   return Status::Ok();
 }
 

@@ -19,7 +19,8 @@ struct LoginOptions {
   std::string cacert;
 };
 Status Login(Context& ctx, const LoginOptions& o);
-Status Logout(Context& ctx);
+// With `everywhere`, first asks the server to end every session of the signed-in user.
+Status Logout(Context& ctx, bool everywhere = false);
 
 struct MfaEnrollOptions {
   std::string code;        // verify with this code instead of prompting

@@ -15,7 +15,7 @@ Result<std::unique_ptr<Session>> Session::Open(Context& ctx, bool require_login)
   if (config.ok() && config->was_exposed) {
     ctx.err << "pim: warning: " << ctx.config_path
             << " was readable by other users; it is now mode 600. Its tokens may have been "
-               "read: an administrator ends your sessions by resetting your password.\n";
+               "read: end them with 'pim logout --everywhere'.\n";
   }
   if (require_login && (!config.ok() || !config->signed_in())) {
     return FailedPrecondition("not signed in; run 'pim login --server URL --user UPN'");

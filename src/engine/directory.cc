@@ -150,6 +150,27 @@ Result<Principal> PimService::UpdateUser(const Caller& caller, const std::string
   return p;
 }
 
+Status PimService::RevokeSignInSessions(const Caller& caller, const std::string& id) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  ExclusiveLock lock(s.mu);
+  const Principal* user = s.LivePrincipal(id);
+  if (!user || user->kind != PrincipalKind::kUser) return NotFound("user '" + id + "' not found");
+  const std::string user_id = user->id;
+  AuditEvent e = s.Event(caller, "UserManagement", "Revoke sign-in sessions", "Update");
+  e.targets.push_back(s.PrincipalTarget(user_id));
+  if (user_id != caller.principal_id) {
+    if (std::string why = UserAdminRefusal(s, caller, user_id); !why.empty()) {
+      return s.RefuseForbidden(lock, caller, std::move(e), why);
+    }
+  }
+  Txn txn;
+  s.RevokeSessionsOf(txn, user_id);
+  s.Audit(txn, caller, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
+}
+
 Status PimService::DeleteUser(const Caller& caller, const std::string& id) {
   State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");

@@ -187,6 +187,10 @@ class PimService {
   Result<Principal> CreateUser(const Caller& caller, const NewUser& user);
   Result<Principal> UpdateUser(const Caller& caller, const std::string& id, const UserPatch& patch);
   Status DeleteUser(const Caller& caller, const std::string& id);
+  // Graph's revokeSignInSessions: ends every session of user `id` (its access and refresh
+  // tokens stop working). A user may end their own; anyone else's needs what updating that user
+  // needs.
+  Status RevokeSignInSessions(const Caller& caller, const std::string& id);
   Result<Principal> CreateGroup(const Caller& caller, const NewGroup& group);
   Status AddGroupMember(const Caller& caller, const std::string& group_id,
                         const std::string& member_id);

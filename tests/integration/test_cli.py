@@ -119,6 +119,17 @@ class CliTest(PimTestCase):
         self.pim("logout", "roles")
         self.pim("logout", "logout")
         self.pim("logout", "roles", ok=False)
+        # --everywhere also ends the user's sessions on the server, other devices' included.
+        self.login("logout", self.requester2, via="env")
+        with open(self.config("logout")) as f:
+            saved = json.load(f)["accessToken"]
+        self.assertEqual(self.api.get("/v1.0/me", token=saved).status, 200)
+        self.assertEqual(self.api.get("/v1.0/me", token=self.requester2.token).status, 200)
+        out = self.pim("logout", "logout", "--everywhere")
+        self.assertIn("every session", out.stdout)
+        self.assertEqual(self.api.get("/v1.0/me", token=saved).status, 401)
+        self.assertEqual(self.api.get("/v1.0/me", token=self.requester2.token).status, 401)
+        self.pim("logout", "roles", ok=False)
 
     def test_full_scenario(self):
         # Administrator: eligibility and policies.

@@ -86,6 +86,32 @@ void RegisterUsers(Router& router, const GraphContext& ctx) {
           return UserToGraph(p);
         });
       }));
+  // Graph answers revokeSignInSessions with {"value": true}.
+  auto revoke = [&svc](const HttpRequest& req, const Caller& c, const std::string& id) {
+    Status st = svc.RevokeSignInSessions(c, id);
+    if (!st.ok()) return GraphError(st);
+    return EntityResponse(req, 200, "Edm.Boolean", json::object{{"value", true}});
+  };
+  router.Add("POST", "/v1.0/me/revokeSignInSessions", "me.revokeSignInSessions",
+             WithCaller(svc,
+                        [revoke](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                          if (c.kind == PrincipalKind::kServicePrincipal) {
+                            return GraphError(InvalidArgument(
+                                "/me is only valid with delegated (user) authentication."));
+                          }
+                          return revoke(req, c, c.principal_id);
+                        }),
+             /*blocking=*/true);
+  router.Add(
+      "POST", "/v1.0/users/{id}/revokeSignInSessions", "users.revokeSignInSessions",
+      WithCaller(svc,
+                 [&svc, revoke](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+                   Result<Principal> user =
+                       GetLive(svc, c, p.at("id"), PrincipalKind::kUser, "user");
+                   if (!user.ok()) return GraphError(user.status());
+                   return revoke(req, c, user->id);
+                 }),
+      /*blocking=*/true);
   router.Add("GET", "/v1.0/users", "users.list",
              WithCaller(svc, [&svc](const HttpRequest& req, const RouteParams&, const Caller& c) {
                return ServeCollection(req, UsersSpec(), [&] {

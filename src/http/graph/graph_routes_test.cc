@@ -66,6 +66,35 @@ TEST_F(RoutesTest, SelectReturnsOnlyTheSelectedProperties) {
   EXPECT_EQ(Get("/v1.0/users?$skiptoken=not-a-token", admin_token_).status, 400);
 }
 
+TEST_F(RoutesTest, RevokeSignInSessionsEndsEveryTokenOfTheUser) {
+  CreateUser("Ada", "ada@pim.local");
+  CreateUser("Bob", "bob@pim.local");
+  std::string laptop = SignIn("ada@pim.local", kUserPassword);
+  std::string phone = SignIn("ada@pim.local", kUserPassword);
+  std::string bob = SignIn("bob@pim.local", kUserPassword);
+  ASSERT_FALSE(laptop.empty() || phone.empty() || bob.empty());
+  // Bob is no user administrator: Ada's sessions are not his to end.
+  Reply refused = Call("POST", "/v1.0/users/ada@pim.local/revokeSignInSessions", "", bob);
+  EXPECT_EQ(refused.status, 403) << Dump(refused);
+  EXPECT_EQ(Get("/v1.0/me", laptop).status, 200);
+  // Ada ends her own, from one device: every token dies.
+  Reply mine = Call("POST", "/v1.0/me/revokeSignInSessions", "", laptop);
+  ASSERT_EQ(mine.status, 200) << Dump(mine);
+  EXPECT_EQ(mine.obj().at("value"), true);
+  EXPECT_EQ(Get("/v1.0/me", laptop).status, 401);
+  EXPECT_EQ(Get("/v1.0/me", phone).status, 401);
+  EXPECT_EQ(Get("/v1.0/me", bob).status, 200);  // nobody else's
+  // An administrator ends another user's.
+  std::string again = SignIn("ada@pim.local", kUserPassword);
+  ASSERT_EQ(Get("/v1.0/me", again).status, 200);
+  Reply by_admin = Call("POST", "/v1.0/users/ada@pim.local/revokeSignInSessions", "", admin_token_);
+  EXPECT_EQ(by_admin.status, 200) << Dump(by_admin);
+  EXPECT_EQ(Get("/v1.0/me", again).status, 401);
+  EXPECT_EQ(
+      Call("POST", "/v1.0/users/nobody@pim.local/revokeSignInSessions", "", admin_token_).status,
+      404);
+}
+
 TEST_F(RoutesTest, UserLifecycleByIdAndUpn) {
   std::string id = CreateUser("Ada", "ada@pim.local");
   Reply by_upn = Get("/v1.0/users/ADA@pim.local", admin_token_);
