@@ -444,6 +444,31 @@ TEST_F(AuthTest, RemovingASecretOrTheServicePrincipalStopsItsTokens) {
             StatusCode::kUnauthenticated);
 }
 
+// Deleting a principal revokes each of its schedules once: an activation is ended with the
+// eligibility it came from, not again on its own.
+TEST_F(AuthTest, DeletingAServicePrincipalRevokesEachScheduleOnce) {
+  auto sp = svc_->CreateServicePrincipal(admin_, {"deployer", "CI"});
+  ASSERT_TRUE(sp.ok());
+  MakeEligible(sp->id, testing_util::kSecAdmin);
+  auto active = Activate(sp->id, testing_util::kSecAdmin, Duration::Hours(1));
+  ASSERT_TRUE(active.ok()) << active.status().ToString();
+  ASSERT_TRUE(svc_->DeleteServicePrincipal(admin_, sp->id).ok());
+  EXPECT_FALSE(Holds(sp->id, testing_util::kSecAdmin));
+  auto records = store_.ReadAuditAscending(0, 1 << 30);
+  ASSERT_TRUE(records.ok());
+  std::string deleted;
+  for (const auto& r : *records) {
+    if (r.activity == "Delete service principal") deleted = r.canonical;
+  }
+  ASSERT_FALSE(deleted.empty());
+  size_t revoked = 0;
+  for (size_t at = deleted.find("revokedScheduleId"); at != std::string::npos;
+       at = deleted.find("revokedScheduleId", at + 1)) {
+    ++revoked;
+  }
+  EXPECT_EQ(revoked, 2u);  // the eligibility and the activation
+}
+
 TEST_F(AuthTest, TotpEnrollmentNeedsAValidCodeAndASecondMethodNeedsFreshMfa) {
   Caller c = Sign(alice_, /*mfa=*/false);
   auto e = svc_->EnrollTotp(c);

@@ -268,6 +268,9 @@ void ApplyExtension(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequ
 }
 
 void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
+  // Callers collect schedules first, then revoke them: one may already have ended with the
+  // eligibility it was activated from, earlier in the same loop.
+  if (const Schedule* stored = s.schedules.Find(x.id); stored != nullptr && stored->removed) return;
   const Timestamp now = s.clock.Now();
   std::vector<Schedule> derived;
   if (x.kind == ScheduleKind::kEligibility) {
