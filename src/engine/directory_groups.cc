@@ -93,7 +93,7 @@ void EndActivationsOutsideTheirGroups(EngineState& s, Txn& txn, const std::strin
     bool groups_known = false;
     s.schedules.ForEachCurrentOf(id, [&](const Schedule& x) {
       if (x.kind != ScheduleKind::kAssignment || x.removed || x.end <= now ||
-          x.member_type != "Group" || x.principal_id != id) {
+          x.member_type != "Group") {
         return;
       }
       const Schedule* eligibility = s.schedules.Find(x.activated_using);
