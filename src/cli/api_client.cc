@@ -182,15 +182,28 @@ Result<json::array> ApiClient::GetAll(std::string_view path) {
   return all;
 }
 
-Status ApiClient::RequestToken(const FormFields& form) {
+Result<HttpResponse> ApiClient::PostForm(std::string_view path, const FormFields& form) {
   if (session_.server.empty()) return FailedPrecondition("no server; run 'pim login --server URL'");
   HttpRequest req;
   req.method = "POST";
-  req.url = Url("/oauth2/v2.0/token");
+  req.url = Url(path);
   req.headers.emplace_back("Accept", "application/json");
   req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   req.body = FormEncode(form);
-  ASSIGN_OR_RETURN(HttpResponse r, transport_.Send(req));
+  return transport_.Send(req);
+}
+
+Status ApiClient::RevokeSession() {
+  const bool refresh = !session_.refresh_token.empty();
+  ASSIGN_OR_RETURN(HttpResponse r,
+                   PostForm("/oauth2/v2.0/revoke",
+                            {{"token", refresh ? session_.refresh_token : session_.access_token},
+                             {"token_type_hint", refresh ? "refresh_token" : "access_token"}}));
+  return r.status == 200 ? Status::Ok() : ErrorFromResponse(r);
+}
+
+Status ApiClient::RequestToken(const FormFields& form) {
+  ASSIGN_OR_RETURN(HttpResponse r, PostForm("/oauth2/v2.0/token", form));
   if (r.status != 200) return ErrorFromResponse(r);
   Result<json::value> v = ParseJson(r.body);
   if (!v.ok())

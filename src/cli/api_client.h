@@ -60,11 +60,16 @@ class ApiClient {
   // POST /oauth2/v2.0/token with `form`; on success stores access/refresh tokens in the session
   // and saves it. Never retried.
   Status RequestToken(const FormFields& form);
+  // Ends the saved session on the server (RFC 7009 revocation of its refresh token, or of its
+  // access token when it has none). Leaves the saved tokens as they are.
+  Status RevokeSession();
   // Refresh grant carrying an OTP (fresh MFA), per the contract.
   Status RefreshWithOtp(const std::string& otp);
 
  private:
   Status Guarded(const std::function<Status(bool adopted)>& refresh);
+  // POST of an application/x-www-form-urlencoded body, without the bearer token.
+  Result<HttpResponse> PostForm(std::string_view path, const FormFields& form);
   Result<json::value> Call(const std::string& method, std::string_view path,
                            const std::string* body);
   Result<HttpResponse> Send(const std::string& method, const std::string& url,

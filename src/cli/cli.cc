@@ -64,7 +64,8 @@ void Build(CLI::App& app, Context& ctx, Options& o, Action& chosen) {
   login->add_option("--otp", o.login.otp, "Authenticator code (proves MFA now)");
   login->add_option("--cacert", o.login.cacert, "PEM file of the CA that signed the server");
   On(login, chosen, [&] { return Login(ctx, o.login); });
-  auto* logout = app.add_subcommand("logout", "Forget the stored tokens");
+  auto* logout =
+      app.add_subcommand("logout", "End this session on the server and forget its tokens");
   logout->add_flag("--everywhere", o.everywhere,
                    "First end every session of yours on the server (all devices)");
   On(logout, chosen, [&] { return Logout(ctx, o.everywhere); });

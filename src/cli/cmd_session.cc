@@ -73,11 +73,22 @@ Status Logout(Context& ctx, bool everywhere) {
   if (everywhere && was_signed_in) {
     RETURN_IF_ERROR(session->api().Post("/v1.0/me/revokeSignInSessions", json::object()).status());
   }
+  // Without --everywhere, this device's session ends on the server too. Its tokens are forgotten
+  // here whether or not the server could be told.
+  const Status revoked =
+      !everywhere && was_signed_in ? session->api().RevokeSession() : Status::Ok();
   c.access_token.clear();
   c.refresh_token.clear();
   c.user_id.clear();
   c.user_principal_name.clear();
   if (!c.server.empty()) RETURN_IF_ERROR(session->Save());
+  if (!revoked.ok()) {
+    return Status(revoked.code(),
+                  "signed out here, but the server could not end the session (" +
+                      revoked.message() +
+                      "): its tokens stay valid until they expire; to end it, 'pim login' and "
+                      "'pim logout --everywhere'");
+  }
   if (!ctx.json) {
     ctx.out << (!was_signed_in ? "Not signed in.\n"
                 : everywhere   ? "Signed out; every session of yours has ended.\n"

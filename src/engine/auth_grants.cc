@@ -432,6 +432,24 @@ Result<Caller> PimService::Authenticate(const std::string& access_token,
   return c;
 }
 
+namespace {
+
+// Ends session `x` (already known to be live), audited as a sign-out by `who`.
+void EndSession(EngineState& s, ExclusiveLock& lock, const Caller& who, SessionRecord x,
+                std::string_view via) {
+  x.revoked = true;
+  Txn txn;
+  s.PutSession(txn, x);
+  AuditEvent e = s.Event(who, "Authentication", "Sign-out", "Other");
+  e.targets.push_back(s.PrincipalTarget(x.principal_id));
+  e.details.emplace_back("sessionId", x.id);
+  e.details.emplace_back("via", std::string(via));
+  s.Audit(txn, who, std::move(e));
+  s.Commit(lock, std::move(txn));
+}
+
+}  // namespace
+
 Status PimService::RevokeSession(const Caller& caller) {
   State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
@@ -440,16 +458,31 @@ Status PimService::RevokeSession(const Caller& caller) {
   if (it == s.sessions.end() || it->second.principal_id != caller.principal_id) {
     return NotFound("session not found");
   }
-  SessionRecord x = it->second;
-  if (x.revoked) return Status::Ok();
-  x.revoked = true;
-  Txn txn;
-  s.PutSession(txn, x);
-  AuditEvent e = s.Event(caller, "Authentication", "Sign-out", "Other");
-  e.targets.push_back(s.PrincipalTarget(caller.principal_id));
-  e.details.emplace_back("sessionId", x.id);
-  s.Audit(txn, caller, std::move(e));
-  s.Commit(lock, std::move(txn));
+  if (it->second.revoked) return Status::Ok();
+  EndSession(s, lock, caller, it->second, "session");
+  return Status::Ok();
+}
+
+Status PimService::RevokeToken(const std::string& token, const std::string& ip) {
+  State& s = *state_;
+  if (token.empty()) {
+    return OAuthError(StatusCode::kInvalidArgument, "token is required", "invalid_request");
+  }
+  const std::string hash = Sha256Hex(token);
+  ExclusiveLock lock(s.mu);
+  const std::string* id = nullptr;
+  for (const auto* index :
+       {&s.access_to_session, &s.refresh_to_session, &s.used_refresh_to_session}) {
+    if (auto it = index->find(hash); it != index->end()) {
+      id = &it->second;
+      break;
+    }
+  }
+  auto it = id ? s.sessions.find(*id) : s.sessions.end();
+  // RFC 7009 section 2.2: an unknown, expired or already revoked token is not an error, and
+  // the answer does not tell which it was.
+  if (it == s.sessions.end() || it->second.revoked) return Status::Ok();
+  EndSession(s, lock, CallerFor(s, it->second.principal_id, ip), it->second, "token revocation");
   return Status::Ok();
 }
 

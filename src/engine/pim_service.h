@@ -177,6 +177,10 @@ class PimService {
   Result<Caller> Authenticate(const std::string& access_token, const std::string& ip) const;
   // Revokes the caller's own session (sign-out).
   Status RevokeSession(const Caller& caller);
+  // RFC 7009 token revocation: ends the session that issued `token` (an access token, or a
+  // current or rotated-away refresh token of it). Whoever holds a token may end its session, so
+  // no other credential is asked for. Ok for unknown, expired and already revoked tokens.
+  Status RevokeToken(const std::string& token, const std::string& ip);
   Result<TotpEnrollment> EnrollTotp(const Caller& caller);
   Status VerifyTotpEnrollment(const Caller& caller, const std::string& method_id,
                               const std::string& code);

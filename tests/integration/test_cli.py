@@ -117,8 +117,17 @@ class CliTest(PimTestCase):
         self.pim("nobody", "roles", ok=False)
         self.login("logout", self.requester2, via="env")
         self.pim("logout", "roles")
+        with open(self.config("logout")) as f:
+            saved = json.load(f)
+        self.assertEqual(self.api.get("/v1.0/me", token=saved["accessToken"]).status, 200)
         self.pim("logout", "logout")
         self.pim("logout", "roles", ok=False)
+        # A plain logout ends this device's session on the server, and only that one.
+        self.assertEqual(self.api.get("/v1.0/me", token=saved["accessToken"]).status, 401)
+        r = self.api.form("/oauth2/v2.0/token", {"grant_type": "refresh_token",
+                                                 "refresh_token": saved["refreshToken"]})
+        self.assertEqual(r.status, 400, r.text)
+        self.assertEqual(self.api.get("/v1.0/me", token=self.requester2.token).status, 200)
         # --everywhere also ends the user's sessions on the server, other devices' included.
         self.login("logout", self.requester2, via="env")
         with open(self.config("logout")) as f:

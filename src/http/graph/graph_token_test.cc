@@ -171,5 +171,64 @@ TEST_F(TokenTest, MissingOrForgedBearerIs401WithChallenge) {
   }
 }
 
+TEST_F(TokenTest, RevocationEndsTheSessionOfAnyOfItsTokens) {
+  auto sign_in = [&] {
+    return Token("grant_type=password&username=admin@pim.local&password=Admin-password-123");
+  };
+  auto revoke = [&](const std::string& form) {
+    return Call("POST", "/oauth2/v2.0/revoke", form, "",
+                {{"content-type", "application/x-www-form-urlencoded"}});
+  };
+  // By refresh token: both of the session's tokens stop working; another session does not.
+  Reply laptop = sign_in();
+  Reply phone = sign_in();
+  ASSERT_EQ(laptop.status, 200);
+  ASSERT_EQ(phone.status, 200);
+  Reply r = revoke("token=" + laptop.Str("refresh_token") + "&token_type_hint=refresh_token");
+  EXPECT_EQ(r.status, 200) << Dump(r);
+  EXPECT_TRUE(r.body.is_null()) << Dump(r);
+  EXPECT_EQ(r.Header("Content-Type"), "");
+  EXPECT_EQ(r.Header("Cache-Control"), "no-store");
+  EXPECT_TRUE(last_blocking_);
+  EXPECT_EQ(last_route_, "oauth2.revoke");
+  EXPECT_EQ(Get("/v1.0/me", laptop.Str("access_token")).status, 401);
+  ExpectOAuthError(Token("grant_type=refresh_token&refresh_token=" + laptop.Str("refresh_token")),
+                   400, "invalid_grant");
+  EXPECT_EQ(Get("/v1.0/me", phone.Str("access_token")).status, 200);
+
+  // By access token, with a wrong hint (a hint is only a hint), under a tenant segment.
+  r = Call("POST", "/contoso.onmicrosoft.com/oauth2/v2.0/revoke",
+           "token=" + phone.Str("access_token") + "&token_type_hint=refresh_token", "",
+           {{"content-type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(r.status, 200) << Dump(r);
+  ExpectOAuthError(Token("grant_type=refresh_token&refresh_token=" + phone.Str("refresh_token")),
+                   400, "invalid_grant");
+
+  // By a refresh token the session already rotated away.
+  Reply tablet = sign_in();
+  Reply rotated = Token("grant_type=refresh_token&refresh_token=" + tablet.Str("refresh_token"));
+  ASSERT_EQ(rotated.status, 200) << Dump(rotated);
+  EXPECT_EQ(revoke("token=" + tablet.Str("refresh_token")).status, 200);
+  EXPECT_EQ(Get("/v1.0/me", rotated.Str("access_token")).status, 401);
+
+  // Unknown and already revoked tokens get the same answer as live ones (RFC 7009 2.2).
+  EXPECT_EQ(revoke("token=" + std::string(43, 'A')).status, 200);
+  EXPECT_EQ(revoke("token=" + laptop.Str("refresh_token")).status, 200);
+  ExpectOAuthError(revoke("token_type_hint=access_token"), 400, "invalid_request");
+  ExpectOAuthError(Call("POST", "/oauth2/v2.0/revoke", "{\"token\":\"x\"}", "",
+                        {{"content-type", "application/json"}}),
+                   400, "invalid_request");
+
+  // Each live session ended is one sign-out in the audit log, its initiator the session's user.
+  Reply audits = Get("/v1.0/auditLogs/directoryAudits?$filter=activityDisplayName eq 'Sign-out'",
+                     admin_token_);
+  ASSERT_EQ(audits.status, 200) << Dump(audits);
+  const json::array& records = audits.obj().at("value").as_array();
+  ASSERT_EQ(records.size(), 3u) << Dump(audits);
+  for (const json::value& record : records) {
+    EXPECT_EQ(record.at("initiatedBy").at("user").at("id").as_string(), admin_id_);
+  }
+}
+
 }  // namespace
 }  // namespace pim::http::testing

@@ -1,5 +1,6 @@
 // The OAuth2 token endpoint (RFC 6749 section 4.3, 4.4, 6; CONTRACT.md "Authentication"):
 // POST /oauth2/v2.0/token and POST /{tenant}/oauth2/v2.0/token (tenant ignored), form-encoded.
+// And token revocation (RFC 7009): POST /oauth2/v2.0/revoke, /{tenant}/oauth2/v2.0/revoke.
 // Errors use RFC 6749 bodies {"error","error_description"}: invalid_request,
 // unsupported_grant_type, invalid_grant (400), invalid_client (401 when HTTP Basic was used,
 // else 400), 429 with Retry-After when the account is locked out or throttled.
@@ -9,6 +10,7 @@
 #include <boost/url/parse_query.hpp>
 #include <boost/url/pct_string_view.hpp>
 #include <map>
+#include <variant>
 
 #include "auth/crypto.h"
 #include "core/ids.h"
@@ -109,7 +111,8 @@ std::optional<std::string> Param(const Form& form, const char* name) {
   return it->second;
 }
 
-HttpResponse HandleToken(PimService& service, const HttpRequest& request) {
+// The form of a request to the token or revocation endpoint, or the error to answer.
+std::variant<Form, HttpResponse> ReadForm(const HttpRequest& request) {
   std::string content_type = ToLower(request.Header("content-type"));
   if (content_type.rfind("application/x-www-form-urlencoded", 0) != 0) {
     return OAuthError(400, "invalid_request",
@@ -117,7 +120,31 @@ HttpResponse HandleToken(PimService& service, const HttpRequest& request) {
   }
   Result<Form> parsed = ParseForm(request.body);
   if (!parsed.ok()) return OAuthError(400, "invalid_request", parsed.status().message());
-  const Form& form = *parsed;
+  return std::move(*parsed);
+}
+
+// RFC 7009: POST /oauth2/v2.0/revoke with token=... (token_type_hint is optional and only a
+// hint: every kind of token is looked for). 200 with an empty body whether or not the token
+// was known, so the endpoint tells nobody which tokens exist.
+HttpResponse HandleRevoke(PimService& service, const HttpRequest& request) {
+  std::variant<Form, HttpResponse> read = ReadForm(request);
+  if (auto* error = std::get_if<HttpResponse>(&read)) return std::move(*error);
+  const Form& form = std::get<Form>(read);
+  std::optional<std::string> token = Param(form, "token");
+  if (!token) return OAuthError(400, "invalid_request", "The parameter 'token' is missing.");
+  Status st = service.RevokeToken(*token, request.remote_ip);
+  if (!st.ok()) return GrantError(st, "invalid_request", false);
+  HttpResponse response;
+  response.content_type.clear();
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("Pragma", "no-cache");
+  return response;
+}
+
+HttpResponse HandleToken(PimService& service, const HttpRequest& request) {
+  std::variant<Form, HttpResponse> read = ReadForm(request);
+  if (auto* error = std::get_if<HttpResponse>(&read)) return std::move(*error);
+  const Form& form = std::get<Form>(read);
   std::optional<std::string> grant_type = Param(form, "grant_type");
   if (!grant_type)
     return OAuthError(400, "invalid_request", "The parameter 'grant_type' is missing.");
@@ -194,6 +221,11 @@ void RegisterTokenRoutes(Router& router, const GraphContext& context) {
   });
   router.Add("POST", "/oauth2/v2.0/token", "oauth2.token", handler, /*blocking=*/true);
   router.Add("POST", "/{tenant}/oauth2/v2.0/token", "oauth2.token", handler, /*blocking=*/true);
+  Handler revoke = Guarded([&service](const HttpRequest& request, const RouteParams&) {
+    return HandleRevoke(service, request);
+  });
+  router.Add("POST", "/oauth2/v2.0/revoke", "oauth2.revoke", revoke, /*blocking=*/true);
+  router.Add("POST", "/{tenant}/oauth2/v2.0/revoke", "oauth2.revoke", revoke, /*blocking=*/true);
 }
 
 }  // namespace pim::http
