@@ -231,6 +231,41 @@ TEST_F(ApprovalTest, ACancelAfterTheTimeoutInstantRecordsTheTimeoutBeforeTheTime
   EXPECT_EQ(CountActivity("Cancel request (PIM)"), 0);
 }
 
+// A deleted user's pending requests end with the account: approvers are not left reviewing
+// them, and an approval cannot grant a role to the deleted account (through a group it is still
+// listed in, say).
+TEST_F(ApprovalTest, DeletingTheRequesterCancelsTheirPendingRequests) {
+  const std::string bob = NewUser("bob");
+  const std::string carol = NewUser("carol");
+  auto group = svc_->CreateGroup(admin_, {"ga-candidates", "", true, {bob}});
+  ASSERT_TRUE(group.ok());
+  MakeEligible(group->id, kGA);
+  SetStages(kGA, {{{"singleUser", carol}}});
+  auto mine = Activate(alice_, kGA, Duration::Hours(1));
+  auto through_group = Activate(bob, kGA, Duration::Hours(1));
+  ASSERT_TRUE(mine.ok() && through_group.ok());
+  ASSERT_EQ(svc_->PendingApprovalCount(), 2);
+
+  ASSERT_TRUE(svc_->DeleteUser(admin_, alice_).ok());
+  ASSERT_TRUE(svc_->DeleteUser(admin_, bob).ok());
+  for (const ScheduleRequest& r : {*mine, *through_group}) {
+    auto after = svc_->GetRequest(admin_, ScheduleKind::kAssignment, r.id);
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(after->status, "Canceled");
+    EXPECT_EQ(after->cancel_reason, "Canceled because the requestor was deleted");
+    EXPECT_EQ(Review(carol, r, "Approve").code(), StatusCode::kFailedPrecondition);
+  }
+  EXPECT_EQ(svc_->PendingApprovalCount(), 0);
+  EXPECT_TRUE(
+      svc_->ListRequestsForCurrentUser(Sign(carol), ScheduleKind::kAssignment, true)->empty());
+  EXPECT_FALSE(Holds(bob, kGA));
+  auto outbox = store_.PendingOutbox(1000);
+  ASSERT_TRUE(outbox.ok());
+  int canceled = 0;
+  for (const auto& ev : *outbox) canceled += ev.type == "requestCanceled";
+  EXPECT_EQ(canceled, 2);
+}
+
 TEST_F(ApprovalTest, StageTimeoutBeyondTheClockRangeNeverFires) {
   // The policy accepts any positive int32 of days; Days * 86400 s in microseconds once wrapped
   // negative for this one, so the stage "timed out" at once and the request was canceled.

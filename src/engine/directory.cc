@@ -7,6 +7,7 @@
 #include "core/role_catalog.h"
 #include "engine/engine_state.h"
 #include "engine/pim_service.h"
+#include "engine/requests_internal.h"
 #include "engine/store_codec.h"
 #include "engine/validation.h"
 
@@ -192,18 +193,14 @@ Status PimService::DeleteUser(const Caller& caller, const std::string& id) {
   s.PutPrincipal(txn, p);
   s.upn_to_id.erase(ToLower(p.user_principal_name));
   s.RevokeSessionsOf(txn, p.id);
-  // Deleting a principal ends its grants now (they would otherwise outlive the account).
+  // Deleting a principal ends its grants now (they would otherwise outlive the account), and
+  // the requests still waiting for a decision, so nobody approves a role for it.
   std::vector<Schedule> ended;
   s.schedules.ForEachCurrentOf(p.id, [&](const Schedule& x) {
     if (!x.removed && x.end > now) ended.push_back(x);
   });
-  for (Schedule& x : ended) {
-    x.removed = now;
-    x.status = request_status::kRevoked;
-    x.modified = now;
-    s.PutSchedule(txn, x);
-    e.details.emplace_back("revokedScheduleId", x.id);
-  }
+  for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
+  CancelPendingRequestsOf(s, txn, p.id, kRequestorDeleted, e);
   s.ResyncPrincipalInIndex(txn, p.id);
   s.Audit(txn, caller, std::move(e));
   s.Commit(lock, std::move(txn));

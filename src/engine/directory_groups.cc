@@ -311,12 +311,14 @@ Status PimService::DeleteServicePrincipal(const Caller& caller, const std::strin
   s.PutPrincipal(txn, p);
   s.app_to_id.erase(p.app_id);
   s.RevokeSessionsOf(txn, p.id);
-  // Its grants end now, as a deleted user's do (they would otherwise outlive the principal).
+  // Its grants and undecided requests end now, as a deleted user's do (they would otherwise
+  // outlive the principal).
   std::vector<Schedule> ended;
   s.schedules.ForEachCurrentOf(p.id, [&](const Schedule& x) {
     if (!x.removed && x.end > now) ended.push_back(x);
   });
   for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
+  CancelPendingRequestsOf(s, txn, p.id, kRequestorDeleted, e);
   s.ResyncPrincipalInIndex(txn, p.id);
   s.Audit(txn, caller, std::move(e));
   s.Commit(lock, std::move(txn));

@@ -94,6 +94,14 @@ TEST_F(DirectoryTest, DeletingAUserIsSoftAndEndsItsGrants) {
   EXPECT_EQ(svc_->DeleteUser(admin_, admin_.principal_id).code(), StatusCode::kInvalidArgument);
   // Its schedules ended with it: none of them is listed any more, eligibility included.
   EXPECT_FALSE(HasSchedules(alice));
+  // Each one as a revocation does: a "scheduleRevoked" event for notifications to follow.
+  auto outbox = store_.PendingOutbox(1000);
+  ASSERT_TRUE(outbox.ok());
+  int revoked = 0;
+  for (const auto& ev : *outbox) {
+    revoked += ev.type == "scheduleRevoked" && ev.payload.find(alice) != std::string::npos;
+  }
+  EXPECT_EQ(revoked, 2);  // the eligibility and the activation
 }
 
 TEST_F(DirectoryTest, DeletingAGroupEndsItsGrantsAndItsMembersLoseThem) {

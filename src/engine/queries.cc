@@ -141,11 +141,7 @@ Status PimService::CancelRequest(const Caller& caller, ScheduleKind kind,
   AddRequestDetails(e, r, nullptr);
   e.details.emplace_back("cancelReason", r.cancel_reason);
   s.Audit(txn, caller, std::move(e));
-  s.Emit(txn, "requestCanceled",
-         boost::json::serialize(boost::json::object{{"requestId", r.id},
-                                                    {"principalId", r.principal_id},
-                                                    {"roleDefinitionId", r.role_definition_id},
-                                                    {"reason", r.cancel_reason}}));
+  s.Emit(txn, "requestCanceled", RequestCanceledPayload(r));
   s.Commit(lock, std::move(txn));
   return Status::Ok();
 }

@@ -294,6 +294,43 @@ void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
   for (Schedule& a : derived) RevokeSchedule(s, txn, std::move(a), e);
 }
 
+std::string RequestCanceledPayload(const ScheduleRequest& r) {
+  return boost::json::serialize(boost::json::object{{"requestId", r.id},
+                                                    {"principalId", r.principal_id},
+                                                    {"roleDefinitionId", r.role_definition_id},
+                                                    {"reason", r.cancel_reason}});
+}
+
+void CancelPendingRequestsOf(EngineState& s, Txn& txn, const std::string& principal,
+                             const std::string& reason, AuditEvent& e) {
+  const Timestamp now = s.clock.Now();
+  std::vector<ScheduleRequest> pending;
+  s.requests.ForEachCurrentOf(principal, [&](const ScheduleRequest& r) {
+    if (r.status == request_status::kPendingApproval ||
+        r.status == request_status::kPendingAdminDecision) {
+      pending.push_back(r);
+    }
+  });
+  for (ScheduleRequest& r : pending) {
+    if (r.status == request_status::kPendingApproval) {
+      if (TimeOutApprovalIfDue(s, txn, r.approval_id, now)) continue;
+      if (const Approval* a = s.approvals.Find(r.approval_id)) {
+        Approval copy = *a;
+        for (auto& step : copy.steps) {
+          if (step.status == "InProgress") step.status = "Completed";
+        }
+        s.PutApproval(txn, copy);
+      }
+    }
+    r.status = request_status::kCanceled;
+    r.completed = now;
+    r.cancel_reason = reason;
+    s.PutRequest(txn, r);
+    e.details.emplace_back("canceledRequestId", r.id);
+    s.Emit(txn, "requestCanceled", RequestCanceledPayload(r));
+  }
+}
+
 const char* AdminActivity(RequestAction action, ScheduleKind kind, bool permanent) {
   const bool elig = kind == ScheduleKind::kEligibility;
   switch (action) {

@@ -108,6 +108,17 @@ const ApprovalStep* CurrentStep(const Approval& a);
 // late timer never lets a timed-out request be approved.
 bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_id, Timestamp now);
 
+// The payload of a "requestCanceled" outbox event.
+std::string RequestCanceledPayload(const ScheduleRequest& r);
+
+// Cancels every request of `principal` still waiting for a decision (PendingApproval, whose open
+// approval steps are completed, or PendingAdminDecision) with `reason`, emits "requestCanceled"
+// for each and names them in `e` (detail "canceledRequestId"). A request whose approval stage
+// has already timed out is recorded as timed out instead. For a principal that is going away.
+void CancelPendingRequestsOf(EngineState& s, Txn& txn, const std::string& principal,
+                             const std::string& reason, AuditEvent& e);
+inline constexpr const char* kRequestorDeleted = "Canceled because the requestor was deleted";
+
 // The activity names of admin actions for a schedule kind.
 const char* AdminActivity(RequestAction action, ScheduleKind kind, bool permanent);
 

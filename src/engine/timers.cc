@@ -95,11 +95,7 @@ bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_
   e.details.emplace_back("approvalId", copy.id);
   e.details.emplace_back("cancelReason", r.cancel_reason);
   txn.events.push_back(std::move(e));
-  s.Emit(txn, "requestCanceled",
-         boost::json::serialize(boost::json::object{{"requestId", r.id},
-                                                    {"principalId", r.principal_id},
-                                                    {"roleDefinitionId", r.role_definition_id},
-                                                    {"reason", r.cancel_reason}}));
+  s.Emit(txn, "requestCanceled", RequestCanceledPayload(r));
   return true;
 }
 
