@@ -469,6 +469,34 @@ TEST_F(AuthTest, DeletingAServicePrincipalRevokesEachScheduleOnce) {
   EXPECT_EQ(revoked, 2u);  // the eligibility and the activation
 }
 
+// A service principal has no one-time codes: a refusal for missing MFA says what to do instead
+// of asking for a code it can never give.
+TEST_F(AuthTest, AServicePrincipalRefusedForMfaIsToldWhatWouldWork) {
+  auto sp = svc_->CreateServicePrincipal(admin_, {"deployer", "CI"});
+  ASSERT_TRUE(sp.ok());
+  MakeEligible(sp->id, testing_util::kSecAdmin);
+  EditRule(testing_util::kSecAdmin, "Enablement_EndUser_Assignment", [](boost::json::object& r) {
+    r["enabledRules"] = boost::json::array{"MultiFactorAuthentication"};
+  });
+  Caller app = Sign(sp->id, /*mfa=*/false);
+  app.kind = PrincipalKind::kServicePrincipal;
+  auto refused = svc_->SubmitRequest(
+      app, ActivationInput(sp->id, testing_util::kSecAdmin, Duration::Hours(1)));
+  ASSERT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().error_code(), "RoleAssignmentRequestPolicyValidationFailed");
+  EXPECT_NE(refused.status().details_json().find("MfaRequired"), std::string::npos);
+  EXPECT_NE(refused.status().message().find("a service principal cannot prove MFA"),
+            std::string::npos)
+      << refused.status().message();
+  // A user refused for the same rule is not told that.
+  const std::string bob = NewUser("bob");
+  MakeEligible(bob, testing_util::kSecAdmin);
+  auto user = svc_->SubmitRequest(
+      Sign(bob, /*mfa=*/false), ActivationInput(bob, testing_util::kSecAdmin, Duration::Hours(1)));
+  ASSERT_EQ(user.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(user.status().message().find("service principal"), std::string::npos);
+}
+
 TEST_F(AuthTest, TotpEnrollmentNeedsAValidCodeAndASecondMethodNeedsFreshMfa) {
   Caller c = Sign(alice_, /*mfa=*/false);
   auto e = svc_->EnrollTotp(c);

@@ -118,6 +118,15 @@ Result<ScheduleRequest> PimService::SubmitRequest(const Caller& caller,
 Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
                     const PolicyVerdict& verdict) {
   Status st = VerdictToStatus(verdict);
+  if (const Principal* who = s.principals.Find(caller.principal_id);
+      verdict.mfa_missing && who != nullptr && who->kind == PrincipalKind::kServicePrincipal) {
+    st = Status(st.code(),
+                st.message() +
+                    ". MfaRule: a service principal cannot prove MFA (it has no one-time codes); "
+                    "give it this role as an active assignment, or turn MultiFactorAuthentication "
+                    "off in the policy for this role",
+                st.error_code(), st.details_json());
+  }
   if (p.req.is_validation_only) return st;
   std::string activity =
       std::string("Request refused by policy (") + RequestActionName(p.req.action) + ")";
