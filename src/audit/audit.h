@@ -116,9 +116,11 @@ struct AuditVerifyReport {
 };
 
 // Reads every record through `store` (in physical order, so reordering shows) and the latest
-// checkpoint, plus the checkpoint copy kept in `checkpoint_file` outside the database if it exists.
+// checkpoint, plus the checkpoint copy kept in `checkpoint_file` outside the database if it exists,
+// plus `witnessed`: checkpoints kept elsewhere (off the host), each checked like the others.
 Result<AuditVerifyReport> VerifyAudit(Store& store, const AuditSigner& signer,
-                                      const std::string& checkpoint_file);
+                                      const std::string& checkpoint_file,
+                                      const std::vector<AuditCheckpoint>& witnessed = {});
 
 // Writes the checkpoint copy outside the database (atomic rename; no fsync needed: an older copy
 // is still a valid lower bound).

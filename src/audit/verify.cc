@@ -137,14 +137,15 @@ Result<std::optional<AuditVerifyReport>> CheckRecord(Store& store, const AuditVe
 }
 
 struct Claim {
-  std::string where;  // "the database" or "checkpoint file <path>"
+  std::string where;  // "the database", "checkpoint file <path>" or "the copy supplied"
   AuditCheckpoint checkpoint;
 };
 
 }  // namespace
 
 Result<AuditVerifyReport> VerifyAudit(Store& store, const AuditSigner& signer,
-                                      const std::string& checkpoint_file) {
+                                      const std::string& checkpoint_file,
+                                      const std::vector<AuditCheckpoint>& witnessed) {
   AuditVerifyReport report;
   std::vector<Claim> claims;
   ASSIGN_OR_RETURN(std::optional<AuditCheckpoint> db_checkpoint, store.LatestCheckpoint());
@@ -159,6 +160,7 @@ Result<AuditVerifyReport> VerifyAudit(Store& store, const AuditSigner& signer,
       claims.push_back({"checkpoint file " + checkpoint_file, **file});
     }
   }
+  for (const AuditCheckpoint& c : witnessed) claims.push_back({"the copy supplied", c});
   // The hash at each checkpointed seq, filled in by the walk.
   std::map<int64_t, std::string> hash_at{{0, audit_internal::ZeroHash()}};
 

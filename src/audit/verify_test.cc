@@ -240,5 +240,40 @@ TEST_F(VerifyAuditTest, MissingCheckpointFileIsNotAnError) {
   EXPECT_EQ(report.checkpoint_seq, 4);
 }
 
+// Everything on the host can be rolled back together: the newest records, the database's
+// checkpoint (an older genuine one put back) and the checkpoint file. A checkpoint kept
+// elsewhere still shows it.
+TEST_F(VerifyAuditTest, ACheckpointKeptOffTheHostCatchesARollbackOfEveryCopyOnIt) {
+  Build(12);
+  const AuditCheckpoint at12 = *store_.LatestCheckpoint().value();
+  AuditChain chain(12, at12.head_hash, &*signer_);
+  ChangeSet more;
+  for (int i = 13; i <= 20; ++i) more.audit.push_back(chain.Seal(SampleEvent(i)));
+  more.checkpoint = chain.Checkpoint(Timestamp::FromSeconds(1795651300));
+  const AuditCheckpoint at20 = *more.checkpoint;
+  ASSERT_TRUE(store_.Commit(std::move(more)).ok());
+  EXPECT_TRUE(VerifyAudit(store_, *signer_, "", {at20})->ok);
+
+  Tamper([](Records& r) { r.resize(12); });
+  ChangeSet put_back;
+  put_back.checkpoint = at12;
+  ASSERT_TRUE(store_.Commit(std::move(put_back)).ok());
+  EXPECT_TRUE(Verify(dir_.File("deleted")).ok);  // nothing on the host shows it
+
+  Result<AuditVerifyReport> report = VerifyAudit(store_, *signer_, "", {at12, at20});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->problem, "truncated");
+  EXPECT_EQ(report->first_bad_seq, 13);
+  EXPECT_NE(report->message.find("the copy supplied"), std::string::npos) << report->message;
+
+  // A copy whose hash or signature was changed does not pass either.
+  AuditCheckpoint other_hash = at12;
+  other_hash.head_hash = std::string(64, 'e');
+  EXPECT_EQ(VerifyAudit(store_, *signer_, "", {other_hash})->problem, "checkpoint-invalid");
+  AuditCheckpoint forged = at12;
+  forged.signature = at20.signature;
+  EXPECT_EQ(VerifyAudit(store_, *signer_, "", {forged})->problem, "checkpoint-invalid");
+}
+
 }  // namespace
 }  // namespace pim

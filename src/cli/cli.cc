@@ -33,6 +33,7 @@ struct Options {
   PolicySetOptions policy;
   int top = 50;
   std::string filter, output, config;
+  std::vector<std::string> checkpoints;  // audit verify --checkpoint
 };
 
 void AddTicketOptions(CLI::App* sub, std::string& ticket, std::string& system) {
@@ -149,8 +150,17 @@ void Build(CLI::App& app, Context& ctx, Options& o, Action& chosen) {
   list->add_option("--top", o.top, "How many records (1-999)")->capture_default_str();
   list->add_option("--filter", o.filter, "OData $filter, e.g. category eq 'RoleManagement'");
   On(list, chosen, [&] { return AuditList(ctx, o.top, o.filter); });
-  On(audit->add_subcommand("verify", "Check the hash chain and signed checkpoint"), chosen,
-     [&] { return AuditVerify(ctx); });
+  auto* audit_verify =
+      audit->add_subcommand("verify", "Check the hash chain and signed checkpoints");
+  audit_verify->add_option(
+      "--checkpoint", o.checkpoints,
+      "File of checkpoints kept off the host ('pim audit checkpoint' output, or "
+      "a copy of pimd's checkpoint file); repeatable");
+  On(audit_verify, chosen, [&] { return AuditVerify(ctx, o.checkpoints); });
+  auto* checkpoint = audit->add_subcommand(
+      "checkpoint", "The newest signed checkpoint, to keep off the host for 'verify --checkpoint'");
+  checkpoint->add_option("--output", o.output, "File to append it to (default standard output)");
+  On(checkpoint, chosen, [&] { return AuditCheckpoint(ctx, o.output); });
   auto* exp = audit->add_subcommand("export", "All records as JSON lines");
   exp->add_option("--output", o.output, "File to write (default standard output)");
   On(exp, chosen, [&] { return AuditExport(ctx, o.output); });

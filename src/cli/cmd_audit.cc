@@ -1,6 +1,9 @@
-// pim audit list / verify / export.
+// pim audit list / verify / export / checkpoint.
+#include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include "cli/cmd_util.h"
 #include "cli/commands.h"
@@ -10,6 +13,77 @@ namespace pim::cli {
 namespace {
 
 const std::string kAudits = "/v1.0/auditLogs/directoryAudits";
+const std::string kCheckpoint = "/v1.0/pim/audit/checkpoint";
+constexpr size_t kMaxCheckpointsSent = 100;  // the server's limit per request
+
+// The checkpoint file's text (docs/AUDIT.md) for a checkpoint as the API serves it.
+std::string CheckpointText(const json::value& c) {
+  const json::value* seq = Member(c, "seq");
+  Result<Timestamp> time = ParseTimestamp(Str(c, "time"));
+  return "pim-audit-checkpoint-v1\nseq=" + (seq ? json::serialize(*seq) : std::string("?")) +
+         "\nhead_hash=" + Str(c, "headHash") +
+         "\ntime_us=" + (time.ok() ? std::to_string(time->micros()) : std::string("?")) +
+         "\nsignature=" + Str(c, "signature") + "\n";
+}
+
+// The checkpoints in `text`: blocks in the checkpoint file's format (pimd's own file, or 'pim
+// audit checkpoint' output, appended any number of times) or JSON objects, one per line ('pim
+// audit checkpoint --json').
+Result<std::vector<json::object>> ParseCheckpoints(const std::string& text,
+                                                   const std::string& name) {
+  std::vector<json::object> out;
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  json::object* block = nullptr;
+  auto bad = [&](const std::string& why) {
+    return InvalidArgument(name + ":" + std::to_string(number) + ": " + why);
+  };
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    if (line.front() == '{') {
+      Result<json::value> v = ParseJson(line);
+      if (!v.ok() || !v->is_object()) return bad("not a JSON object");
+      json::object c;
+      for (const char* key : {"seq", "headHash", "time", "signature"}) {
+        if (const json::value* m = Member(*v, key)) c[key] = *m;
+      }
+      out.push_back(std::move(c));
+      block = nullptr;
+      continue;
+    }
+    if (line == "pim-audit-checkpoint-v1") {
+      block = &out.emplace_back();
+      continue;
+    }
+    const size_t eq = line.find('=');
+    if (block == nullptr || eq == std::string::npos) {
+      return bad("expected a checkpoint ('pim-audit-checkpoint-v1' then key=value lines)");
+    }
+    const std::string key = line.substr(0, eq);
+    const std::string value = line.substr(eq + 1);
+    if (key == "seq" || key == "time_us") {
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc() || end != value.data() + value.size())
+        return bad(key + " is not a number");
+      if (key == "seq") {
+        (*block)["seq"] = n;
+      } else {
+        (*block)["time"] = FormatTimestamp(Timestamp::FromMicros(n));
+      }
+    } else if (key == "head_hash") {
+      (*block)["headHash"] = value;
+    } else if (key == "signature") {
+      (*block)["signature"] = value;
+    } else {
+      return bad("unknown key '" + key + "'");
+    }
+  }
+  if (out.empty()) return InvalidArgument(name + " holds no audit checkpoint");
+  return out;
+}
 
 std::string Initiator(const json::value& a) {
   for (const char* who : {"user", "app"}) {
@@ -61,9 +135,37 @@ Status AuditList(Context& ctx, int top, const std::string& filter) {
   return Status::Ok();
 }
 
-Status AuditVerify(Context& ctx) {
+Status AuditVerify(Context& ctx, const std::vector<std::string>& checkpoint_files) {
+  std::vector<json::object> kept;
+  for (const std::string& path : checkpoint_files) {
+    std::ifstream file(path);
+    if (!file) return InvalidArgument("cannot read " + path);
+    std::ostringstream text;
+    text << file.rdbuf();
+    ASSIGN_OR_RETURN(std::vector<json::object> found, ParseCheckpoints(text.str(), path));
+    for (json::object& c : found) kept.push_back(std::move(c));
+  }
+  if (kept.size() > kMaxCheckpointsSent) {
+    // The newest ones: a sound log up to a checkpoint is sound up to every earlier one of it.
+    auto seq = [](const json::object& c) {
+      const json::value* v = c.if_contains("seq");
+      return v && v->is_int64() ? v->get_int64() : 0;
+    };
+    std::sort(kept.begin(), kept.end(),
+              [&](const json::object& a, const json::object& b) { return seq(a) > seq(b); });
+    kept.resize(kMaxCheckpointsSent);
+    if (!ctx.json) {
+      ctx.err << "Checking the " << kMaxCheckpointsSent << " newest of the checkpoints given.\n";
+    }
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
-  ASSIGN_OR_RETURN(json::value report, session->api().Get("/v1.0/pim/audit/verify"));
+  json::array sent;
+  for (json::object& c : kept) sent.push_back(std::move(c));
+  const bool against = !sent.empty();
+  ASSIGN_OR_RETURN(json::value report,
+                   against ? session->api().Post("/v1.0/pim/audit/verify",
+                                                 json::object{{"checkpoints", std::move(sent)}})
+                           : session->api().Get("/v1.0/pim/audit/verify"));
   const bool ok = Bool(report, "ok");
   const json::value* checked = Member(report, "recordsChecked");
   const std::string count = checked != nullptr ? json::serialize(*checked) : "?";
@@ -74,6 +176,7 @@ Status AuditVerify(Context& ctx) {
     if (const json::value* cp = Member(report, "checkpointSeq"); cp != nullptr && !cp->is_null()) {
       ctx.out << " (signed checkpoint at sequence " << json::serialize(*cp) << ")";
     }
+    if (against) ctx.out << ", and it matches the " << kept.size() << " checkpoint(s) given";
     ctx.out << '\n';
   }
   if (ok) return Status::Ok();
@@ -110,6 +213,26 @@ Status AuditExport(Context& ctx, const std::string& output) {
   sink.flush();
   if (!sink) return Internal("write failed" + (output.empty() ? "" : ": " + output));
   if (!output.empty()) ctx.err << "Exported " << count << " audit records to " << output << '\n';
+  return Status::Ok();
+}
+
+Status AuditCheckpoint(Context& ctx, const std::string& output) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  ASSIGN_OR_RETURN(json::value checkpoint, session->api().Get(kCheckpoint));
+  if (json::object* o = checkpoint.if_object()) o->erase("@odata.context");
+  std::string text;
+  if (ctx.json) {
+    text = json::serialize(checkpoint) + "\n";
+  } else {
+    text = CheckpointText(checkpoint);
+  }
+  if (output.empty()) {
+    ctx.out << text;
+    return Status::Ok();
+  }
+  // Appended: a file that collects checkpoints over time ('pim audit verify --checkpoint').
+  std::ofstream file(output, std::ios::out | std::ios::app);
+  if (!(file << text) || !file.flush()) return InvalidArgument("cannot write " + output);
   return Status::Ok();
 }
 

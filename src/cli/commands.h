@@ -80,7 +80,12 @@ Status PolicySet(Context& ctx, const PolicySetOptions& o);
 
 // --- auditors (cmd_audit.cc) ---
 Status AuditList(Context& ctx, int top, const std::string& filter);
-Status AuditVerify(Context& ctx);
+// With `checkpoint_files`, also checks the log against the checkpoints kept in them ('pim audit
+// checkpoint' output or pimd's checkpoint file, copied off the host).
+Status AuditVerify(Context& ctx, const std::vector<std::string>& checkpoint_files = {});
+// The newest signed checkpoint, in the checkpoint file's format (JSON with --json), written to
+// standard output or appended to `output`.
+Status AuditCheckpoint(Context& ctx, const std::string& output);
 Status AuditExport(Context& ctx, const std::string& output);
 
 // --- shared by the request-making commands (cmd_activate.cc) ---

@@ -299,7 +299,14 @@ class PimService {
   // Readers of the audit log: active GA, PRA, Security Administrator, Security Reader,
   // Global Reader, and break-glass accounts.
   Status CheckCanReadAudit(const Caller& caller) const;
-  Result<AuditVerifyReport> VerifyAuditLog(const Caller& caller);
+  // `witnessed`: checkpoints the caller kept elsewhere (LatestAuditCheckpoint's, saved off the
+  // host), checked like the database's and the checkpoint file's.
+  Result<AuditVerifyReport> VerifyAuditLog(const Caller& caller,
+                                           const std::vector<AuditCheckpoint>& witnessed = {});
+  // The newest signed checkpoint in the database (nullopt before the first record), for
+  // keeping off the host; and the public key that verifies it (PEM).
+  Result<std::optional<AuditCheckpoint>> LatestAuditCheckpoint(const Caller& caller);
+  std::string AuditPublicKeyPem() const;
 
   // ---- Decisions (lock-free read of the decision index) ----
   Decision HasRole(const std::string& principal_id, const std::string& role_definition_id,

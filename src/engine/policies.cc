@@ -169,9 +169,17 @@ Status PimService::CheckCanReadAudit(const Caller& caller) const {
       "Administrator, Security Administrator, Security Reader or Global Reader role");
 }
 
-Result<AuditVerifyReport> PimService::VerifyAuditLog(const Caller& caller) {
+Result<AuditVerifyReport> PimService::VerifyAuditLog(
+    const Caller& caller, const std::vector<AuditCheckpoint>& witnessed) {
   RETURN_IF_ERROR(CheckCanReadAudit(caller));
-  return VerifyAudit(state_->store, state_->signer, state_->options.checkpoint_file);
+  return VerifyAudit(state_->store, state_->signer, state_->options.checkpoint_file, witnessed);
 }
+
+Result<std::optional<AuditCheckpoint>> PimService::LatestAuditCheckpoint(const Caller& caller) {
+  RETURN_IF_ERROR(CheckCanReadAudit(caller));
+  return state_->store.LatestCheckpoint();
+}
+
+std::string PimService::AuditPublicKeyPem() const { return state_->signer.PublicKeyPem(); }
 
 }  // namespace pim

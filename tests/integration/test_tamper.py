@@ -32,6 +32,16 @@ class TamperTest(PimTestCase):
         r = cls.api.get("/v1.0/pim/audit/verify", token=cls.auditor.token)
         if r.status != 200 or r.body.get("ok") is not True:
             raise AssertionError("the untouched log does not verify: %r" % r)
+        # A checkpoint kept off the host, twice: the text format, and JSON from the API.
+        cls.witness = os.path.join(cls.server.tmp, "witness.txt")
+        if cls.cli_config:
+            out = run_pim(["audit", "checkpoint", "--output", cls.witness], cls.cli_config)
+            if out.returncode != 0:
+                raise AssertionError("pim audit checkpoint failed: %r" % (out,))
+        r = cls.api.get("/v1.0/pim/audit/checkpoint", token=cls.auditor.token)
+        if r.status != 200:
+            raise AssertionError("GET checkpoint: %r" % r)
+        cls.witness_json = {k: r.body[k] for k in ("seq", "headHash", "time", "signature")}
         cls.old_base = cls.server.base_url
         code = cls.server.stop()
         if code != 0:
@@ -74,16 +84,20 @@ class TamperTest(PimTestCase):
             db.close()
         return data
 
-    def verify(self, data, before=None):
+    def verify(self, data, before=None, witnessed=None, cli_args=()):
         """Starts pimd on `data`, calls before(api) if given; returns (API report, pim CLI
-        CompletedProcess or None)."""
+        CompletedProcess or None). `witnessed`: checkpoints to verify against (POST)."""
         server = PimServer(tmpdir=os.path.dirname(data))
         server.log_path = data + ".log"
         api = Client(server.start(data=data))
         try:
             if before is not None:
                 before(api)
-            r = api.get("/v1.0/pim/audit/verify", token=self.auditor.token)
+            if witnessed:
+                r = api.post("/v1.0/pim/audit/verify", {"checkpoints": witnessed},
+                             token=self.auditor.token)
+            else:
+                r = api.get("/v1.0/pim/audit/verify", token=self.auditor.token)
             self.assertEqual(r.status, 200, "%r\n%s" % (r, server.log_tail()))
             cli = None
             if self.cli_config:
@@ -93,7 +107,7 @@ class TamperTest(PimTestCase):
                 with open(config, "w") as f:
                     f.write(text)
                 os.chmod(config, 0o600)
-                cli = run_pim(["audit", "verify"], config)
+                cli = run_pim(["audit", "verify"] + list(cli_args), config)
             return r.body, cli
         finally:
             self.assertEqual(server.stop(), 0, server.log_tail())
@@ -180,6 +194,46 @@ class TamperTest(PimTestCase):
 
         data = self.tampered_copy("truncated", truncate)
         self.assert_detected(data, cut, ("truncated",), named=(cut, cut - 1))
+
+    def test_everything_on_the_host_rolled_back_shows_against_a_kept_checkpoint(self):
+        # The newest records, the database's checkpoints and the checkpoint file all gone: the
+        # host holds no evidence; a checkpoint kept elsewhere does.
+        cut = self.seqs[-3]
+
+        def truncate(db):
+            db.execute("DELETE FROM audit WHERE %s>=?" % self.seq_col, (cut,))
+            db.execute("DELETE FROM audit_checkpoints")
+
+        data = self.tampered_copy("rolled-back", truncate)
+        os.remove(os.path.join(data, "audit-checkpoint"))
+        report, cli = self.verify(data)
+        self.assertIs(report["ok"], True, report)  # the limit docs/AUDIT.md states
+        if cli is not None:
+            self.assertEqual(cli.returncode, 0, cli)
+
+        data = self.tampered_copy("rolled-back-witnessed", truncate)
+        os.remove(os.path.join(data, "audit-checkpoint"))
+        report, cli = self.verify(data, witnessed=[self.witness_json],
+                                  cli_args=("--checkpoint", self.witness))
+        self.assertIs(report["ok"], False, report)
+        self.assertEqual(report["problem"], "truncated", report)
+        self.assertEqual(report["firstBadSequence"], cut, report)
+        self.assertIn("the copy supplied", report["message"])
+        if cli is not None:
+            self.assertNotEqual(cli.returncode, 0, "pim audit verify passed: %r" % (cli,))
+            self.assertIn("truncated", cli.stdout + cli.stderr)
+
+    def test_untouched_copy_verifies_against_the_kept_checkpoint(self):
+        as_json = os.path.join(self.server.tmp, "witness.jsonl")
+        with open(as_json, "w") as f:
+            f.write(json.dumps(self.witness_json) + "\n")
+        report, cli = self.verify(self.tampered_copy("untouched-witnessed"),
+                                  witnessed=[self.witness_json],
+                                  cli_args=("--checkpoint", self.witness, "--checkpoint", as_json))
+        self.assertIs(report["ok"], True, report)
+        if cli is not None:
+            self.assertEqual(cli.returncode, 0, cli)
+            self.assertIn("matches the 2 checkpoint", cli.stdout)
 
     def test_truncated_then_restarted_and_written_to(self):
         # pimd started on the truncated log and kept working: its new records must not replace

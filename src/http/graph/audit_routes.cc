@@ -1,5 +1,6 @@
 // /v1.0/auditLogs/directoryAudits (newest first, $filter, paging by audit sequence number),
-// /v1.0/auditLogs/directoryAudits/{id}, and pim's GET /v1.0/pim/audit/verify.
+// /v1.0/auditLogs/directoryAudits/{id}, and pim's GET and POST /v1.0/pim/audit/verify and GET
+// /v1.0/pim/audit/checkpoint.
 //
 // The audit log is read straight from the Store (it can be far larger than memory) after
 // PimService::CheckCanReadAudit. One record is found by id through Store::FindAuditRecord. A page
@@ -190,6 +191,35 @@ void RegisterAuditRoutes(Router& router, const GraphContext& ctx) {
                           if (!report.ok()) return GraphError(report.status());
                           return EntityResponse(req, 200, "pim.auditVerifyReport",
                                                 VerifyReportToGraph(*report));
+                        }),
+             /*blocking=*/true);
+  // The same, also against checkpoints the caller kept off the host (docs/AUDIT.md).
+  router.Add("POST", "/v1.0/pim/audit/verify", "pim.audit.verifyAgainst",
+             WithCaller(svc,
+                        [&svc](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                          Status allowed = svc.CheckCanReadAudit(c);
+                          if (!allowed.ok()) return GraphError(allowed);
+                          Result<std::vector<AuditCheckpoint>> witnessed =
+                              DecodeWitnessedCheckpoints(req.body);
+                          if (!witnessed.ok()) return GraphError(witnessed.status());
+                          Result<AuditVerifyReport> report = svc.VerifyAuditLog(c, *witnessed);
+                          if (!report.ok()) return GraphError(report.status());
+                          return EntityResponse(req, 200, "pim.auditVerifyReport",
+                                                VerifyReportToGraph(*report));
+                        }),
+             /*blocking=*/true);
+  router.Add("GET", "/v1.0/pim/audit/checkpoint", "pim.audit.checkpoint",
+             WithCaller(svc,
+                        [&svc](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                          Result<std::optional<AuditCheckpoint>> latest =
+                              svc.LatestAuditCheckpoint(c);
+                          if (!latest.ok()) return GraphError(latest.status());
+                          if (!*latest) {
+                            return GraphError(NotFound("The audit log has no checkpoint yet."));
+                          }
+                          json::object out = CheckpointToGraph(**latest);
+                          out["publicKey"] = svc.AuditPublicKeyPem();
+                          return EntityResponse(req, 200, "pim.auditCheckpoint", out);
                         }),
              /*blocking=*/true);
 }

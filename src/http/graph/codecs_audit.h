@@ -3,6 +3,8 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <string_view>
+#include <vector>
 
 #include "audit/audit.h"
 #include "core/status.h"
@@ -16,5 +18,13 @@ Result<boost::json::object> DirectoryAuditFromRecord(const SealedAuditRecord& re
 
 // {"ok","recordsChecked","checkpointSeq","firstBadSequence"|null,"problem"|null,"message"}
 boost::json::object VerifyReportToGraph(const AuditVerifyReport& report);
+
+// {"seq","headHash","time","signature"}: a signed checkpoint as GET /v1.0/pim/audit/checkpoint
+// serves it and POST /v1.0/pim/audit/verify takes it back.
+boost::json::object CheckpointToGraph(const AuditCheckpoint& checkpoint);
+// The body of POST /v1.0/pim/audit/verify: {"checkpoints": [ CheckpointToGraph's objects ]}, one
+// to kMaxWitnessedCheckpoints of them. InvalidArgument naming the first bad field.
+inline constexpr size_t kMaxWitnessedCheckpoints = 100;
+Result<std::vector<AuditCheckpoint>> DecodeWitnessedCheckpoints(std::string_view body);
 
 }  // namespace pim::http

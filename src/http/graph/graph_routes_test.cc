@@ -357,6 +357,52 @@ TEST_F(RoutesTest, AuditNewestFirstFilteredPagedAndVerified) {
   EXPECT_EQ(Get("/v1.0/auditLogs/directoryAudits/" + id, nosy).status, 403);
 }
 
+// A checkpoint saved off the host (GET .../checkpoint) can be checked later (POST .../verify).
+TEST_F(RoutesTest, AuditCheckpointsCanBeKeptAndCheckedLater) {
+  Reply saved = Get("/v1.0/pim/audit/checkpoint", admin_token_);
+  ASSERT_EQ(saved.status, 200) << Dump(saved);
+  EXPECT_GE(saved.obj().at("seq").as_int64(), 1);
+  EXPECT_EQ(saved.Str("headHash").size(), 64u);
+  EXPECT_NE(saved.Str("publicKey").find("BEGIN PUBLIC KEY"), std::string::npos);
+  CreateUser("Later", "later@pim.local");  // the log grows past the saved checkpoint
+
+  json::object copy = saved.obj();
+  copy.erase("@odata.context");
+  copy.erase("publicKey");
+  Reply fine = Post("/v1.0/pim/audit/verify", json::object{{"checkpoints", json::array{copy}}},
+                    admin_token_);
+  ASSERT_EQ(fine.status, 200) << Dump(fine);
+  EXPECT_EQ(fine.obj().at("ok"), true) << Dump(fine);
+
+  json::object future = copy;  // a checkpoint of more records than the log has
+  future["seq"] = saved.obj().at("seq").as_int64() + 1000;
+  Reply unsigned_claim = Post("/v1.0/pim/audit/verify",
+                              json::object{{"checkpoints", json::array{future}}}, admin_token_);
+  ASSERT_EQ(unsigned_claim.status, 200) << Dump(unsigned_claim);
+  EXPECT_EQ(unsigned_claim.obj().at("ok"), false);
+  EXPECT_EQ(unsigned_claim.Str("problem"), "checkpoint-invalid");
+
+  for (const std::string& body :
+       {std::string("{}"), std::string(R"({"checkpoints":[]})"), std::string("[1]"),
+        std::string(R"({"checkpoints":[{"seq":0,"headHash":"x","time":"x","signature":"x"}]})"),
+        std::string(R"({"checkpoints":[{"seq":1,"headHash":"AB","time":"2026-11-27T00:00:00Z",)"
+                    R"("signature":"x"}]})"),
+        std::string(R"({"checkpoints":[{"seq":1,"headHash":")") + std::string(64, 'a') +
+            R"(","time":"yesterday","signature":"x"}]})",
+        std::string(R"({"checkpoints":[{"seq":1,"headHash":")") + std::string(64, 'a') +
+            R"(","time":"2026-11-27T00:00:00Z","signature":"x","extra":1}]})"}) {
+    Reply bad = Call("POST", "/v1.0/pim/audit/verify", body, admin_token_);
+    EXPECT_EQ(bad.status, 400) << body << Dump(bad);
+    EXPECT_FALSE(bad.ErrorCode().empty());
+  }
+  CreateUser("Nosy", "nosy@pim.local");
+  std::string nosy = SignIn("nosy@pim.local", kUserPassword);
+  EXPECT_EQ(Get("/v1.0/pim/audit/checkpoint", nosy).status, 403);
+  EXPECT_EQ(
+      Post("/v1.0/pim/audit/verify", json::object{{"checkpoints", json::array{copy}}}, nosy).status,
+      403);
+}
+
 TEST_F(RoutesTest, EveryWritingRouteIsBlocking) {
   CreateUser("Block", "block@pim.local");
   EXPECT_TRUE(last_blocking_);
