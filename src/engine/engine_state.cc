@@ -65,9 +65,12 @@ void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
     std::fflush(stderr);
     std::abort();
   };
+  // On the writer thread, before it takes its next batch: the change sets queued after this one
+  // were sealed over its state and audit records, and committing any of them would leave a gap
+  // in the chain on disk. Waiting for the future and aborting here would race with that batch.
+  changes.on_failure = fail;
   if (std::function<void()> durable = DeferCommits::Track()) {
     // The caller does not wait: it learns of durability through its DeferCommits scope.
-    changes.on_failure = fail;
     store.Enqueue(std::move(changes), [after = std::move(after), durable = std::move(durable)] {
       after();
       durable();
@@ -78,7 +81,7 @@ void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
   std::shared_future<Status> done = store.Submit(std::move(changes), std::move(after));
   lock.unlock();
   Status st = done.get();
-  if (!st.ok()) fail(st);
+  if (!st.ok()) fail(st);  // refused without on_failure: the store was closed
 }
 
 Status EngineState::CommitRefusal(ExclusiveLock& lock, Txn txn, Status refusal) {

@@ -1,7 +1,13 @@
 #include <gmock/gmock.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <future>
 #include <iterator>
+#include <thread>
 
 #include "engine/engine_test_util.h"
 
@@ -82,6 +88,80 @@ TEST_F(ReloadTest, AFailedCommitAbortsTheProcess) {
       {
         store_.FailNextCommits(1);
         (void)NewUser("alice");
+      },
+      "store commit failed");
+}
+
+// A Store that passes everything to another, except that a submitter waiting for a commit that
+// failed hears of it only late (up to 10 s): a thread the scheduler wakes after the writer has
+// moved on to the next batch.
+class LateFailureStore final : public Store {
+ public:
+  explicit LateFailureStore(Store& inner) : inner_(inner) {}
+  Result<std::vector<StoredObject>> LoadObjects(const std::string& kind) override {
+    return inner_.LoadObjects(kind);
+  }
+  Status ForEachObject(const std::function<Status(StoredObject)>& visit) override {
+    return inner_.ForEachObject(visit);
+  }
+  std::shared_future<Status> Submit(ChangeSet changes,
+                                    std::function<void()> after_commit) override {
+    std::shared_future<Status> inner = inner_.Submit(std::move(changes), std::move(after_commit));
+    submitted_.fetch_add(1);
+    return std::async(std::launch::deferred,
+                      [inner] {
+                        Status status = inner.get();
+                        if (!status.ok()) std::this_thread::sleep_for(std::chrono::seconds(10));
+                        return status;
+                      })
+        .share();
+  }
+  void Enqueue(ChangeSet changes, std::function<void()> after_commit) override {
+    inner_.Enqueue(std::move(changes), std::move(after_commit));
+  }
+  Result<std::vector<SealedAuditRecord>> ReadAuditDescending(int64_t before_seq,
+                                                             int limit) override {
+    return inner_.ReadAuditDescending(before_seq, limit);
+  }
+  Result<std::vector<SealedAuditRecord>> ReadAuditAscending(int64_t from_seq, int limit) override {
+    return inner_.ReadAuditAscending(from_seq, limit);
+  }
+  Result<std::optional<SealedAuditRecord>> FindAuditRecord(const std::string& id) override {
+    return inner_.FindAuditRecord(id);
+  }
+  Result<std::optional<AuditCheckpoint>> LatestCheckpoint() override {
+    return inner_.LatestCheckpoint();
+  }
+  Result<std::vector<OutboxEvent>> PendingOutbox(int limit) override {
+    return inner_.PendingOutbox(limit);
+  }
+  void Close() override { inner_.Close(); }
+  int submitted() const { return submitted_.load(); }
+
+ private:
+  Store& inner_;
+  std::atomic<int> submitted_{0};
+};
+
+// The engine's memory already holds a failed change set when the next one is sealed after it:
+// committing that one would leave a gap in the audit chain (a false "removed" alarm) and objects
+// written over state that never reached the disk. So the process must stop before the store
+// commits anything submitted after a failure, however late the failed submitter wakes up.
+TEST_F(ReloadTest, NothingSubmittedAfterAFailedCommitIsCommitted) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TmpdirForChildren children(dir_);
+  EXPECT_DEATH(
+      {
+        LateFailureStore late(store_);
+        svc_.reset();
+        svc_ = std::make_unique<PimService>(late, clock_, ids_, *signer_, secrets_, options_);
+        if (!svc_->Load().ok()) std::_Exit(2);
+        store_.FailNextCommits(1);
+        std::thread failing([&] { (void)NewUser("alice"); });
+        while (late.submitted() == 0) std::this_thread::yield();
+        (void)NewUser("bob");
+        std::fprintf(stderr, "a change set submitted after a failed commit was committed\n");
+        std::_Exit(0);
       },
       "store commit failed");
 }
