@@ -222,6 +222,11 @@ void Server::Run() {
   for (int i = 1; i < s.options.io_threads; ++i) extra.emplace_back(run_loop);
   run_loop();
   for (auto& t : extra) t.join();
+  // The connections are gone, but a handler may still run on a worker (the grace period
+  // passed): wait for it, so that the caller may close what handlers use once Run() returns
+  // (pimd closes the store, and a mutation committing after that aborted the process). What
+  // such a handler posts back to the stopped io_context is dropped with it.
+  s.workers.join();
 }
 
 void Server::Stop() {

@@ -66,7 +66,8 @@ class Server {
   bool tls() const;
 
   // Serves until Stop(), then returns once in-flight requests have been answered (or
-  // shutdown_grace has passed). Returns at once if Start() did not succeed.
+  // shutdown_grace has passed: their connections are then cut) and no handler is running on a
+  // worker thread any more. Returns at once if Start() did not succeed.
   void Run();
   // Graceful stop: stops accepting, closes idle keep-alive connections, lets requests in flight
   // finish (answering them with Connection: close). Idempotent; safe from any thread and from

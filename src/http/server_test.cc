@@ -472,6 +472,41 @@ TEST_F(HttpServerTest, StopFinishesInFlightRequestsAndClosesIdleConnections) {
   server_.reset();
 }
 
+// Past the grace period the connections are abandoned, but a handler already running on a
+// worker is not: Run() waits for it to return, so that the caller may then close what handlers
+// use (pimd closes the store after Run(); a mutation committing after that aborted the process).
+TEST_F(HttpServerTest, RunReturnsOnlyAfterTheHandlersStillRunningAfterTheGracePeriod) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> handler_done{false};
+  router_.Add(
+      "GET", "/slow", "slow",
+      [&entered, &handler_done, released](const HttpRequest&, const RouteParams&) {
+        entered.set_value();
+        released.wait();
+        handler_done.store(true);
+        return JsonResponse(200, R"({"done":true})");
+      },
+      /*blocking=*/true);
+  ServerOptions options;
+  options.shutdown_grace = std::chrono::milliseconds(10);
+  StartServer(options);
+  RawClient busy(port());
+  busy.Send(Get("/slow"));
+  entered.get_future().wait();
+
+  server_->Stop();
+  std::thread releaser([&release] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // well past the grace period
+    release.set_value();
+  });
+  thread_.join();  // Run() has returned
+  EXPECT_TRUE(handler_done.load());
+  releaser.join();
+  server_.reset();
+}
+
 // A deferred response leaves when its continuation is called (here from another thread), not
 // when the handler returns; the worker thread is free meanwhile; a stop waits for it.
 TEST_F(HttpServerTest, DeferredResponseIsSentWhenItsContinuationRuns) {
