@@ -246,6 +246,20 @@ TEST_F(PimdProcessTest, ServeNeedsAnInitialisedDataDirectory) {
   EXPECT_NE(Stderr().find("pimd init"), std::string::npos) << Stderr();
 }
 
+// A zero-length pim.db (a copy that failed on a full disk, a file system that lost it) is not a
+// new database to fill in: SQLite would accept it as one, pimd would write a fresh schema into
+// it and send the operator to `pimd init`, which refuses an existing file.
+TEST_F(PimdProcessTest, ServeRefusesAnEmptyDatabaseFileAndLeavesItAsItIs) {
+  ASSERT_EQ(Run(InitArgs()).first, 0) << Stderr();
+  for (const char* suffix : {"-wal", "-shm"}) fs::remove(data_ + "/pim.db" + suffix);
+  fs::resize_file(data_ + "/pim.db", 0);
+  auto [code, out] = Run({"--data", data_, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(out, "");
+  EXPECT_NE(Stderr().find("is empty"), std::string::npos) << Stderr();
+  EXPECT_EQ(fs::file_size(data_ + "/pim.db"), 0u);
+}
+
 TEST_F(PimdProcessTest, ServeRefusesPlainHttpOnANonLoopbackAddress) {
   ASSERT_EQ(Run(InitArgs()).first, 0);
   auto [code, out] = Run({"--data", data_, "--listen", "0.0.0.0:0"});

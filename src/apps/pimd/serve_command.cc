@@ -166,6 +166,16 @@ int RunServe(const ServeOptions& options) {
     return Fail("no database at " + paths.Database() + "; run `pimd init --data " + paths.dir +
                 "` first");
   }
+  // SQLite takes a file of 0 bytes for a new database, and pimd would write a fresh schema into
+  // it: a copy or restore that failed (on a full disk, say) must not become an empty tenant.
+  std::error_code db_ec, wal_ec;  // no log (wal_ec) holds nothing either
+  const uintmax_t db_size = std::filesystem::file_size(paths.Database(), db_ec);
+  const uintmax_t wal_size = std::filesystem::file_size(paths.Database() + "-wal", wal_ec);
+  if (!db_ec && db_size == 0 && (wal_ec || wal_size == 0)) {
+    return Fail(paths.Database() + " is empty (0 bytes), so it is not a pim database; pimd " +
+                "leaves it as it is. Restore it from a backup (docs/OPERATIONS.md), or remove " +
+                "it to start over with `pimd init --data " + paths.dir + "`");
+  }
 
   BlockStopSignals();
   RaiseOpenFileLimit();
