@@ -260,10 +260,24 @@ TEST(CheckpointFileTest, MissingIsNulloptAndMalformedIsInvalid) {
         std::string("pim-audit-checkpoint-v2\nseq=1\nhead_hash=a\ntime_us=1\nsignature=s\n"),
         std::string("pim-audit-checkpoint-v1\nseq=1\nhead_hash=a\ntime_us=1\nsignature=s"),
         std::string("pim-audit-checkpoint-v1\nhead_hash=a\nseq=1\ntime_us=1\nsignature=s\n"),
-        std::string("")}) {
+        std::string("pim-audit-checkpoint-v1\nseq=1\nhead_hash=a\nti"),
+        std::string("\0\0\0\n", 4)}) {
     std::ofstream(dir.File("bad")) << text;
     EXPECT_EQ(ReadCheckpointFile(dir.File("bad")).status().code(), StatusCode::kInvalidArgument)
         << text;
+  }
+}
+
+// The file is replaced without an fsync (rename over it), so a power failure can leave it empty,
+// or at its full length with its block never written: zeros. That is no claim about the log (a
+// deleted file makes none either), not a malformed one, which would be a false alarm.
+TEST(CheckpointFileTest, EmptyOrZeroFilledAsAPowerFailureLeavesItClaimsNothing) {
+  TempDir dir;
+  for (const std::string& text : {std::string(), std::string(160, '\0')}) {
+    std::ofstream(dir.File("torn"), std::ios::binary) << text;
+    Result<std::optional<AuditCheckpoint>> read = ReadCheckpointFile(dir.File("torn"));
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_FALSE(read->has_value());
   }
 }
 

@@ -69,6 +69,10 @@ Result<std::optional<AuditCheckpoint>> ReadCheckpointFile(const std::string& pat
   std::ostringstream buffer;
   buffer << in.rdbuf();
   std::string text = buffer.str();
+  // The file is replaced without an fsync: after a power failure it can be empty, or as long as
+  // it was with its one block never written (zeros). Either claims nothing, as no file would,
+  // and is no evidence (deleting the file gains an attacker as much).
+  if (text.find_first_not_of('\0') == std::string::npos) return std::optional<AuditCheckpoint>();
   auto malformed = [&](const std::string& why) {
     return InvalidArgument("checkpoint file " + path + " is malformed: " + why);
   };

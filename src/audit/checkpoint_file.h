@@ -11,7 +11,8 @@
 
 namespace pim {
 
-// The checkpoint stored at `path` by WriteCheckpointFile. nullopt if the file does not exist;
+// The checkpoint stored at `path` by WriteCheckpointFile. nullopt if the file does not exist, or
+// is empty or all zero bytes (what a power failure can leave of it, docs/AUDIT.md);
 // InvalidArgument (naming the problem) if it is not a well-formed checkpoint file; Internal if it
 // cannot be read. The signature is not checked here.
 Result<std::optional<AuditCheckpoint>> ReadCheckpointFile(const std::string& path);

@@ -233,6 +233,18 @@ TEST_F(VerifyAuditTest, MalformedCheckpointFile) {
   EXPECT_NE(report.message.find("malformed"), std::string::npos) << report.message;
 }
 
+TEST_F(VerifyAuditTest, CheckpointFileEmptiedByAPowerFailureIsNotAnAlarm) {
+  Build(8);
+  std::ofstream(checkpoint_file_, std::ios::trunc);
+  AuditVerifyReport report = Verify();
+  EXPECT_TRUE(report.ok) << report.message;
+  EXPECT_EQ(report.checkpoint_seq, 8);  // the database's checkpoint still counts
+  Tamper([](Records& records) { records.resize(6); });
+  report = Verify();
+  EXPECT_EQ(report.problem, "truncated");
+  EXPECT_EQ(report.first_bad_seq, 7);
+}
+
 TEST_F(VerifyAuditTest, MissingCheckpointFileIsNotAnError) {
   Build(4);
   AuditVerifyReport report = Verify(dir_.File("absent"));
