@@ -43,6 +43,17 @@ size_t ServerCore::StopAll() {
   return open.size();
 }
 
+void ServerCore::AbandonAll() {
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [ptr, weak] : connections_) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : open) connection->Abandon();
+}
+
 }  // namespace internal
 
 struct Server::Impl {
@@ -222,10 +233,11 @@ void Server::Run() {
   for (int i = 1; i < s.options.io_threads; ++i) extra.emplace_back(run_loop);
   run_loop();
   for (auto& t : extra) t.join();
-  // The connections are gone, but a handler may still run on a worker (the grace period
-  // passed): wait for it, so that the caller may close what handlers use once Run() returns
-  // (pimd closes the store, and a mutation committing after that aborted the process). What
-  // such a handler posts back to the stopped io_context is dropped with it.
+  // A handler may still run on a worker (the grace period passed): its client is told at once
+  // (the connection closes), and Run() waits for the handler, so that the caller may close what
+  // handlers use once Run() returns (pimd closes the store, and a mutation committing after
+  // that aborted the process). What it posts back to the stopped io_context is dropped.
+  if (s.core) s.core->AbandonAll();
   s.workers.join();
 }
 

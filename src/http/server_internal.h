@@ -32,6 +32,9 @@ class Connection {
   // Called on the connection's strand after Server::Stop(): an idle connection closes; one with
   // a request in flight finishes it and closes after answering.
   virtual void OnServerStop() = 0;
+  // Called once the I/O threads have stopped (so nothing else uses the socket): closes it, so
+  // that the client of a request that outlived the grace period is not left waiting.
+  virtual void Abandon() = 0;
 };
 
 // What every connection needs from the server. Owned by Server::Impl; outlives all connections.
@@ -54,6 +57,8 @@ struct ServerCore {
   void Unregister(Connection* connection);
   // Marks the server as stopping and tells every open connection. Returns how many were open.
   size_t StopAll();
+  // Abandon()s every connection still open. Only once no I/O thread runs.
+  void AbandonAll();
   std::function<void()> on_all_closed;  // set once before serving
 
  private:

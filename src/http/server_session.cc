@@ -72,6 +72,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     });
   }
 
+  void Abandon() override {
+    error_code ignored;
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Tcp().socket().close(ignored);
+  }
+
   void OnServerStop() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       // Only a connection waiting for a request is cut; one with a request in flight answers

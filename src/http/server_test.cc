@@ -497,14 +497,20 @@ TEST_F(HttpServerTest, RunReturnsOnlyAfterTheHandlersStillRunningAfterTheGracePe
   entered.get_future().wait();
 
   server_->Stop();
+  // Past the grace period the client is not left waiting for the handler...
+  std::future<bool> closed =
+      std::async(std::launch::async, [&busy] { return busy.ClosedByServer(); });
+  EXPECT_EQ(closed.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_FALSE(handler_done.load());
   std::thread releaser([&release] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // well past the grace period
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
     release.set_value();
   });
-  thread_.join();  // Run() has returned
+  thread_.join();  // ...but Run() returns only after the handler
   EXPECT_TRUE(handler_done.load());
   releaser.join();
   server_.reset();
+  EXPECT_TRUE(closed.get());
 }
 
 // A deferred response leaves when its continuation is called (here from another thread), not
