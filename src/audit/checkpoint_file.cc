@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -99,10 +102,26 @@ Result<std::optional<AuditCheckpoint>> ReadCheckpointFile(const std::string& pat
   return std::optional<AuditCheckpoint>(std::move(checkpoint));
 }
 
+void RemoveCheckpointFileTemporaries(const std::string& path) {
+  const std::filesystem::path file(path);
+  const std::string prefix = file.filename().string() + ".";
+  std::error_code ec;
+  std::filesystem::path dir = file.parent_path();
+  if (dir.empty()) dir = ".";
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() != prefix.size() + 6 || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string_view suffix = std::string_view(name).substr(prefix.size());
+    if (std::all_of(suffix.begin(), suffix.end(), [](char c) { return std::isalnum(c) != 0; })) {
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
+}
+
 Status WriteCheckpointFile(const std::string& path, const AuditCheckpoint& checkpoint) {
   const std::string text = FormatCheckpointFile(checkpoint);
-  std::string temp = path + ".XXXXXX";
-  int fd = mkstemp(temp.data());  // mode 0600
+  std::string temp = path + ".XXXXXX";  // RemoveCheckpointFileTemporaries knows this shape
+  int fd = mkstemp(temp.data());        // mode 0600
   if (fd < 0) {
     return Internal("cannot create " + temp + ": " + std::strerror(errno));
   }

@@ -31,6 +31,11 @@ Result<std::optional<AuditCheckpoint>> ReadCheckpointFile(const std::string& pat
 Result<std::string> CheckpointFileProblem(const std::string& path, const AuditSigner& signer,
                                           Store& store, int64_t last_seq);
 
+// Removes the temporary files WriteCheckpointFile left beside `path` when the process died
+// between creating one and renaming it over `path` (names `path` + "." + 6 letters or digits).
+// Only while no WriteCheckpointFile(path) runs: pimd calls it at start-up. Best effort.
+void RemoveCheckpointFileTemporaries(const std::string& path);
+
 // The file's text for `checkpoint` (exposed for tests and documentation).
 std::string FormatCheckpointFile(const AuditCheckpoint& checkpoint);
 

@@ -116,6 +116,7 @@ Status PimService::Load() {
   }
   // Before anything is committed: a checkpoint file that does not describe this log is kept.
   if (!s.options.checkpoint_file.empty()) {
+    RemoveCheckpointFileTemporaries(s.options.checkpoint_file);  // of a crash mid-replacement
     ASSIGN_OR_RETURN(s.checkpoint_file_problem,
                      pim::CheckpointFileProblem(s.options.checkpoint_file, s.signer, st,
                                                 last.empty() ? 0 : last[0].seq));

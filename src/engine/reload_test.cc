@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <iterator>
@@ -180,6 +181,22 @@ TEST_F(ReloadTest, TamperingIsDetected) {
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// WriteCheckpointFile writes a temporary file beside the checkpoint file, then renames it: a
+// crash in between leaves the temporary file, one more with each such crash. The next start
+// removes them (only names of that shape).
+TEST_F(ReloadTest, StartRemovesTemporaryCheckpointFilesACrashLeftBehind) {
+  const std::string file = options_.checkpoint_file;
+  for (const char* suffix : {".a1B2c3", ".ZZZZZZ"}) std::ofstream(file + suffix) << "pim-audit";
+  for (const char* suffix : {".bak", "-old", ".a1B2c3d"}) std::ofstream(file + suffix) << "keep";
+  Start();
+  EXPECT_FALSE(std::filesystem::exists(file + ".a1B2c3"));
+  EXPECT_FALSE(std::filesystem::exists(file + ".ZZZZZZ"));
+  for (const char* suffix : {".bak", "-old", ".a1B2c3d"}) {
+    EXPECT_TRUE(std::filesystem::exists(file + suffix)) << suffix;
+  }
+  EXPECT_TRUE(std::filesystem::exists(file));
 }
 
 // A checkpoint file behind the log (a crash between a commit and the file's replacement) is
