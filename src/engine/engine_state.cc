@@ -254,8 +254,10 @@ bool EngineState::IsPrivilegedPrincipal(const std::string& id) const {
   if (p->break_glass) return true;
   const Timestamp now = clock.Now();
   bool found = false;
-  schedules.ForEachCurrentOf(
-      id, [&](const Schedule& x) { found = found || (!x.removed && x.end > now); });
+  auto holds = [&](const Schedule& x) { found = found || (!x.removed && x.end > now); };
+  schedules.ForEachCurrentOf(id, holds);
+  // What a group holds, its members (nested ones too) hold: they may activate or use it.
+  for (const std::string& group : GroupsOf(id)) schedules.ForEachCurrentOf(group, holds);
   return found;
 }
 

@@ -162,7 +162,8 @@ struct EngineState {
   std::set<std::string> GroupsOf(const std::string& principal) const;
   // True when `principal` is a member of `group_id`, transitively.
   bool IsMemberOf(const std::string& principal, const std::string& group_id) const;
-  // True for break-glass accounts and principals holding or eligible for any role (not ended).
+  // True for break-glass accounts and principals holding or eligible for any role (not ended),
+  // directly or through a group they belong to (transitively).
   bool IsPrivilegedPrincipal(const std::string& id) const;
   // Members of a group as the index should see them: live, enabled principals.
   std::vector<std::string> IndexedMembers(const Principal& group) const;

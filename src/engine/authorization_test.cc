@@ -1,0 +1,48 @@
+// Who may manage whom: administrators of users, groups and service principals must not reach
+// the privileges of the principals they manage.
+#include "engine/engine_test_util.h"
+
+namespace pim {
+namespace {
+
+using testing_util::EngineTest;
+using testing_util::kGA;
+using testing_util::kUA;
+
+class AuthorizationTest : public EngineTest {
+ protected:
+  // A user holding an active User Administrator role.
+  Caller UserAdministrator() {
+    std::string ua = NewUser("ua");
+    MakeEligible(ua, kUA);
+    EXPECT_TRUE(Activate(ua, kUA, Duration::Hours(8)).ok());
+    return Sign(ua);
+  }
+};
+
+TEST_F(AuthorizationTest, UserAdministratorCannotManageAUserEligibleThroughAGroup) {
+  std::string alice = NewUser("alice");
+  auto inner = svc_->CreateGroup(admin_, {"inner", "", true, {alice}});
+  ASSERT_TRUE(inner.ok()) << inner.status().ToString();
+  auto admins = svc_->CreateGroup(admin_, {"admins", "", true, {inner->id}});
+  ASSERT_TRUE(admins.ok()) << admins.status().ToString();
+  MakeEligible(admins->id, kGA);
+  Caller ua = UserAdministrator();
+
+  UserPatch reset;
+  reset.password = "a password the attacker knows";
+  EXPECT_EQ(svc_->UpdateUser(ua, alice, reset).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_FALSE(
+      svc_->PasswordGrant("alice@pim.local", "a password the attacker knows", std::nullopt, "")
+          .ok());
+  UserPatch disable;
+  disable.account_enabled = false;
+  EXPECT_EQ(svc_->UpdateUser(ua, alice, disable).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->DeleteUser(ua, alice).code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->RevokeSignInSessions(ua, alice).code(), StatusCode::kPermissionDenied);
+  // A Global Administrator still may.
+  EXPECT_TRUE(svc_->UpdateUser(admin_, alice, reset).ok());
+}
+
+}  // namespace
+}  // namespace pim
