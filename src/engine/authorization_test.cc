@@ -44,5 +44,29 @@ TEST_F(AuthorizationTest, UserAdministratorCannotManageAUserEligibleThroughAGrou
   EXPECT_TRUE(svc_->UpdateUser(admin_, alice, reset).ok());
 }
 
+TEST_F(AuthorizationTest, UserAdministratorCannotJoinAGroupNestedInARoleAssignableGroup) {
+  Caller ua = UserAdministrator();
+  auto team = svc_->CreateGroup(ua, {"team", "", false, {}});
+  ASSERT_TRUE(team.ok()) << team.status().ToString();
+  auto admins = svc_->CreateGroup(admin_, {"admins", "", true, {team->id}});
+  ASSERT_TRUE(admins.ok()) << admins.status().ToString();
+  MakeEligible(admins->id, kGA);
+
+  // Membership of `team` now confers eligibility for Global Administrator.
+  EXPECT_EQ(svc_->AddGroupMember(ua, team->id, ua.principal_id).code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(Activate(ua.principal_id, kGA, Duration::Hours(1)).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->DeleteGroup(ua, team->id).code(), StatusCode::kPermissionDenied);
+  // A role administrator still manages it.
+  EXPECT_TRUE(svc_->AddGroupMember(admin_, team->id, ua.principal_id).ok());
+  EXPECT_EQ(svc_->RemoveGroupMember(ua, team->id, ua.principal_id).code(),
+            StatusCode::kPermissionDenied);
+  // A group outside every role-assignable group stays the User Administrator's.
+  auto other = svc_->CreateGroup(ua, {"other", "", false, {}});
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(svc_->AddGroupMember(ua, other->id, ua.principal_id).ok());
+}
+
 }  // namespace
 }  // namespace pim

@@ -1,7 +1,7 @@
-// Groups and service principals. Role-assignable groups (and their memberships, which confer
-// roles) are managed by active Privileged Role Administrators or Global Administrators; other
-// groups also by User Administrators. Service principals and their secrets need an active
-// Global Administrator, Privileged Role Administrator or Application Administrator.
+// Groups and service principals. Role-assignable groups, and the groups nested in them (their
+// memberships confer roles), are managed by active Privileged Role Administrators or Global
+// Administrators; other groups also by User Administrators. Service principals and their secrets
+// need an active Global Administrator, Privileged Role Administrator or Application Administrator.
 #include <algorithm>
 #include <boost/json.hpp>
 #include <set>
@@ -23,11 +23,22 @@ constexpr const char* kNeedAppAdmin =
     "managing service principals needs an active Application Administrator, Privileged Role "
     "Administrator or Global Administrator role";
 
+// True when membership of group `g` confers roles: it is role-assignable, or a member (at any
+// depth) of a role-assignable group, whose members include its members.
+bool ConfersRoles(const EngineState& s, const Principal& g) {
+  if (g.is_assignable_to_role) return true;
+  for (const std::string& id : s.GroupsOf(g.id)) {
+    const Principal* above = s.principals.Find(id);
+    if (above != nullptr && above->is_assignable_to_role) return true;
+  }
+  return false;
+}
+
 std::string GroupRefusal(const EngineState& s, const Caller& caller, bool assignable) {
   if (s.IsRoleAdmin(caller, "/")) return {};
   if (!assignable && s.IsUserAdmin(caller)) return {};
-  return assignable ? "managing a role-assignable group needs an active Privileged Role "
-                      "Administrator or Global Administrator role"
+  return assignable ? "managing a role-assignable group, or a group nested in one, needs an "
+                      "active Privileged Role Administrator or Global Administrator role"
                     : "managing groups needs an active User Administrator, Privileged Role "
                       "Administrator or Global Administrator role";
 }
@@ -153,7 +164,7 @@ Status PimService::AddGroupMember(const Caller& caller, const std::string& group
   Principal g = *gp;
   AuditEvent e = s.Event(caller, "GroupManagement", "Add member to group", "Assign");
   e.targets.push_back(s.PrincipalTarget(g.id));
-  if (std::string why = GroupRefusal(s, caller, g.is_assignable_to_role); !why.empty()) {
+  if (std::string why = GroupRefusal(s, caller, ConfersRoles(s, g)); !why.empty()) {
     return s.RefuseForbidden(lock, caller, std::move(e), why);
   }
   std::string m = ToLower(member_id);
@@ -187,7 +198,7 @@ Status PimService::RemoveGroupMember(const Caller& caller, const std::string& gr
   Principal g = *gp;
   AuditEvent e = s.Event(caller, "GroupManagement", "Remove member from group", "Unassign");
   e.targets.push_back(s.PrincipalTarget(g.id));
-  if (std::string why = GroupRefusal(s, caller, g.is_assignable_to_role); !why.empty()) {
+  if (std::string why = GroupRefusal(s, caller, ConfersRoles(s, g)); !why.empty()) {
     return s.RefuseForbidden(lock, caller, std::move(e), why);
   }
   std::string m = ToLower(member_id);
@@ -215,7 +226,7 @@ Status PimService::DeleteGroup(const Caller& caller, const std::string& id) {
   Principal g = *gp;
   AuditEvent e = s.Event(caller, "GroupManagement", "Delete group", "Delete");
   e.targets.push_back(s.PrincipalTarget(g.id));
-  if (std::string why = GroupRefusal(s, caller, g.is_assignable_to_role); !why.empty()) {
+  if (std::string why = GroupRefusal(s, caller, ConfersRoles(s, g)); !why.empty()) {
     return s.RefuseForbidden(lock, caller, std::move(e), why);
   }
   const Timestamp now = s.clock.Now();
