@@ -68,5 +68,35 @@ TEST_F(AuthorizationTest, UserAdministratorCannotJoinAGroupNestedInARoleAssignab
   EXPECT_TRUE(svc_->AddGroupMember(ua, other->id, ua.principal_id).ok());
 }
 
+TEST_F(AuthorizationTest, ApplicationAdministratorCannotTakeOverAPrivilegedServicePrincipal) {
+  std::string app_admin = NewUser("appadmin");
+  MakeEligible(app_admin, role_ids::kApplicationAdministrator);
+  ASSERT_TRUE(Activate(app_admin, role_ids::kApplicationAdministrator, Duration::Hours(8)).ok());
+  Caller aa = Sign(app_admin);
+  auto robot = svc_->CreateServicePrincipal(admin_, {"robot", ""});
+  ASSERT_TRUE(robot.ok()) << robot.status().ToString();
+  ScheduleRequestInput in =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign, robot->id, kGA);
+  in.schedule_info.type = ExpirationType::kAfterDuration;
+  in.schedule_info.duration = Duration::Days(30);
+  auto assigned = svc_->SubmitRequest(admin_, in);
+  ASSERT_TRUE(assigned.ok()) << assigned.status().ToString();
+  ASSERT_TRUE(Holds(robot->id, kGA));
+
+  // A secret of its own would let the Application Administrator act as Global Administrator.
+  auto secret = svc_->AddServicePrincipalPassword(aa, robot->id, "mine");
+  EXPECT_EQ(secret.status().code(), StatusCode::kPermissionDenied);
+  auto admins_secret = svc_->AddServicePrincipalPassword(admin_, robot->id, "ops");
+  ASSERT_TRUE(admins_secret.ok());
+  EXPECT_EQ(svc_->RemoveServicePrincipalPassword(aa, robot->id, admins_secret->key_id).code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->DeleteServicePrincipal(aa, robot->id).code(), StatusCode::kPermissionDenied);
+
+  // An unprivileged service principal stays the Application Administrator's to manage.
+  auto plain = svc_->CreateServicePrincipal(aa, {"plain", ""});
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_TRUE(svc_->AddServicePrincipalPassword(aa, plain->id, "mine").ok());
+}
+
 }  // namespace
 }  // namespace pim

@@ -1,7 +1,9 @@
 // Groups and service principals. Role-assignable groups, and the groups nested in them (their
 // memberships confer roles), are managed by active Privileged Role Administrators or Global
-// Administrators; other groups also by User Administrators. Service principals and their secrets
-// need an active Global Administrator, Privileged Role Administrator or Application Administrator.
+// Administrators; other groups also by User Administrators.
+// Service principals and their secrets need an active Global Administrator, Privileged Role
+// Administrator or Application Administrator; a privileged one (holding or eligible for a role)
+// needs an active Global Administrator, as a privileged user does.
 #include <algorithm>
 #include <boost/json.hpp>
 #include <set>
@@ -22,6 +24,8 @@ constexpr Duration kClientSecretLifetime = Duration::Days(730);
 constexpr const char* kNeedAppAdmin =
     "managing service principals needs an active Application Administrator, Privileged Role "
     "Administrator or Global Administrator role";
+constexpr const char* kNeedGlobalAdmin =
+    "managing a privileged service principal needs an active Global Administrator role";
 
 // True when membership of group `g` confers roles: it is role-assignable, or a member (at any
 // depth) of a role-assignable group, whose members include its members.
@@ -71,6 +75,11 @@ Result<ManagedServicePrincipal> ServicePrincipalToChange(
   for (const auto& d : extra) out.event.details.push_back(d);
   if (!MayManageApps(s, caller)) {
     return s.RefuseForbidden(lock, caller, std::move(out.event), kNeedAppAdmin);
+  }
+  // A secret of a privileged service principal is its roles, outside their policies.
+  if (s.IsPrivilegedPrincipal(out.id) &&
+      !s.HoldsAny(caller.principal_id, {role_ids::kGlobalAdministrator}, "/", s.clock.Now())) {
+    return s.RefuseForbidden(lock, caller, std::move(out.event), kNeedGlobalAdmin);
   }
   return out;
 }
