@@ -165,7 +165,7 @@ struct ActivationFacts {
   Timestamp now;
   Duration mfa_freshness = Duration::Minutes(5);
   std::optional<Duration> requested_duration;  // nullopt: no expiration asked
-  bool is_extension = false;                   // selfExtend / selfRenew
+  bool is_extension = false;                   // selfExtend (a selfRenew is an activation)
 };
 
 // What an administrator's assignment brings to the Admin_Eligibility / Admin_Assignment rules.

@@ -279,6 +279,25 @@ TEST_F(ApprovalTest, StageTimeoutBeyondTheClockRangeNeverFires) {
   EXPECT_TRUE(Review(bob, *r, "Approve").ok());
 }
 
+TEST_F(ApprovalTest, RenewingAnExpiredActivationNeedsApprovalLikeActivatingAgain) {
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->status, "PendingApproval");
+  ASSERT_TRUE(Review(admin_.principal_id, *r, "Approve").ok());
+  ASSERT_TRUE(Holds(alice_, kGA));
+  clock_.Advance(Duration::Hours(2));
+  ASSERT_FALSE(Holds(alice_, kGA));
+  // A renewal is a new activation: the policy's approval (not the one for extensions) applies.
+  ScheduleRequestInput renew = ActivationInput(alice_, kGA, Duration::Hours(1));
+  renew.action = RequestAction::kSelfRenew;
+  auto again = svc_->SubmitRequest(Sign(alice_), renew);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->status, "PendingApproval");
+  EXPECT_FALSE(Holds(alice_, kGA));
+  ASSERT_TRUE(Review(admin_.principal_id, *again, "Approve").ok());
+  EXPECT_TRUE(Holds(alice_, kGA));
+}
+
 TEST_F(ApprovalTest, ExtensionNeedsApprovalWhenThePolicySaysSo) {
   std::string bob = NewUser("bob");
   MakeEligible(alice_, kSecAdmin);

@@ -55,7 +55,10 @@ Result<ScheduleRequest> HandleSelfActivate(EngineState& s, ExclusiveLock& lock,
     return RefuseRequest(s, lock, caller, p,
                          "the principal is not eligible for this role at this scope");
   }
-  PolicyVerdict verdict = EvaluateActivation(*p.policy, Facts(s, caller, r, w.requested, renew));
+  // A renewal grants a new activation, from now, as selfActivate does: the rules of activation
+  // apply to it (approval among them), not those of extending one in force.
+  PolicyVerdict verdict =
+      EvaluateActivation(*p.policy, Facts(s, caller, r, w.requested, /*extension=*/false));
   if (!verdict.ok()) return RefusePolicy(s, lock, caller, p, verdict);
   r.schedule_info.start = w.start;
   if (r.is_validation_only) {
