@@ -519,5 +519,28 @@ TEST_F(AuthTest, TotpEnrollmentNeedsAValidCodeAndASecondMethodNeedsFreshMfa) {
             StatusCode::kPermissionDenied);
 }
 
+TEST_F(AuthTest, CompletingAnEnrollmentStartedBeforeAnotherWasVerifiedNeedsFreshMfa) {
+  // Someone holding only alice's password starts an enrollment before she sets up her own.
+  Caller thief = Sign(alice_, /*mfa=*/false);
+  auto stolen = svc_->EnrollTotp(thief);
+  ASSERT_TRUE(stolen.ok()) << stolen.status().ToString();
+  auto thief_secret = Base32Decode(stolen->secret_key);
+  ASSERT_TRUE(thief_secret.ok());
+  EnrollAlice();
+  // Completing it now would give the thief a second factor of alice's without ever proving hers.
+  Status st =
+      svc_->VerifyTotpEnrollment(thief, stolen->method.id, TotpCode(*thief_secret, clock_.Now()));
+  EXPECT_EQ(st.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(st.details_json().find("MfaRequired"), std::string::npos);
+  auto methods = svc_->ListTotpMethods(Sign(alice_), alice_);
+  ASSERT_TRUE(methods.ok());
+  ASSERT_EQ(methods->size(), 2u);
+  EXPECT_FALSE((*methods)[0].verified);
+  // With a code of her own proven just now, alice may complete it.
+  EXPECT_TRUE(svc_->VerifyTotpEnrollment(Sign(alice_, /*mfa=*/true), stolen->method.id,
+                                         TotpCode(*thief_secret, clock_.Now()))
+                  .ok());
+}
+
 }  // namespace
 }  // namespace pim

@@ -5,6 +5,25 @@
 #include "engine/store_codec.h"
 
 namespace pim {
+namespace {
+
+// Adding an authenticator when the user has a verified one needs that factor proven recently:
+// both to start an enrollment and to complete one (it may have been started before the other
+// was verified). OK, or PermissionDenied with innerError code MfaRequired.
+Status CheckMayAddFactor(const EngineState& s, const Caller& caller, const std::string& user_id,
+                         Timestamp now) {
+  bool has_verified = false;
+  s.totp_methods.ForEach([&](const TotpRecord& t) {
+    has_verified = has_verified || (t.user_id == user_id && t.verified);
+  });
+  bool fresh = caller.mfa_time && *caller.mfa_time + s.options.mfa_freshness >= now;
+  if (!has_verified || fresh) return Status::Ok();
+  return Status(StatusCode::kPermissionDenied,
+                "registering another authenticator needs a recent one-time code", "",
+                R"({"code":"MfaRequired"})");
+}
+
+}  // namespace
 
 Result<TotpEnrollment> PimService::EnrollTotp(const Caller& caller) {
   State& s = *state_;
@@ -15,17 +34,7 @@ Result<TotpEnrollment> PimService::EnrollTotp(const Caller& caller) {
     return InvalidArgument("only users can register an authenticator app");
   }
   const Timestamp now = s.clock.Now();
-  bool has_verified = false;
-  s.totp_methods.ForEach([&](const TotpRecord& t) {
-    has_verified = has_verified || (t.user_id == user->id && t.verified);
-  });
-  // Adding a second factor when one exists needs that factor proven recently.
-  bool fresh = caller.mfa_time && *caller.mfa_time + s.options.mfa_freshness >= now;
-  if (has_verified && !fresh) {
-    return Status(StatusCode::kPermissionDenied,
-                  "registering another authenticator needs a recent one-time code", "",
-                  R"({"code":"MfaRequired"})");
-  }
+  RETURN_IF_ERROR(CheckMayAddFactor(s, caller, user->id, now));
   std::string secret = NewTotpSecret();
   TotpRecord rec;
   rec.id = s.ids.NewId();
@@ -59,6 +68,7 @@ Status PimService::VerifyTotpEnrollment(const Caller& caller, const std::string&
   const Principal user = *s.principals.Find(caller.principal_id);
   Txn txn;
   const Timestamp now = s.clock.Now();
+  if (!rec->verified) RETURN_IF_ERROR(CheckMayAddFactor(s, caller, user.id, now));
   auto cred = s.credentials.find(user.id);
   if (!user.break_glass && cred != s.credentials.end() && cred->second.locked_until &&
       *cred->second.locked_until > now) {
