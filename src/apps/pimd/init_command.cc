@@ -1,8 +1,12 @@
 // `pimd init`: the data directory, its keys, the database and the first administrator.
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -16,12 +20,54 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Removes the database files a failed init left behind, so that init can simply be run again.
+constexpr const char* kStagingFile = "pim.db.init";
+
+// Removes the database files of `paths`: a failed init's, or an interrupted one's.
 void RemoveDatabase(const DataPaths& paths) {
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     fs::remove(paths.Database() + suffix, ec);
   }
+}
+
+// Makes the staged database one file (its write-ahead log copied in and removed), durable, and
+// renames it to pim.db, so that pim.db exists only complete: an init killed before this leaves
+// just the staging file, which the next init removes.
+Status Publish(const DataPaths& staged, const DataPaths& final_paths) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(staged.Database().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+  std::string error = rc == SQLITE_OK ? "" : (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  sqlite3_close(db);
+  if (!error.empty()) return Internal("cannot finish " + staged.Database() + ": " + error);
+  auto sync = [](const std::string& path, int flags) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    bool ok = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    return ok;
+  };
+  if (!sync(staged.Database(), O_RDONLY)) return Internal("cannot sync " + staged.Database());
+  if (std::rename(staged.Database().c_str(), final_paths.Database().c_str()) != 0) {
+    return Internal("cannot rename " + staged.Database() + " to " + final_paths.Database());
+  }
+  if (!sync(final_paths.dir, O_RDONLY | O_DIRECTORY))
+    return Internal("cannot sync " + final_paths.dir);
+  return Status::Ok();
+}
+
+// An audit checkpoint file without a database describes a log that is gone (an interrupted
+// init's, or a deleted database's): it would not match the new log. Kept aside, not deleted.
+void SetAsideOrphanedCheckpointFile(const DataPaths& paths) {
+  std::error_code ec;
+  if (!fs::exists(paths.AuditCheckpoint(), ec)) return;
+  const std::string aside =
+      paths.AuditCheckpoint() + ".orphaned-" + std::to_string(::time(nullptr));
+  fs::rename(paths.AuditCheckpoint(), aside, ec);
+  spdlog::warn(
+      "{} had no database beside it; it is kept as {} (an interrupted init's, or the "
+      "checkpoint of a database that was removed)",
+      paths.AuditCheckpoint(), aside);
 }
 
 Status CreateDataDir(const std::string& dir) {
@@ -88,9 +134,14 @@ int RunInit(const InitOptions& options) {
     password = std::move(read).value();
   }
 
-  Status status = Initialise(options, paths, password);
+  DataPaths staged(options.data);
+  staged.database_file = kStagingFile;
+  RemoveDatabase(staged);  // an interrupted init's
+  SetAsideOrphanedCheckpointFile(paths);
+  Status status = Initialise(options, staged, password);
+  if (status.ok()) status = Publish(staged, paths);
   if (!status.ok()) {
-    RemoveDatabase(paths);
+    RemoveDatabase(staged);
     std::cerr << "pimd: init failed: " << status.ToString() << "\n";
     return 1;
   }

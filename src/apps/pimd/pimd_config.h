@@ -14,7 +14,9 @@ namespace pim::pimd {
 struct DataPaths {
   explicit DataPaths(std::string dir) : dir(std::move(dir)) {}
   std::string dir;
-  std::string Database() const { return dir + "/pim.db"; }
+  // `pimd init` builds the database under another name and renames it into place when complete.
+  std::string database_file = "pim.db";
+  std::string Database() const { return dir + "/" + database_file; }
   std::string AuditKey() const { return dir + "/audit-signing-key.pem"; }
   std::string SecretKey() const { return dir + "/secret.key"; }
   std::string AuditCheckpoint() const { return dir + "/audit-checkpoint"; }

@@ -13,11 +13,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/temp_dir_testing.h"
@@ -188,6 +191,58 @@ TEST_F(PimdProcessTest, InitPrintsTheAdminAndRefusesAnExistingDatabase) {
   EXPECT_NE(Stderr().find(data_ + "/pim.db"), std::string::npos) << Stderr();
   EXPECT_EQ(fs::last_write_time(data_ + "/pim.db"), before);
   EXPECT_EQ(fs::file_size(data_ + "/pim.db"), size_before);
+}
+
+// An init killed halfway (Ctrl-C during `make run`'s first start) leaves its staging database and
+// maybe an audit checkpoint file, never a pim.db without an administrator, which `pimd` would send
+// to `pimd init` and `pimd init` would refuse. The next init starts over.
+TEST_F(PimdProcessTest, InitAfterAnInterruptedInitStartsOver) {
+  fs::create_directories(data_);
+  fs::permissions(data_, fs::perms::owner_all);
+  std::ofstream(data_ + "/pim.db.init") << "half a database";
+  std::ofstream(data_ + "/pim.db.init-wal") << "half a log";
+  std::ofstream(data_ + "/audit-checkpoint") << "pim-audit-checkpoint-v1\nseq=3\n";
+  auto [code, out] = Run(InitArgs());
+  ASSERT_EQ(code, 0) << Stderr();
+  EXPECT_EQ(out, "admin: admin@pim.local\n");
+  EXPECT_TRUE(fs::exists(data_ + "/pim.db"));
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(data_)) {
+    names.push_back(entry.path().filename().string());
+  }
+  for (const std::string& name : names) {
+    EXPECT_EQ(name.find("pim.db.init"), std::string::npos) << name;
+    EXPECT_NE(name, "pim.db-wal");  // the database is one complete file
+  }
+  // The old checkpoint file is kept aside (it could be evidence), not left to contradict the new
+  // log.
+  EXPECT_EQ(std::count_if(
+                names.begin(), names.end(),
+                [](const std::string& n) { return n.rfind("audit-checkpoint.orphaned-", 0) == 0; }),
+            1);
+  EXPECT_NE(Stderr().find("audit-checkpoint had no database beside it"), std::string::npos)
+      << Stderr();
+  EXPECT_NE(ReadFile(data_ + "/audit-checkpoint").find("seq="), std::string::npos);
+}
+
+TEST_F(PimdProcessTest, InitKilledWhileItBuildsTheDatabaseCanBeRunAgain) {
+  std::vector<std::string> args = InitArgs();
+  args.insert(args.begin(), PIMD_BINARY);
+  args.push_back("--demo");  // a few dozen users: long enough to be caught halfway
+  Child child(args, StderrPath());
+  bool caught = false;  // a database file appeared while init ran
+  for (int i = 0; i < 20000 && !caught; ++i) {
+    if (waitpid(child.pid(), nullptr, WNOHANG) != 0) break;
+    caught = fs::exists(data_ + "/pim.db") || fs::exists(data_ + "/pim.db.init");
+    if (!caught) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  if (!caught) GTEST_SKIP() << "init finished before it could be caught";
+  child.Signal(SIGKILL);
+  if (child.Wait() != -SIGKILL) GTEST_SKIP() << "init finished before the signal";
+  EXPECT_FALSE(fs::exists(data_ + "/pim.db"));
+  auto [code, out] = Run(InitArgs());
+  EXPECT_EQ(code, 0) << Stderr();
+  EXPECT_EQ(out, "admin: admin@pim.local\n");
 }
 
 TEST_F(PimdProcessTest, InitGeneratesAndPrintsAPasswordWhenNoneIsGiven) {
