@@ -98,5 +98,57 @@ TEST_F(AuthorizationTest, ApplicationAdministratorCannotTakeOverAPrivilegedServi
   EXPECT_TRUE(svc_->AddServicePrincipalPassword(aa, plain->id, "mine").ok());
 }
 
+// A group that approves a role is managed like one that holds it: otherwise a User Administrator
+// eligible for the role could add an account of their own making to it and approve their own
+// activation through that account.
+TEST_F(AuthorizationTest, UserAdministratorCannotChangeTheMembersOfAnApproverGroup) {
+  Caller ua = UserAdministrator();
+  MakeEligible(ua.principal_id, kGA);
+  std::string carol = NewUser("carol");
+  auto approvers = svc_->CreateGroup(admin_, {"ga-approvers", "", false, {carol}});
+  ASSERT_TRUE(approvers.ok()) << approvers.status().ToString();
+  auto outer = svc_->CreateGroup(admin_, {"outer", "", false, {}});
+  ASSERT_TRUE(outer.ok());
+  EditRule(kGA, "Approval_EndUser_Assignment", [&](boost::json::object& rule) {
+    boost::json::object& setting = rule["setting"].as_object();
+    setting["isApprovalRequired"] = true;
+    setting["approvalStages"] = boost::json::array{boost::json::object{
+        {"approvalStageTimeOutInDays", 1},
+        {"isApproverJustificationRequired", false},
+        {"escalationTimeInMinutes", 0},
+        {"isEscalationEnabled", false},
+        {"primaryApprovers",
+         boost::json::array{boost::json::object{{"@odata.type", "#microsoft.graph.groupMembers"},
+                                                {"groupId", outer->id}}}},
+        {"escalationApprovers", boost::json::array{}}}};
+  });
+  // `ga-approvers` approves through `outer`, which the policy names.
+  ASSERT_TRUE(svc_->AddGroupMember(admin_, outer->id, approvers->id).ok());
+
+  NewUser_ sock;
+  sock.display_name = "sock";
+  sock.user_principal_name = "sock@pim.local";
+  sock.password = testing_util::kPassword;
+  auto puppet = svc_->CreateUser(ua, sock);
+  ASSERT_TRUE(puppet.ok()) << puppet.status().ToString();
+  for (const std::string& group : {outer->id, approvers->id}) {
+    EXPECT_EQ(svc_->AddGroupMember(ua, group, puppet->id).code(), StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(svc_->RemoveGroupMember(ua, approvers->id, carol).code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->DeleteGroup(ua, approvers->id).code(), StatusCode::kPermissionDenied);
+
+  auto request = Activate(ua.principal_id, kGA, Duration::Hours(1));
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  EXPECT_EQ(request->status, "PendingApproval");
+  auto approval = svc_->GetApproval(admin_, request->approval_id);
+  ASSERT_TRUE(approval.ok());
+  EXPECT_FALSE(svc_->IsAssignedApprover(Sign(puppet->id), *approval, approval->steps[0]));
+  // Groups that approve nothing stay the User Administrator's to manage.
+  auto plain = svc_->CreateGroup(ua, {"plain", "", false, {}});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(svc_->AddGroupMember(ua, plain->id, puppet->id).ok());
+}
+
 }  // namespace
 }  // namespace pim
