@@ -150,5 +150,40 @@ TEST_F(AuthorizationTest, UserAdministratorCannotChangeTheMembersOfAnApproverGro
   EXPECT_TRUE(svc_->AddGroupMember(ua, plain->id, puppet->id).ok());
 }
 
+// An approver's account is as good as an approval: a User Administrator who could reset an
+// approver's password could approve their own request as that approver.
+TEST_F(AuthorizationTest, UserAdministratorCannotTakeOverAnApprover) {
+  Caller ua = UserAdministrator();
+  MakeEligible(ua.principal_id, kGA);
+  std::string carol = NewUser("carol");  // holds no role: only approves
+  std::string dave = NewUser("dave");    // approves as a member of a group
+  std::string erin = NewUser("erin");    // neither
+  auto approvers = svc_->CreateGroup(admin_, {"ga-approvers", "", false, {dave}});
+  ASSERT_TRUE(approvers.ok());
+  EditRule(kGA, "Approval_EndUser_Assignment", [&](boost::json::object& rule) {
+    boost::json::object& setting = rule["setting"].as_object();
+    setting["isApprovalRequired"] = true;
+    boost::json::array list{
+        boost::json::object{{"@odata.type", "#microsoft.graph.singleUser"}, {"userId", carol}},
+        boost::json::object{{"@odata.type", "#microsoft.graph.groupMembers"},
+                            {"groupId", approvers->id}}};
+    setting["approvalStages"] =
+        boost::json::array{boost::json::object{{"approvalStageTimeOutInDays", 1},
+                                               {"isApproverJustificationRequired", false},
+                                               {"escalationTimeInMinutes", 0},
+                                               {"isEscalationEnabled", false},
+                                               {"primaryApprovers", list},
+                                               {"escalationApprovers", boost::json::array{}}}};
+  });
+  UserPatch reset;
+  reset.password = "a password the attacker knows";
+  for (const std::string& approver : {carol, dave}) {
+    EXPECT_EQ(svc_->UpdateUser(ua, approver, reset).status().code(), StatusCode::kPermissionDenied);
+    EXPECT_EQ(svc_->DeleteUser(ua, approver).code(), StatusCode::kPermissionDenied);
+  }
+  EXPECT_TRUE(svc_->UpdateUser(ua, erin, reset).ok());
+  EXPECT_TRUE(svc_->UpdateUser(admin_, carol, reset).ok());  // a Global Administrator may
+}
+
 }  // namespace
 }  // namespace pim

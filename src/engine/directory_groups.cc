@@ -28,38 +28,12 @@ constexpr const char* kNeedAppAdmin =
 constexpr const char* kNeedGlobalAdmin =
     "managing a privileged service principal needs an active Global Administrator role";
 
-// The groups whose members approve requests: listed in a policy's approval stages, or in a
-// stage of an approval still pending (a snapshot of the policy when it was requested).
-std::unordered_set<std::string> ApproverGroups(const EngineState& s) {
-  std::unordered_set<std::string> out;
-  auto add = [&out](const std::vector<ApproverSubject>& subjects) {
-    for (const ApproverSubject& a : subjects) {
-      if (!a.group_id.empty()) out.insert(ToLower(a.group_id));
-    }
-  };
-  s.policies.ForEach([&](const Policy& p) {
-    for (const ApprovalStageSetting& stage : p.approval_enduser_assignment.approval_stages) {
-      add(stage.primary_approvers);
-      add(stage.escalation_approvers);
-    }
-  });
-  for (const std::string& id : s.pending_approval) {
-    const ScheduleRequest* r = s.requests.Find(id);
-    const Approval* a = r ? s.approvals.Find(r->approval_id) : nullptr;
-    if (a == nullptr) continue;
-    for (const ApprovalStep& step : a->steps) {
-      for (const std::string& g : step.approver_group_ids) out.insert(ToLower(g));
-    }
-  }
-  return out;
-}
-
 // True when membership of group `g` confers roles or the power to grant them: it is
 // role-assignable or approves requests, or is a member (at any depth) of such a group, whose
 // members include its members.
 bool ConfersRoles(const EngineState& s, const Principal& g) {
   if (g.is_assignable_to_role) return true;
-  const std::unordered_set<std::string> approvers = ApproverGroups(s);
+  const std::unordered_set<std::string> approvers = s.ApproverGroupIds();
   if (approvers.count(g.id)) return true;
   for (const std::string& id : s.GroupsOf(g.id)) {
     const Principal* above = s.principals.Find(id);

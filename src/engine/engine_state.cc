@@ -258,7 +258,59 @@ bool EngineState::IsPrivilegedPrincipal(const std::string& id) const {
   schedules.ForEachCurrentOf(id, holds);
   // What a group holds, its members (nested ones too) hold: they may activate or use it.
   for (const std::string& group : GroupsOf(id)) schedules.ForEachCurrentOf(group, holds);
-  return found;
+  return found || IsApprover(id);
+}
+
+std::unordered_set<std::string> EngineState::ApproverGroupIds() const {
+  std::unordered_set<std::string> out;
+  auto add = [&out](const std::vector<ApproverSubject>& subjects) {
+    for (const ApproverSubject& a : subjects) {
+      if (!a.group_id.empty()) out.insert(ToLower(a.group_id));
+    }
+  };
+  policies.ForEach([&](const Policy& p) {
+    for (const ApprovalStageSetting& stage : p.approval_enduser_assignment.approval_stages) {
+      add(stage.primary_approvers);
+      add(stage.escalation_approvers);
+    }
+  });
+  for (const std::string& id : pending_approval) {
+    const ScheduleRequest* r = requests.Find(id);
+    const Approval* a = r ? approvals.Find(r->approval_id) : nullptr;
+    if (a == nullptr) continue;
+    for (const ApprovalStep& step : a->steps) {
+      for (const std::string& g : step.approver_group_ids) out.insert(ToLower(g));
+    }
+  }
+  return out;
+}
+
+bool EngineState::IsApprover(const std::string& id) const {
+  bool named = false;
+  auto check = [&](const std::vector<ApproverSubject>& subjects) {
+    for (const ApproverSubject& a : subjects) named = named || EqualsIgnoreCase(a.user_id, id);
+  };
+  policies.ForEach([&](const Policy& p) {
+    for (const ApprovalStageSetting& stage : p.approval_enduser_assignment.approval_stages) {
+      check(stage.primary_approvers);
+      check(stage.escalation_approvers);
+    }
+  });
+  for (const std::string& rid : pending_approval) {
+    const ScheduleRequest* r = requests.Find(rid);
+    const Approval* a = r ? approvals.Find(r->approval_id) : nullptr;
+    if (a == nullptr) continue;
+    for (const ApprovalStep& step : a->steps) {
+      for (const std::string& u : step.approver_user_ids) named = named || EqualsIgnoreCase(u, id);
+    }
+  }
+  if (named) return true;
+  const std::unordered_set<std::string> groups = ApproverGroupIds();
+  if (groups.empty()) return false;
+  for (const std::string& g : GroupsOf(id)) {
+    if (groups.count(g)) return true;
+  }
+  return false;
 }
 
 std::vector<std::string> EngineState::IndexedMembers(const Principal& group) const {

@@ -162,9 +162,16 @@ struct EngineState {
   std::set<std::string> GroupsOf(const std::string& principal) const;
   // True when `principal` is a member of `group_id`, transitively.
   bool IsMemberOf(const std::string& principal, const std::string& group_id) const;
-  // True for break-glass accounts and principals holding or eligible for any role (not ended),
-  // directly or through a group they belong to (transitively).
+  // True for break-glass accounts, principals holding or eligible for any role (not ended),
+  // directly or through a group they belong to (transitively), and approvers (IsApprover): who
+  // takes over such an account takes over what it may do or approve.
   bool IsPrivilegedPrincipal(const std::string& id) const;
+  // The groups whose members approve requests: named in a policy's approval stages (primary or
+  // escalation), or in a stage of an approval still pending (the policy as it was requested).
+  std::unordered_set<std::string> ApproverGroupIds() const;
+  // True when `id` is named as an approver (singleUser) in a policy or a pending approval, or is
+  // a member (transitively) of an approver group.
+  bool IsApprover(const std::string& id) const;
   // Members of a group as the index should see them: live, enabled principals.
   std::vector<std::string> IndexedMembers(const Principal& group) const;
 
