@@ -158,6 +158,9 @@ Policy MakeRecommendedGlobalAdminPolicy(std::string id) {
   p.enablement_enduser_assignment.enabled_rules = {"MultiFactorAuthentication", "Justification"};
   ApprovalRule& approval = p.approval_enduser_assignment;
   approval.is_approval_required = true;
+  // Graph's default leaves extensions unapproved: one approval would then keep the role for as
+  // long as the holder extends it within each last half hour, up to the eligibility's end.
+  approval.is_approval_required_for_extension = true;
   approval.approval_mode = "SingleStage";
   ApprovalStageSetting stage;
   stage.approval_stage_timeout_in_days = 1;

@@ -118,6 +118,7 @@ TEST(PolicyDefaultsTest, GlobalAdminRecommendation) {
             (std::vector<std::string>{"MultiFactorAuthentication", "Justification"}));
   const ApprovalRule& a = p.approval_enduser_assignment;
   EXPECT_TRUE(a.is_approval_required);
+  EXPECT_TRUE(a.is_approval_required_for_extension);  // else one approval, extended for ever
   EXPECT_EQ(a.approval_mode, "SingleStage");
   ASSERT_EQ(a.approval_stages.size(), 1u);
   EXPECT_TRUE(a.approval_stages[0].primary_approvers.empty());
