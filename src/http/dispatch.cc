@@ -7,8 +7,9 @@
 
 namespace pim::http {
 
-Dispatcher::Dispatcher(const Router& router, Metrics& metrics, std::function<bool()> readiness)
-    : router_(router) {
+Dispatcher::Dispatcher(const Router& router, Metrics& metrics, std::function<bool()> readiness,
+                       std::function<std::optional<std::string>()> write_guard)
+    : router_(router), write_guard_(std::move(write_guard)) {
   builtin_.Add("GET", "/healthz", "healthz", [](const HttpRequest&, const RouteParams&) {
     return JsonResponse(200, R"({"status":"ok"})");
   });
@@ -38,6 +39,13 @@ DispatchPlan Dispatcher::Plan(const HttpRequest& request) const {
     return plan;
   }
   plan.route_name = std::move(match->route_name);
+  if (write_guard_ && request.method != "GET" && request.method != "HEAD") {
+    if (std::optional<std::string> refusal = write_guard_()) {
+      plan.immediate = ErrorResponse(Status(StatusCode::kUnavailable, *refusal));
+      plan.immediate->headers.emplace_back("Retry-After", "30");
+      return plan;
+    }
+  }
   plan.handler = match->handler;
   plan.params = std::move(match->params);
   plan.blocking = match->blocking;

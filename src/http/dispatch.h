@@ -25,8 +25,10 @@ struct DispatchPlan {
 class Dispatcher {
  public:
   // `router` and `metrics` must outlive the Dispatcher. `readiness` (may be empty: always
-  // ready) decides between 200 and 503 on /readyz.
-  Dispatcher(const Router& router, Metrics& metrics, std::function<bool()> readiness);
+  // ready) decides between 200 and 503 on /readyz. `write_guard` (may be empty) gives the
+  // reason to answer 503 to any request but GET and HEAD, when it gives one.
+  Dispatcher(const Router& router, Metrics& metrics, std::function<bool()> readiness,
+             std::function<std::optional<std::string>()> write_guard = {});
 
   DispatchPlan Plan(const HttpRequest& request) const;
   // Runs the plan's handler (or returns its immediate response). A handler that throws is a bug:
@@ -36,6 +38,7 @@ class Dispatcher {
  private:
   const Router& router_;
   Router builtin_;
+  std::function<std::optional<std::string>()> write_guard_;
 };
 
 }  // namespace pim::http

@@ -74,6 +74,7 @@ struct Server::Impl {
   const Router& router;
   Metrics& metrics;
   std::function<bool()> readiness;
+  std::function<std::optional<std::string>()> write_guard;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<ServerCore> core;
   std::unique_ptr<asio::ssl::context> ssl;
@@ -102,6 +103,10 @@ Server::~Server() {
 }
 
 void Server::SetReadinessCheck(std::function<bool()> ready) { impl_->readiness = std::move(ready); }
+
+void Server::SetWriteGuard(std::function<std::optional<std::string>()> refusal) {
+  impl_->write_guard = std::move(refusal);
+}
 
 uint16_t Server::port() const { return impl_->port.load(); }
 
@@ -164,7 +169,7 @@ Status Server::Start() {
   tcp::endpoint local = s.acceptor.local_endpoint(ec);
   s.port.store(local.port());
 
-  s.dispatcher = std::make_unique<Dispatcher>(s.router, s.metrics, s.readiness);
+  s.dispatcher = std::make_unique<Dispatcher>(s.router, s.metrics, s.readiness, s.write_guard);
   s.core = std::make_unique<ServerCore>(s.options, *s.dispatcher, s.metrics, s.workers);
   s.core->tls = s.ssl != nullptr;
   std::string host = local.address().to_string();

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -56,6 +57,10 @@ class Server {
 
   // /readyz answers 503 while `ready` returns false. Call before Start().
   void SetReadinessCheck(std::function<bool()> ready);
+  // While `refusal` returns a reason, requests other than GET and HEAD are answered 503 with it
+  // (and Retry-After) before any handler runs. Called once per such request: keep it cheap.
+  // Call before Start().
+  void SetWriteGuard(std::function<std::optional<std::string>()> refusal);
 
   // Loads the TLS certificate and key (when given), binds and listens. InvalidArgument for a bad
   // address or unreadable certificate/key, Unavailable when the address cannot be bound.

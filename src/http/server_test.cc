@@ -332,6 +332,41 @@ TEST_F(HttpServerTest, ThrowingHandlerGets500AndTheConnectionSurvives) {
   EXPECT_EQ(client.Read().status, 200);
 }
 
+// While the write guard gives a reason (pimd: too little free disk space), everything but GET and
+// HEAD is answered 503 with it before any handler runs; reads go on.
+TEST_F(HttpServerTest, TheWriteGuardRefusesAllButReads) {
+  std::atomic<bool> low{true};
+  std::atomic<int> created{0};
+  for (const char* method : {"POST", "PATCH", "DELETE", "PUT"}) {
+    router_.Add(method, "/counted", "counted", [&created](const HttpRequest&, const RouteParams&) {
+      created.fetch_add(1);
+      return JsonResponse(201, "{}");
+    });
+  }
+  write_guard_ = [&low]() -> std::optional<std::string> {
+    if (low.load()) return "too little free disk space";
+    return std::nullopt;
+  };
+  StartServer();
+  RawClient client(port());
+  for (const char* method : {"POST", "PATCH", "DELETE", "PUT"}) {
+    client.Send(std::string(method) +
+                " /counted HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+    Reply refused = client.Read();
+    EXPECT_EQ(refused.status, 503) << method;
+    EXPECT_EQ(ErrorCode(refused), "ServiceUnavailable") << method;
+    EXPECT_NE(refused.body.find("too little free disk space"), std::string::npos) << method;
+    EXPECT_EQ(refused.Header("retry-after"), "30") << method;
+  }
+  EXPECT_EQ(created.load(), 0);
+  client.Send(Get("/hello"));
+  EXPECT_EQ(client.Read().status, 200);
+  low = false;
+  client.Send("POST /counted HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+  EXPECT_EQ(client.Read().status, 201);
+  EXPECT_EQ(created.load(), 1);
+}
+
 TEST_F(HttpServerTest, HealthReadinessAndMetrics) {
   std::atomic<bool> ready{false};
   readiness_ = [&ready] { return ready.load(); };

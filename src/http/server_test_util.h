@@ -112,6 +112,7 @@ class ServerTest : public ::testing::Test {
     options.port = 0;
     server_ = std::make_unique<Server>(std::move(options), router_, metrics_);
     if (readiness_) server_->SetReadinessCheck(readiness_);
+    if (write_guard_) server_->SetWriteGuard(write_guard_);
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     ASSERT_NE(server_->port(), 0);
@@ -130,6 +131,7 @@ class ServerTest : public ::testing::Test {
   Router router_;
   Metrics metrics_;
   std::function<bool()> readiness_;
+  std::function<std::optional<std::string>()> write_guard_;
   std::unique_ptr<Server> server_;
   std::thread thread_;
 };

@@ -27,6 +27,7 @@ struct ServeOptions : CommonOptions {
   std::string tls_key;
   bool insecure_http = false;
   int64_t mfa_freshness_seconds = 0;  // 0: engine default (300)
+  int64_t min_free_mib = 128;         // below this much free space, changes are refused (0: off)
 };
 
 // `pimd init`: creates DIR (0700), its keys and database and the first administrator; prints

@@ -3,6 +3,7 @@
 //             [--argon2-memory-kib N --argon2-passes N]
 //   pimd --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F] [--insecure-http]
 //        [--argon2-memory-kib N --argon2-passes N] [--mfa-freshness-seconds N]
+//        [--min-free-mib N]
 // Logs go to standard error; standard output carries only the lines of CONTRACT.md "Processes".
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -45,6 +46,10 @@ int main(int argc, char** argv) {
   app.add_option("--mfa-freshness-seconds", serve.mfa_freshness_seconds,
                  "how recent MFA must be for activations that require it (default 300)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--min-free-mib", serve.min_free_mib,
+                 "refuse changes (503) while the data directory has less free space than this "
+                 "(default 128; 0: never)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   AddCommonOptions(app, serve);
 
   pim::pimd::InitOptions init;

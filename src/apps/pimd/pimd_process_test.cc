@@ -358,6 +358,34 @@ TEST_F(PimdProcessTest, ServesPrintsItsAddressFirstAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(server.ReadAll(), "");  // nothing but the first line on stdout
 }
 
+// Below --min-free-mib of free space pimd refuses every change with a 503 instead of starting
+// commits that could fail (a failed commit stops pimd); it keeps serving reads.
+TEST_F(PimdProcessTest, WithTooLittleFreeSpaceChangesAre503AndReadsGoOn) {
+  ASSERT_EQ(Run(InitArgs()).first, 0) << Stderr();
+  Child server({PIMD_BINARY, "--data", data_, "--listen", "127.0.0.1:0", "--min-free-mib",
+                std::to_string(int64_t{1} << 40)},  // more than any disk here has free
+               StderrPath());
+  std::smatch m;
+  std::string first = server.ReadLine();
+  ASSERT_TRUE(std::regex_match(first, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)")))
+      << first << "\n"
+      << Stderr();
+  uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  const std::string form = "grant_type=password&username=admin%40pim.local&password=wrong";
+  std::string refused =
+      HttpExchange(port,
+                   "POST /oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                   "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                       std::to_string(form.size()) + "\r\n\r\n" + form);
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0u) << refused;
+  EXPECT_NE(refused.find("free disk space"), std::string::npos) << refused;
+  EXPECT_EQ(Get(port, "/healthz").rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_NE(Get(port, "/metrics").find("\npim_writes_refused_low_disk 1\n"), std::string::npos);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0) << Stderr();
+  EXPECT_NE(Stderr().find("refusing changes (503)"), std::string::npos) << Stderr();
+}
+
 // Each connection is a descriptor: pimd takes the whole hard limit of open files, not a service
 // manager's low default soft limit.
 TEST_F(PimdProcessTest, ServeRaisesItsOpenFilesLimitToTheHardLimit) {

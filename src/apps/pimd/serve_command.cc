@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "apps/pimd/commands.h"
@@ -30,11 +32,72 @@ namespace pim::pimd {
 
 namespace {
 
+// Watches the free space of the data directory's file system, once a second. Below `min_bytes`
+// pimd refuses every write (503) instead of starting one that could fail half-way: a failed
+// commit stops the process, since memory would no longer match the disk (any client could then
+// keep a pimd with a full disk restarting, with a failed sign-in). Reads go on.
+class FreeSpaceGuard {
+ public:
+  FreeSpaceGuard(std::string dir, uint64_t min_bytes) : dir_(std::move(dir)), min_(min_bytes) {
+    if (min_ == 0) return;
+    Check();
+    thread_ = std::thread([this] {
+      std::unique_lock lock(mu_);
+      while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+        lock.unlock();
+        Check();
+        lock.lock();
+      }
+    });
+  }
+  ~FreeSpaceGuard() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  bool low() const { return low_.load(std::memory_order_relaxed); }
+  std::optional<std::string> Refusal() const {
+    if (!low()) return std::nullopt;
+    return "The server's data directory has less than " + std::to_string(min_ >> 20) +
+           " MiB of free disk space, so it accepts no changes until an operator frees some.";
+  }
+
+ private:
+  void Check() {
+    struct statvfs fs {};
+    if (::statvfs(dir_.c_str(), &fs) != 0) return;  // keep the last reading
+    const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+    const bool low = free_bytes < min_;
+    if (low != low_.exchange(low)) {
+      if (low) {
+        spdlog::error("{} has {} MiB free, below --min-free-mib {}: refusing changes (503)", dir_,
+                      free_bytes >> 20, min_ >> 20);
+      } else {
+        spdlog::warn("{} has {} MiB free again: accepting changes", dir_, free_bytes >> 20);
+      }
+    }
+  }
+
+  const std::string dir_;
+  const uint64_t min_;
+  std::atomic<bool> low_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 // Runs PimService's timers: sleeps until the next deadline (at most 1 s, so deadlines created
-// meanwhile are picked up within a second), then RunDueTimers(). Stop() wakes it at once.
+// meanwhile are picked up within a second), then RunDueTimers(). Stop() wakes it at once. While
+// `paused` returns true the timers wait (their records are written later; decisions compare
+// schedules with the clock, so a late timer never makes a role last longer).
 class TimerThread {
  public:
-  TimerThread(PimService& service, const Clock& clock) : service_(service), clock_(clock) {
+  TimerThread(PimService& service, const Clock& clock, std::function<bool()> paused)
+      : service_(service), clock_(clock), paused_(std::move(paused)) {
     thread_ = std::thread([this] { Loop(); });
   }
   ~TimerThread() { Stop(); }
@@ -55,9 +118,10 @@ class TimerThread {
     while (!stop_) {
       Timestamp next = service_.NextDeadline();
       Timestamp now = clock_.Now();
-      if (next > now) {
-        auto wait = std::min<std::chrono::microseconds>(
-            std::chrono::microseconds((next - now).micros()), kMaxSleep);
+      if (next > now || paused_()) {
+        auto wait = next > now ? std::min<std::chrono::microseconds>(
+                                     std::chrono::microseconds((next - now).micros()), kMaxSleep)
+                               : std::chrono::microseconds(kMaxSleep);
         cv_.wait_for(lock, wait, [this] { return stop_; });
         continue;
       }
@@ -76,6 +140,7 @@ class TimerThread {
 
   PimService& service_;
   const Clock& clock_;
+  std::function<bool()> paused_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -237,7 +302,13 @@ int RunServe(const ServeOptions& options) {
   server_options.port = listen->port;
   server_options.tls_cert = options.tls_cert;
   server_options.tls_key = options.tls_key;
+  FreeSpaceGuard free_space(paths.dir, static_cast<uint64_t>(options.min_free_mib) << 20);
+  metrics.AddGauge("pim_writes_refused_low_disk",
+                   "1 while the data directory's free space is below --min-free-mib and pimd "
+                   "answers 503 to every change.",
+                   [&free_space] { return free_space.low() ? 1.0 : 0.0; });
   http::Server server(server_options, router, metrics);
+  server.SetWriteGuard([&free_space] { return free_space.Refusal(); });
   Status started = server.Start();
   if (!started.ok()) return Fail(started.message());
 
@@ -245,7 +316,7 @@ int RunServe(const ServeOptions& options) {
   spdlog::info("serving {} on port {}", paths.dir, server.port());
 
   {
-    TimerThread timers(service, engine.clock);
+    TimerThread timers(service, engine.clock, [&free_space] { return free_space.low(); });
     SignalThread signals([&server] { server.Stop(); });
     server.Run();
     timers.Stop();
