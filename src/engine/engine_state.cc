@@ -261,51 +261,46 @@ bool EngineState::IsPrivilegedPrincipal(const std::string& id) const {
   return found || IsApprover(id);
 }
 
-std::unordered_set<std::string> EngineState::ApproverGroupIds() const {
-  std::unordered_set<std::string> out;
-  auto add = [&out](const std::vector<ApproverSubject>& subjects) {
-    for (const ApproverSubject& a : subjects) {
-      if (!a.group_id.empty()) out.insert(ToLower(a.group_id));
-    }
+void EngineState::ForEachApprover(
+    const std::function<void(const std::string& user_id, const std::string& group_id)>& visit)
+    const {
+  auto subjects = [&visit](const std::vector<ApproverSubject>& list) {
+    for (const ApproverSubject& a : list) visit(a.user_id, a.group_id);
   };
   policies.ForEach([&](const Policy& p) {
     for (const ApprovalStageSetting& stage : p.approval_enduser_assignment.approval_stages) {
-      add(stage.primary_approvers);
-      add(stage.escalation_approvers);
+      subjects(stage.primary_approvers);
+      subjects(stage.escalation_approvers);
     }
   });
+  static const std::string kNone;
   for (const std::string& id : pending_approval) {
     const ScheduleRequest* r = requests.Find(id);
     const Approval* a = r ? approvals.Find(r->approval_id) : nullptr;
     if (a == nullptr) continue;
     for (const ApprovalStep& step : a->steps) {
-      for (const std::string& g : step.approver_group_ids) out.insert(ToLower(g));
+      for (const std::string& u : step.approver_user_ids) visit(u, kNone);
+      for (const std::string& g : step.approver_group_ids) visit(kNone, g);
     }
   }
+}
+
+std::unordered_set<std::string> EngineState::ApproverGroupIds() const {
+  std::unordered_set<std::string> out;
+  ForEachApprover([&out](const std::string&, const std::string& group_id) {
+    if (!group_id.empty()) out.insert(ToLower(group_id));
+  });
   return out;
 }
 
 bool EngineState::IsApprover(const std::string& id) const {
   bool named = false;
-  auto check = [&](const std::vector<ApproverSubject>& subjects) {
-    for (const ApproverSubject& a : subjects) named = named || EqualsIgnoreCase(a.user_id, id);
-  };
-  policies.ForEach([&](const Policy& p) {
-    for (const ApprovalStageSetting& stage : p.approval_enduser_assignment.approval_stages) {
-      check(stage.primary_approvers);
-      check(stage.escalation_approvers);
-    }
+  std::unordered_set<std::string> groups;
+  ForEachApprover([&](const std::string& user_id, const std::string& group_id) {
+    named = named || EqualsIgnoreCase(user_id, id);
+    if (!group_id.empty()) groups.insert(ToLower(group_id));
   });
-  for (const std::string& rid : pending_approval) {
-    const ScheduleRequest* r = requests.Find(rid);
-    const Approval* a = r ? approvals.Find(r->approval_id) : nullptr;
-    if (a == nullptr) continue;
-    for (const ApprovalStep& step : a->steps) {
-      for (const std::string& u : step.approver_user_ids) named = named || EqualsIgnoreCase(u, id);
-    }
-  }
   if (named) return true;
-  const std::unordered_set<std::string> groups = ApproverGroupIds();
   if (groups.empty()) return false;
   for (const std::string& g : GroupsOf(id)) {
     if (groups.count(g)) return true;

@@ -166,8 +166,12 @@ struct EngineState {
   // directly or through a group they belong to (transitively), and approvers (IsApprover): who
   // takes over such an account takes over what it may do or approve.
   bool IsPrivilegedPrincipal(const std::string& id) const;
-  // The groups whose members approve requests: named in a policy's approval stages (primary or
-  // escalation), or in a stage of an approval still pending (the policy as it was requested).
+  // Calls visit(user_id, group_id) (one of them empty) for every approver named in a policy's
+  // approval stages (primary or escalation) or in a stage of an approval still pending (the
+  // policy as it was requested).
+  void ForEachApprover(const std::function<void(const std::string& user_id,
+                                                const std::string& group_id)>& visit) const;
+  // The groups among them, lowercase.
   std::unordered_set<std::string> ApproverGroupIds() const;
   // True when `id` is named as an approver (singleUser) in a policy or a pending approval, or is
   // a member (transitively) of an approver group.

@@ -151,6 +151,11 @@ Result<json::object> AuditPage(Store& store, const HttpRequest& request,
   return CollectionObject(request, AuditsSpec(), std::move(value), count, next);
 }
 
+HttpResponse VerifyResponse(const HttpRequest& req, const Result<AuditVerifyReport>& report) {
+  if (!report.ok()) return GraphError(report.status());
+  return EntityResponse(req, 200, "pim.auditVerifyReport", VerifyReportToGraph(*report));
+}
+
 }  // namespace
 
 void RegisterAuditRoutes(Router& router, const GraphContext& ctx) {
@@ -187,10 +192,7 @@ void RegisterAuditRoutes(Router& router, const GraphContext& ctx) {
   router.Add("GET", "/v1.0/pim/audit/verify", "pim.audit.verify",
              WithCaller(svc,
                         [&svc](const HttpRequest& req, const RouteParams&, const Caller& c) {
-                          Result<AuditVerifyReport> report = svc.VerifyAuditLog(c);
-                          if (!report.ok()) return GraphError(report.status());
-                          return EntityResponse(req, 200, "pim.auditVerifyReport",
-                                                VerifyReportToGraph(*report));
+                          return VerifyResponse(req, svc.VerifyAuditLog(c));
                         }),
              /*blocking=*/true);
   // The same, also against checkpoints the caller kept off the host (docs/AUDIT.md).
@@ -202,10 +204,7 @@ void RegisterAuditRoutes(Router& router, const GraphContext& ctx) {
                           Result<std::vector<AuditCheckpoint>> witnessed =
                               DecodeWitnessedCheckpoints(req.body);
                           if (!witnessed.ok()) return GraphError(witnessed.status());
-                          Result<AuditVerifyReport> report = svc.VerifyAuditLog(c, *witnessed);
-                          if (!report.ok()) return GraphError(report.status());
-                          return EntityResponse(req, 200, "pim.auditVerifyReport",
-                                                VerifyReportToGraph(*report));
+                          return VerifyResponse(req, svc.VerifyAuditLog(c, *witnessed));
                         }),
              /*blocking=*/true);
   router.Add("GET", "/v1.0/pim/audit/checkpoint", "pim.audit.checkpoint",
