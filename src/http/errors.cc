@@ -77,7 +77,9 @@ HttpResponse ErrorResponse(const Status& status) {
   // As Graph: when (UTC, whole seconds) and which request, to find it in the server's logs.
   const int64_t now_us = SystemClock().Now().micros();
   inner["date"] = FormatTimestamp(Timestamp::FromMicros(now_us - now_us % 1000000));
-  inner["request-id"] = NewRequestId();
+  std::string request_id = NewRequestId();
+  inner["request-id"] = request_id;
+  response.headers.emplace_back("request-id", std::move(request_id));
   if (!status.details_json().empty()) {
     boost::system::error_code ec;
     boost::json::value details = boost::json::parse(status.details_json(), ec);
@@ -108,6 +110,31 @@ HttpResponse ErrorResponse(const Status& status) {
     response.headers.emplace_back("Retry-After", std::to_string(status.retry_after()));
   }
   return response;
+}
+
+void AddRequestIds(HttpResponse& response, std::string_view client_request_id) {
+  std::string request_id;
+  for (const auto& [name, value] : response.headers) {
+    if (EqualsIgnoreCase(name, "request-id")) request_id = value;
+  }
+  if (request_id.empty()) {
+    request_id = NewRequestId();
+    response.headers.emplace_back("request-id", request_id);
+  }
+  const std::string client_id(client_request_id.empty() ? request_id : client_request_id);
+  response.headers.emplace_back("client-request-id", client_id);
+  if (response.status < 400) return;
+  // A Graph error body names the caller's id in innerError too (other error bodies, such as
+  // the token endpoint's RFC 6749 ones, have no innerError and are left alone).
+  boost::system::error_code ec;
+  boost::json::value body = boost::json::parse(response.body, ec);
+  if (ec || !body.is_object()) return;
+  auto* error = body.as_object().if_contains("error");
+  if (error == nullptr || !error->is_object()) return;
+  auto* inner = error->as_object().if_contains("innerError");
+  if (inner == nullptr || !inner->is_object()) return;
+  inner->as_object()["client-request-id"] = client_id;
+  response.body = boost::json::serialize(body);
 }
 
 HttpResponse JsonResponse(int status, std::string json_body) {

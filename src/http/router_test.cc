@@ -90,9 +90,11 @@ TEST(RouterTest, OtherMethodIsMethodNotAllowedListingTheAllowedOnes) {
   EXPECT_EQ(match.status().details_json(), R"({"allowedMethods":["GET","PATCH"]})");
   HttpResponse response = ErrorResponse(match.status());
   EXPECT_EQ(response.status, 405);
-  ASSERT_EQ(response.headers.size(), 1u);
-  EXPECT_EQ(response.headers[0].first, "Allow");
-  EXPECT_EQ(response.headers[0].second, "GET, PATCH");
+  std::string allow;
+  for (const auto& [name, value] : response.headers) {
+    if (name == "Allow") allow = value;
+  }
+  EXPECT_EQ(allow, "GET, PATCH");
 }
 
 TEST(RouterTest, ALessSpecificRouteOfTheMethodBeatsAMoreSpecificOneOfAnother) {

@@ -233,6 +233,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     request.body = std::move(req.body());
     request.remote_ip = remote_ip_;
     request.base_url = BaseUrl(core_.tls, req[bhttp::field::host], core_.local_host_port);
+    client_request_id_ = request.Header("client-request-id");
 
     Status target_ok = ParseTarget(request.target, request);
     if (!target_ok.ok())
@@ -284,12 +285,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void WriteError(const Status& status, const std::string& method) {
     started_ = SteadyClock::now();
     keep_alive_ = false;
+    client_request_id_.clear();
     WriteResponse(ErrorResponse(status), "unmatched", method, /*drain_after=*/true);
   }
 
   void WriteResponse(HttpResponse response, const std::string& route, const std::string& method,
                      bool drain_after = false) {
     phase_ = Phase::kWriting;
+    AddRequestIds(response, client_request_id_);
     double seconds = std::chrono::duration<double>(SteadyClock::now() - started_).count();
     core_.metrics.RecordRequest(route, method, response.status, seconds);
 
@@ -382,6 +385,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Phase phase_ = Phase::kIdle;
   bool first_request_ = true;
   bool keep_alive_ = false;
+  std::string client_request_id_;  // the request being answered: its client-request-id header
   unsigned version_ = 11;
   std::string remote_ip_;
   SteadyClock::time_point started_;

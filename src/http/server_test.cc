@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/ids.h"
 #include "http/server_test_util.h"
 
 namespace pim::http::testing {
@@ -110,6 +111,33 @@ TEST_F(HttpServerTest, AnswersAreNotCachedOrSniffed) {
   }
   client.Send(Get("/cacheable"));
   EXPECT_EQ(client.Read().Header("cache-control"), "max-age=60");
+}
+
+// As Graph: every answer names itself with a fresh `request-id` and echoes the caller's
+// `client-request-id` (or repeats the request-id when none was sent); an error's innerError
+// carries the same two ids.
+TEST_F(HttpServerTest, AnswersCarryRequestIdAndEchoClientRequestId) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/hello", "client-request-id: 7d3c0f4e-1111-4bb2-9a33-0123456789ab\r\n"));
+  Reply ok = client.Read();
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_TRUE(IsGuid(ok.Header("request-id"))) << ok.Header("request-id");
+  EXPECT_EQ(ok.Header("client-request-id"), "7d3c0f4e-1111-4bb2-9a33-0123456789ab");
+
+  client.Send(Get("/hello"));
+  Reply second = client.Read();
+  EXPECT_TRUE(IsGuid(second.Header("request-id")));
+  EXPECT_NE(second.Header("request-id"), ok.Header("request-id"));
+  EXPECT_EQ(second.Header("client-request-id"), second.Header("request-id"));
+
+  client.Send(Get("/nowhere", "client-request-id: my-correlation-42\r\n"));
+  Reply error = client.Read();
+  EXPECT_EQ(error.status, 404);
+  EXPECT_EQ(error.Header("client-request-id"), "my-correlation-42");
+  json::object inner = json::parse(error.body).at("error").at("innerError").as_object();
+  EXPECT_EQ(inner.at("request-id").as_string(), error.Header("request-id"));
+  EXPECT_EQ(inner.at("client-request-id").as_string(), "my-correlation-42");
 }
 
 TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
