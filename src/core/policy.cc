@@ -93,12 +93,21 @@ Status Unknown(const Ctx& ctx, const std::string& prefix, std::string_view key) 
   return InvalidArgument(ctx.rule_id + ": unknown property '" + Join(prefix, key) + "'");
 }
 
-// "@odata.type", when present, must name `expected` ("#microsoft.graph.x", case-insensitive).
+// Whether the "@odata.type" value `given` names `expected` ("#microsoft.graph.x"): compared
+// case-insensitively, the leading '#' optional (Graph's own examples write nested types as
+// "microsoft.graph.approvalSettings").
+bool NamesODataType(std::string_view given, std::string_view expected) {
+  if (!given.empty() && given.front() == '#') given.remove_prefix(1);
+  if (!expected.empty() && expected.front() == '#') expected.remove_prefix(1);
+  return EqualsIgnoreCase(given, expected);
+}
+
+// "@odata.type", when present, must name `expected` (see NamesODataType).
 Status CheckODataType(const Ctx& ctx, const std::string& prefix, const json::value& v,
                       std::string_view expected) {
   std::string field = Join(prefix, "@odata.type");
   if (!v.is_string()) return ctx.Bad(field, "must be a string");
-  if (!EqualsIgnoreCase(v.get_string(), expected)) {
+  if (!NamesODataType(v.get_string(), expected)) {
     return ctx.Bad(field, "must be '" + std::string(expected) + "'");
   }
   return Status::Ok();
@@ -109,7 +118,10 @@ Status ReadTarget(const Ctx& ctx, const json::value& v, RuleTarget* target) {
   RuleTarget t = *target;
   for (const auto& kv : v.get_object()) {
     std::string field = Join("target", kv.key());
-    if (kv.key() == "caller" || kv.key() == "level") {
+    if (kv.key() == "@odata.type") {
+      RETURN_IF_ERROR(CheckODataType(ctx, "target", kv.value(),
+                                     "#microsoft.graph.unifiedRoleManagementPolicyRuleTarget"));
+    } else if (kv.key() == "caller" || kv.key() == "level") {
       std::string value;
       RETURN_IF_ERROR(GetString(ctx, field, kv.value(), false, &value));
       const std::string& expected = kv.key() == "caller" ? t.caller : t.level;
@@ -271,8 +283,8 @@ Status ReadSubject(const Ctx& ctx, const std::string& field, const json::value& 
                    "is required: #microsoft.graph.singleUser or #microsoft.graph.groupMembers");
   }
   ApproverSubject s;
-  bool user = EqualsIgnoreCase(type->get_string(), "#microsoft.graph.singleUser");
-  if (!user && !EqualsIgnoreCase(type->get_string(), "#microsoft.graph.groupMembers")) {
+  bool user = NamesODataType(type->get_string(), "#microsoft.graph.singleUser");
+  if (!user && !NamesODataType(type->get_string(), "#microsoft.graph.groupMembers")) {
     return ctx.Bad(Join(field, "@odata.type"),
                    "'" + std::string(type->get_string()) +
                        "' is not supported; use #microsoft.graph.singleUser or "

@@ -282,6 +282,57 @@ TEST_F(RoutesTest, PolicyRulesReadAndPatch) {
   EXPECT_EQ(Get(base + "/rules/NoSuchRule", admin_token_).status, 404);
 }
 
+// Graph's own examples type the nested objects of a rule ("target", "setting", each stage),
+// without the leading '#' ("microsoft.graph.approvalSettings"); a client that sends them so is
+// answered as Graph would.
+TEST_F(RoutesTest, PolicyRulePatchAcceptsGraphsNestedODataTypes) {
+  Reply assignments =
+      Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=roleDefinitionId eq '" +
+              std::string(role_ids::kHelpdeskAdministrator) + "'",
+          admin_token_);
+  ASSERT_EQ(assignments.Value().size(), 1u) << Dump(assignments);
+  const std::string base =
+      "/v1.0/policies/roleManagementPolicies/" +
+      std::string(assignments.Value()[0].as_object().at("policyId").as_string()) + "/rules/";
+
+  const std::string approval = R"({
+    "@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule",
+    "id": "Approval_EndUser_Assignment",
+    "target": {"@odata.type": "microsoft.graph.unifiedRoleManagementPolicyRuleTarget",
+               "caller": "EndUser", "operations": ["All"], "level": "Assignment",
+               "inheritableSettings": [], "enforcedSettings": []},
+    "setting": {"@odata.type": "microsoft.graph.approvalSettings",
+                "isApprovalRequired": true, "isApprovalRequiredForExtension": false,
+                "isRequestorJustificationRequired": true, "approvalMode": "SingleStage",
+                "approvalStages": [{"@odata.type": "microsoft.graph.unifiedApprovalStage",
+                                    "approvalStageTimeOutInDays": 1,
+                                    "isApproverJustificationRequired": true,
+                                    "escalationTimeInMinutes": 0, "isEscalationEnabled": false,
+                                    "primaryApprovers": [{"@odata.type": "#microsoft.graph.singleUser",
+                                                          "userId": ")" +
+                               admin_id_ + R"("}],
+                                    "escalationApprovers": []}]}})";
+  Reply patched = Call("PATCH", base + "Approval_EndUser_Assignment", approval, admin_token_);
+  ASSERT_EQ(patched.status, 200) << Dump(patched);
+  EXPECT_EQ(patched.obj().at("setting").at("isApprovalRequired"), true);
+
+  const std::string expiration = R"({
+    "@odata.type": "microsoft.graph.unifiedRoleManagementPolicyExpirationRule",
+    "id": "Expiration_EndUser_Assignment", "isExpirationRequired": true,
+    "maximumDuration": "PT1H45M",
+    "target": {"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyRuleTarget",
+               "caller": "EndUser", "operations": ["All"], "level": "Assignment"}})";
+  patched = Call("PATCH", base + "Expiration_EndUser_Assignment", expiration, admin_token_);
+  ASSERT_EQ(patched.status, 200) << Dump(patched);
+  EXPECT_EQ(patched.Str("maximumDuration"), "PT1H45M");
+
+  // Another type is still refused.
+  Reply wrong =
+      Call("PATCH", base + "Expiration_EndUser_Assignment",
+           R"({"target": {"@odata.type": "microsoft.graph.approvalSettings"}})", admin_token_);
+  EXPECT_EQ(wrong.status, 400) << Dump(wrong);
+}
+
 TEST_F(RoutesTest, AuditNewestFirstFilteredPagedAndVerified) {
   for (int i = 0; i < 4; ++i) {
     CreateUser("Audited " + std::to_string(i), "audited" + std::to_string(i) + "@pim.local");
