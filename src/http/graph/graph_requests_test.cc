@@ -126,6 +126,31 @@ TEST_F(RequestsTest, SelfActivateRoundTrip) {
   EXPECT_EQ(Get(instance_url, SignIn(kAdminUpn, kAdminPassword)).status, 404);
 }
 
+// OData lets a client name a bound function or action with its namespace
+// (".../microsoft.graph.filterByCurrentUser(on='principal')", ".../{id}/microsoft.graph.cancel");
+// Graph answers both spellings, and so does pim.
+TEST_F(RequestsTest, BoundOperationsAnswerUnderTheirQualifiedNames) {
+  json::object later = Activation();
+  later["scheduleInfo"].as_object()["startDateTime"] =
+      FormatTimestamp(clock_.Now() + Duration::Hours(2));
+  Reply created = Post(kRequests, later, alice_);
+  ASSERT_EQ(created.status, 201) << Dump(created);
+  const std::string id = created.Str("id");
+
+  Reply mine = Get(kRequests + "/microsoft.graph.filterByCurrentUser(on='principal')", alice_);
+  ASSERT_EQ(mine.status, 200) << Dump(mine);
+  ASSERT_EQ(mine.Value().size(), 1u) << Dump(mine);
+  EXPECT_EQ(mine.Value()[0].at("id"), json::value(id));
+  Reply eligible =
+      Get(kEligibilitySchedules + "/microsoft.graph.filterByCurrentUser(on='principal')", alice_);
+  ASSERT_EQ(eligible.status, 200) << Dump(eligible);
+  EXPECT_EQ(eligible.Value().size(), 1u) << Dump(eligible);
+
+  Reply canceled = Call("POST", kRequests + "/" + id + "/microsoft.graph.cancel", "", alice_);
+  EXPECT_EQ(canceled.status, 204) << Dump(canceled);
+  EXPECT_EQ(Get(kRequests + "/" + id, alice_).Str("status"), "Canceled");
+}
+
 TEST_F(RequestsTest, FilterExpandAndSelectOnInstances) {
   ASSERT_EQ(Post(kRequests, Activation(), alice_).status, 201);
   Reply all = Get(kInstances, admin_token_);

@@ -41,8 +41,8 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
   const std::string base = "/v1.0/roleManagement/directory/" + name;
 
   // Registered before /{id} so that routers matching in order prefer it.
-  router.Add(
-      "GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
+  AddBoundOperation(
+      router, "GET", base, "filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
       WithCaller(svc, [&svc, kind](const HttpRequest& req, const RouteParams& p, const Caller& c) {
         const std::string& on = p.at("on");
         const bool approver = EqualsIgnoreCase(on, "approver");
@@ -103,8 +103,8 @@ void RegisterKind(Router& router, PimService& svc, const Clock& clock, ScheduleK
             },
             ScheduleExpander(svc, c));
       }));
-  router.Add(
-      "POST", base + "/{id}/cancel", name + ".cancel",
+  AddBoundOperation(
+      router, "POST", base + "/{id}", "cancel", name + ".cancel",
       Deferring(WithCaller(svc,
                            [&svc, kind](const HttpRequest&, const RouteParams& p, const Caller& c) {
                              Status st = svc.CancelRequest(c, kind, p.at("id"));

@@ -17,4 +17,12 @@ void RegisterApprovalRoutes(Router& router, const GraphContext& context);
 void RegisterPolicyRoutes(Router& router, const GraphContext& context);
 void RegisterAuditRoutes(Router& router, const GraphContext& context);
 
+// Registers the bound OData function or action `operation` (e.g. "cancel" or
+// "filterByCurrentUser(on='{on}')") at `parent` + "/" + `operation`, and again under its
+// namespace-qualified name (".../microsoft.graph.cancel"), which OData clients may send and Graph
+// answers. The other arguments are Router::Add's.
+void AddBoundOperation(Router& router, const std::string& method, const std::string& parent,
+                       const std::string& operation, const std::string& route_name, Handler handler,
+                       bool blocking = false, InlinePredicate inline_if = {});
+
 }  // namespace pim::http

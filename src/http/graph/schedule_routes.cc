@@ -70,14 +70,15 @@ template <typename MineFn, typename ScanFn_>
 void RegisterListRoutes(Router& router, PimService& svc, const std::string& base,
                         const std::string& name, const CollectionSpec& spec, MineFn mine,
                         ScanFn_ scan) {
-  router.Add("GET", base + "/filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
-             WithCaller(svc, [&svc, &spec, mine](const HttpRequest& req, const RouteParams& p,
-                                                 const Caller& c) {
-               Status st = CheckOnPrincipal(p.at("on"));
-               if (!st.ok()) return GraphError(st);
-               return ServeCollection(
-                   req, spec, [&] { return mine(c); }, ScheduleExpander(svc, c));
-             }));
+  AddBoundOperation(
+      router, "GET", base, "filterByCurrentUser(on='{on}')", name + ".filterByCurrentUser",
+      WithCaller(
+          svc, [&svc, &spec, mine](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+            Status st = CheckOnPrincipal(p.at("on"));
+            if (!st.ok()) return GraphError(st);
+            return ServeCollection(
+                req, spec, [&] { return mine(c); }, ScheduleExpander(svc, c));
+          }));
   // A reader's listing visits the whole organisation's history, chunk by chunk, on a worker, so
   // the I/O thread keeps serving everything else meanwhile. One's own listing reads the
   // per-principal index.
