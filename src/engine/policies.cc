@@ -2,6 +2,7 @@
 // rules; and the audit-log read/verify entry points.
 #include <boost/json.hpp>
 
+#include "core/ids.h"
 #include "core/role_catalog.h"
 #include "core/scope.h"
 #include "engine/engine_state.h"
@@ -91,14 +92,16 @@ Result<std::vector<Policy>> PimService::ListPolicies(const Caller& caller) const
 Result<Policy> PimService::GetPolicy(const Caller& caller, const std::string& policy_id) const {
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   SharedLock lock(state_->mu);
-  const Policy* p = state_->policies.Find(policy_id);
+  const Policy* p = state_->policies.Find(ToLower(policy_id));
   if (!p) return NotFound("roleManagementPolicy '" + policy_id + "' not found");
   return *p;
 }
 
-Result<Policy> PimService::PatchPolicyRule(const Caller& caller, const std::string& policy_id,
+Result<Policy> PimService::PatchPolicyRule(const Caller& caller,
+                                           const std::string& requested_policy_id,
                                            const std::string& rule_id,
                                            const std::string& rule_json) {
+  const std::string policy_id = ToLower(requested_policy_id);  // ids are lowercase GUIDs
   State& s = *state_;
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   boost::system::error_code ec;

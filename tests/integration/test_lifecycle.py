@@ -4,8 +4,8 @@ import time
 import unittest
 
 from harness import (APPROVALS, ASSIGNMENT_INSTANCES, ASSIGNMENT_REQUESTS, ELIGIBILITY_INSTANCES,
-                     GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, SECURITY_ADMINISTRATOR,
-                     parse_time)
+                     GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, POLICIES, POLICY_ASSIGNMENTS,
+                     SECURITY_ADMINISTRATOR, parse_time)
 from pim_testcase import PimTestCase
 
 
@@ -233,6 +233,36 @@ class LifecycleTest(PimTestCase):
                             a["initiatedBy"].get("user", {}).get("id") == user.id for a in
                             self.audits_for(req["approvalId"]) + recs),
                         "no audit record of the refused self-approval")
+
+    def test_ids_in_urls_match_whatever_their_case(self):
+        # Graph matches the GUIDs in a URL case-insensitively; so do pim's approvals, their
+        # steps, policies, their rules and policy assignments (ids here are random GUIDs, so
+        # upper-casing them changes them).
+        policy_id = self.policy_id_for(HELPDESK_ADMINISTRATOR)
+        policy = "%s/%s" % (POLICIES, policy_id.upper())
+        self.assertEqual(self.expect(self.api.get(policy, token=self.admin.token), 200)["id"],
+                         policy_id)
+        rule = self.expect(self.api.get(policy + "/rules/Expiration_EndUser_Assignment",
+                                        token=self.admin.token), 200)
+        r = self.api.patch(policy + "/rules/Expiration_EndUser_Assignment",
+                           {"maximumDuration": rule["maximumDuration"]}, token=self.admin.token)
+        self.expect(r, 200)
+        q = POLICY_ASSIGNMENTS + "?$filter=roleDefinitionId eq '%s'" % HELPDESK_ADMINISTRATOR
+        assignment = self.expect(self.api.get(q, token=self.admin.token), 200)["value"][0]
+        r = self.api.get("%s/%s" % (POLICY_ASSIGNMENTS, assignment["id"].upper()),
+                         token=self.admin.token)
+        self.assertEqual(self.expect(r, 200)["id"], assignment["id"])
+
+        user = self.eligible_requester(GLOBAL_ADMINISTRATOR)
+        self.sign_in_with_mfa(user)
+        req = self.pending_approval(user)
+        step = self.approval_step(req["approvalId"], self.approver)
+        step_path = "%s/%s/steps/%s" % (APPROVALS, req["approvalId"].upper(), step["id"].upper())
+        self.assertEqual(self.expect(self.api.get(step_path, token=self.approver.token),
+                                     200)["id"], step["id"])
+        r = self.api.patch(step_path, {"reviewResult": "Deny", "justification": "not today"},
+                           token=self.approver.token)
+        self.expect(r, 204)
 
     def test_denied_request_grants_nothing(self):
         user = self.eligible_requester(GLOBAL_ADMINISTRATOR)

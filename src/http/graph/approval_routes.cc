@@ -2,6 +2,7 @@
 // /{id}/steps/{stepId} (GET, PATCH -> 204). Graph beta's approval shape served under /v1.0.
 #include <boost/json/array.hpp>
 
+#include "core/ids.h"
 #include "http/graph/codecs_approval.h"
 #include "http/graph/route_families.h"
 #include "http/graph/serve.h"
@@ -70,7 +71,7 @@ void RegisterApprovalRoutes(Router& router, const GraphContext& ctx) {
         return ServeEntity(req, StepsSpec(p.at("id")), [&]() -> Result<json::object> {
           ASSIGN_OR_RETURN(Approval a, svc.GetApproval(c, p.at("id")));
           for (const ApprovalStep& step : a.steps) {
-            if (step.id == p.at("stepId")) {
+            if (EqualsIgnoreCase(step.id, p.at("stepId"))) {
               return StepToGraph(step, svc.IsAssignedApprover(c, a, step), DisplayNames(svc, c));
             }
           }

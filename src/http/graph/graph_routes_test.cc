@@ -333,6 +333,24 @@ TEST_F(RoutesTest, PolicyRulePatchAcceptsGraphsNestedODataTypes) {
   EXPECT_EQ(wrong.status, 400) << Dump(wrong);
 }
 
+// A policy assignment id in a URL is matched whatever its case, as Graph matches ids (and as
+// pim matches the ids of requests, schedules, users and groups). The policy ids of this fixture
+// are all digits; tests/integration/test_lifecycle.py covers policies and approval steps.
+TEST_F(RoutesTest, PolicyAssignmentIdsInUrlsAreCaseInsensitive) {
+  Reply assignments =
+      Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=roleDefinitionId eq '" +
+              std::string(role_ids::kHelpdeskAdministrator) + "'",
+          admin_token_);
+  ASSERT_EQ(assignments.Value().size(), 1u) << Dump(assignments);
+  const std::string id(assignments.Value()[0].as_object().at("id").as_string());
+  std::string upper = id;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  ASSERT_NE(upper, id);
+  Reply assignment = Get("/v1.0/policies/roleManagementPolicyAssignments/" + upper, admin_token_);
+  ASSERT_EQ(assignment.status, 200) << Dump(assignment);
+  EXPECT_EQ(assignment.Str("id"), id);
+}
+
 TEST_F(RoutesTest, AuditNewestFirstFilteredPagedAndVerified) {
   for (int i = 0; i < 4; ++i) {
     CreateUser("Audited " + std::to_string(i), "audited" + std::to_string(i) + "@pim.local");

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "core/ids.h"
 #include "core/policy.h"
 #include "http/graph/json_fields.h"
 #include "http/graph/route_families.h"
@@ -168,7 +169,7 @@ void RegisterAssignments(Router& router, PimService& svc) {
                      ASSIGN_OR_RETURN(std::vector<PolicyAssignment> all,
                                       svc.ListPolicyAssignments(c));
                      for (const PolicyAssignment& a : all) {
-                       if (a.id == p.at("id")) return AssignmentToGraph(a);
+                       if (EqualsIgnoreCase(a.id, p.at("id"))) return AssignmentToGraph(a);
                      }
                      return NotFound("No policy assignment with id '" + p.at("id") + "'.");
                    },
