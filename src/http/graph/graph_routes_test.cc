@@ -351,6 +351,39 @@ TEST_F(RoutesTest, PolicyAssignmentIdsInUrlsAreCaseInsensitive) {
   EXPECT_EQ(assignment.Str("id"), id);
 }
 
+// Graph's unifiedRoleManagementPolicy has two rule navigations, rules and effectiveRules (the
+// rules in force after inheritance; pim's policies inherit nothing, so they are the same).
+TEST_F(RoutesTest, PolicyEffectiveRulesAreItsRules) {
+  Reply assignments =
+      Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=roleDefinitionId eq '" +
+              std::string(role_ids::kHelpdeskAdministrator) + "'",
+          admin_token_);
+  ASSERT_EQ(assignments.Value().size(), 1u) << Dump(assignments);
+  const std::string base =
+      "/v1.0/policies/roleManagementPolicies/" +
+      std::string(assignments.Value()[0].as_object().at("policyId").as_string());
+  const json::value rules = Get(base + "?$expand=rules", admin_token_).obj().at("rules");
+
+  Reply expanded = Get(base + "?$expand=effectiveRules", admin_token_);
+  ASSERT_EQ(expanded.status, 200) << Dump(expanded);
+  EXPECT_EQ(expanded.obj().at("effectiveRules"), rules);
+  EXPECT_FALSE(expanded.obj().contains("rules"));
+  Reply both = Get(base + "?$expand=rules,effectiveRules", admin_token_);
+  ASSERT_EQ(both.status, 200) << Dump(both);
+  EXPECT_EQ(both.obj().at("rules"), rules);
+  EXPECT_EQ(both.obj().at("effectiveRules"), rules);
+  Reply listed = Get("/v1.0/policies/roleManagementPolicies?$expand=effectiveRules", admin_token_);
+  ASSERT_EQ(listed.status, 200) << Dump(listed);
+  EXPECT_EQ(listed.Value().at(0).as_object().at("effectiveRules").as_array().size(), 17u);
+
+  Reply effective = Get(base + "/effectiveRules", admin_token_);
+  ASSERT_EQ(effective.status, 200) << Dump(effective);
+  EXPECT_EQ(json::value(effective.Value()), rules);
+  Reply one = Get(base + "/effectiveRules/Expiration_EndUser_Assignment", admin_token_);
+  ASSERT_EQ(one.status, 200) << Dump(one);
+  EXPECT_EQ(one.Str("@odata.type"), "#microsoft.graph.unifiedRoleManagementPolicyExpirationRule");
+}
+
 TEST_F(RoutesTest, AuditNewestFirstFilteredPagedAndVerified) {
   for (int i = 0; i < 4; ++i) {
     CreateUser("Audited " + std::to_string(i), "audited" + std::to_string(i) + "@pim.local");

@@ -1,5 +1,6 @@
-// /v1.0/policies/roleManagementPolicies (GET; /{id} GET with $expand=rules; /{id}/rules GET;
-// /{id}/rules/{ruleId} GET, PATCH -> 200 with the rule) and
+// /v1.0/policies/roleManagementPolicies (GET; /{id} GET with $expand=rules,effectiveRules;
+// /{id}/rules GET; /{id}/rules/{ruleId} GET, PATCH -> 200 with the rule; /{id}/effectiveRules and
+// /{id}/effectiveRules/{ruleId} GET: the same rules, as pim's policies inherit none) and
 // /v1.0/policies/roleManagementPolicyAssignments (GET with $filter and $expand=policy; /{id}).
 #include <boost/json/array.hpp>
 #include <map>
@@ -41,11 +42,12 @@ const CollectionSpec& PoliciesSpec() {
       "policies/roleManagementPolicies",
       {"id", "displayName", "description", "isOrganizationDefault", "scopeId", "scopeType"},
       KeysOf(PolicyToGraph(MakeDefaultPolicy("sample", "sample"), false)),
-      {"rules"}};
+      {"rules", "effectiveRules"}};
   return spec;
 }
 
-CollectionSpec RulesSpec(const std::string& policy_id) {
+// `navigation` is "rules" or "effectiveRules".
+CollectionSpec RulesSpec(const std::string& policy_id, const std::string& navigation = "rules") {
   static const std::set<std::string> keys = [] {
     std::set<std::string> out;
     for (const json::value& rule : RulesOf(MakeDefaultPolicy("sample", "sample"))) {
@@ -53,7 +55,7 @@ CollectionSpec RulesSpec(const std::string& policy_id) {
     }
     return out;
   }();
-  return {"policies/roleManagementPolicies('" + policy_id + "')/rules", {"id"}, keys, {}};
+  return {"policies/roleManagementPolicies('" + policy_id + "')/" + navigation, {"id"}, keys, {}};
 }
 
 // Built once: the spec is immutable.
@@ -65,13 +67,17 @@ const CollectionSpec& AssignmentsSpec() {
   return spec;
 }
 
-// $expand=rules on policies: the policy's rules, fetched again by id.
+// $expand=rules and/or effectiveRules on policies: the policy's rules, fetched again by id. No
+// policy inherits rules from another, so its effective rules are its rules.
 ExpandFn PolicyExpander(const PimService& svc, const Caller& c) {
   return [&svc, c](json::object& item, const std::set<std::string>& expand) -> Status {
-    if (expand.count("rules") == 0) return Status::Ok();
+    const bool rules = expand.count("rules") != 0;
+    const bool effective = expand.count("effectiveRules") != 0;
+    if (!rules && !effective) return Status::Ok();
     const json::string* id = item["id"].if_string();
     ASSIGN_OR_RETURN(Policy p, svc.GetPolicy(c, id == nullptr ? "" : std::string(*id)));
-    item["rules"] = RulesOf(p);
+    if (rules) item["rules"] = RulesOf(p);
+    if (effective) item["effectiveRules"] = RulesOf(p);
     return Status::Ok();
   };
 }
@@ -116,23 +122,31 @@ void RegisterPolicies(Router& router, PimService& svc) {
                    },
                    PolicyExpander(svc, c));
              }));
-  router.Add("GET", base + "/{id}/rules", "roleManagementPolicies.rules.list",
-             WithCaller(svc, [&svc](const HttpRequest& req, const RouteParams& p, const Caller& c) {
-               return ServeCollection(req, RulesSpec(p.at("id")), [&]() -> ItemsFn::result_type {
-                 ASSIGN_OR_RETURN(Policy policy, svc.GetPolicy(c, p.at("id")));
-                 std::vector<json::object> out;
-                 for (json::value& rule : RulesOf(policy))
-                   out.push_back(std::move(rule.as_object()));
-                 return out;
-               });
-             }));
-  router.Add("GET", base + "/{id}/rules/{ruleId}", "roleManagementPolicies.rules.get",
-             WithCaller(svc, [&svc](const HttpRequest& req, const RouteParams& p, const Caller& c) {
-               return ServeEntity(req, RulesSpec(p.at("id")), [&]() -> Result<json::object> {
-                 ASSIGN_OR_RETURN(Policy policy, svc.GetPolicy(c, p.at("id")));
-                 return RuleToGraph(policy, p.at("ruleId"));
-               });
-             }));
+  for (const std::string navigation : {"rules", "effectiveRules"}) {
+    router.Add(
+        "GET", base + "/{id}/" + navigation, "roleManagementPolicies." + navigation + ".list",
+        WithCaller(
+            svc, [&svc, navigation](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+              return ServeCollection(
+                  req, RulesSpec(p.at("id"), navigation), [&]() -> ItemsFn::result_type {
+                    ASSIGN_OR_RETURN(Policy policy, svc.GetPolicy(c, p.at("id")));
+                    std::vector<json::object> out;
+                    for (json::value& rule : RulesOf(policy))
+                      out.push_back(std::move(rule.as_object()));
+                    return out;
+                  });
+            }));
+    router.Add("GET", base + "/{id}/" + navigation + "/{ruleId}",
+               "roleManagementPolicies." + navigation + ".get",
+               WithCaller(svc, [&svc, navigation](const HttpRequest& req, const RouteParams& p,
+                                                  const Caller& c) {
+                 return ServeEntity(req, RulesSpec(p.at("id"), navigation),
+                                    [&]() -> Result<json::object> {
+                                      ASSIGN_OR_RETURN(Policy policy, svc.GetPolicy(c, p.at("id")));
+                                      return RuleToGraph(policy, p.at("ruleId"));
+                                    });
+               }));
+  }
   router.Add("PATCH", base + "/{id}/rules/{ruleId}", "roleManagementPolicies.rules.update",
              WithCaller(svc,
                         [&svc](const HttpRequest& req, const RouteParams& p, const Caller& c) {
