@@ -1,5 +1,5 @@
 // /v1.0/me, /v1.0/users, /v1.0/groups (+ members and members/$ref), /v1.0/servicePrincipals
-// (+ addPassword).
+// (+ addPassword), /v1.0/directoryObjects/{id}.
 #include <boost/json/object.hpp>
 
 #include "http/graph/codecs_directory.h"
@@ -282,12 +282,29 @@ void RegisterServicePrincipals(Router& router, const GraphContext& ctx) {
              /*blocking=*/true);
 }
 
+// GET /v1.0/directoryObjects/{id}: a user, group or service principal (not deleted) with its
+// "@odata.type", as clients resolve a principalId whose kind they do not know.
+void RegisterDirectoryObjects(Router& router, const GraphContext& ctx) {
+  PimService& svc = ctx.service;
+  router.Add("GET", "/v1.0/directoryObjects/{id}", "directoryObjects.get",
+             WithCaller(svc, [&svc](const HttpRequest& req, const RouteParams& p, const Caller& c) {
+               return ServeEntity(req, MembersSpec(), [&]() -> Result<json::object> {
+                 ASSIGN_OR_RETURN(Principal o, svc.GetPrincipal(c, p.at("id")));
+                 if (o.deleted) {
+                   return NotFound("Resource '" + p.at("id") + "' does not exist.");
+                 }
+                 return DirectoryObjectToGraph(o);
+               });
+             }));
+}
+
 }  // namespace
 
 void RegisterDirectoryRoutes(Router& router, const GraphContext& context) {
   RegisterUsers(router, context);
   RegisterGroups(router, context);
   RegisterServicePrincipals(router, context);
+  RegisterDirectoryObjects(router, context);
 }
 
 }  // namespace pim::http

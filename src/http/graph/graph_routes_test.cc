@@ -172,6 +172,33 @@ TEST_F(RoutesTest, GroupsAndMembersByReference) {
   EXPECT_EQ(Get(group, admin_token_).status, 404);
 }
 
+// A schedule's or request's principalId may name a user, a group or a service principal; Graph
+// clients resolve it with GET /directoryObjects/{id}, which answers the object with its
+// @odata.type.
+TEST_F(RoutesTest, DirectoryObjectsResolveAnyPrincipal) {
+  const std::string user = CreateUser("Resolved", "resolved@pim.local");
+  Reply group = Post("/v1.0/groups", json::object{{"displayName", "Resolvers"}}, admin_token_);
+  ASSERT_EQ(group.status, 201) << Dump(group);
+
+  Reply u = Get("/v1.0/directoryObjects/" + user, admin_token_);
+  ASSERT_EQ(u.status, 200) << Dump(u);
+  EXPECT_EQ(u.Str("@odata.type"), "#microsoft.graph.user");
+  EXPECT_EQ(u.Str("userPrincipalName"), "resolved@pim.local");
+  EXPECT_EQ(u.Str("@odata.context"),
+            std::string(kBaseUrl) + "/v1.0/$metadata#directoryObjects/$entity");
+  Reply g = Get("/v1.0/directoryObjects/" + group.Str("id") + "?$select=displayName", admin_token_);
+  ASSERT_EQ(g.status, 200) << Dump(g);
+  EXPECT_EQ(g.Str("@odata.type"), "#microsoft.graph.group");
+  EXPECT_EQ(g.Str("displayName"), "Resolvers");
+  EXPECT_FALSE(g.obj().contains("description"));
+
+  EXPECT_EQ(Get("/v1.0/directoryObjects/00000000-0000-4000-8000-00000000ffff", admin_token_).status,
+            404);
+  ASSERT_EQ(Call("DELETE", "/v1.0/users/" + user, "", admin_token_).status, 204);
+  EXPECT_EQ(Get("/v1.0/directoryObjects/" + user, admin_token_).status, 404);
+  EXPECT_EQ(Get("/v1.0/directoryObjects/" + user, "").status, 401);
+}
+
 TEST_F(RoutesTest, RoleDefinitionsAreGraphShaped) {
   Reply all =
       Get("/v1.0/roleManagement/directory/roleDefinitions?$filter=displayName eq "
