@@ -106,10 +106,10 @@ class Router {
 // "MethodNotAllowed" 405, "RequestEntityTooLarge" 413, "RequestHeaderFieldsTooLarge" 431,
 // ResourceExhausted 429 (+ Retry-After), Unavailable 503, Internal 500.
 HttpResponse ErrorResponse(const Status& status);
-// Graph's correlation ids, added to every answer just before it is written: a `request-id`
-// header (the one ErrorResponse wrote into innerError, else a fresh GUID) and
-// `client-request-id`, the caller's `client-request-id` when it sent one (may be empty), else
-// the request-id. A Graph error body's innerError gets the client-request-id as well.
+// Graph's correlation ids, added to every answer just before it is written: when the caller
+// sent a `client-request-id` (may be empty: then nothing), the same header, echoed, and in a
+// Graph error body's innerError. (ErrorResponse already gave errors a `request-id` header, the
+// one in their innerError.)
 void AddRequestIds(HttpResponse& response, std::string_view client_request_id);
 // 200/201 with a JSON body.
 HttpResponse JsonResponse(int status, std::string json_body);
