@@ -292,6 +292,10 @@ int RunServe(const ServeOptions& options) {
                      "WAL checkpoints the writer ran itself: the rest of each background copy, "
                      "so the log restarts, and any at the log's cap.",
                      [&store] { return static_cast<double>(store.writer_checkpoint_count()); });
+  metrics.AddCounter("pim_store_lock_waits_total",
+                     "Times a commit found the database's write lock held by another process for "
+                     "5 s and kept waiting (pimd writes nothing meanwhile).",
+                     [&store] { return static_cast<double>(store.lock_wait_count()); });
   metrics.AddCounter("pim_store_wal_checkpoints_at_cap_total",
                      "WAL checkpoints the writer ran because the log reached its cap (the "
                      "checkpointer thread fell behind or failed).",

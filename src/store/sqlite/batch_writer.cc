@@ -213,10 +213,18 @@ Status BatchWriter::WriteOne(const ChangeSet& changes) {
   return Status::Ok();
 }
 
-Status BatchWriter::Write(const std::vector<const ChangeSet*>& batch) {
+Status BatchWriter::Write(const std::vector<const ChangeSet*>& batch,
+                          const std::function<bool()>& keep_waiting) {
   const int64_t seq_before = next_object_seq_;
   undo_.clear();
-  RETURN_IF_ERROR(begin_.RunAndReset());
+  Status began = begin_.RunAndReset();
+  // Another process holds the write lock (a sqlite3 shell left in BEGIN IMMEDIATE, say): each
+  // attempt waits out the busy timeout again.
+  while (!began.ok() && (sqlite3_extended_errcode(db_.get()) & 0xff) == SQLITE_BUSY &&
+         keep_waiting && keep_waiting()) {
+    began = begin_.RunAndReset();
+  }
+  RETURN_IF_ERROR(began);
   Status status;
   const AuditCheckpoint* checkpoint = nullptr;  // only the newest of the batch is kept
   for (const ChangeSet* changes : batch) {

@@ -7,6 +7,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,8 +29,11 @@ class BatchWriter {
   static Result<std::unique_ptr<BatchWriter>> Open(const std::string& path, int busy_ms);
 
   // Writes every change set of `batch`, in order, in one transaction. On failure the
-  // transaction is rolled back and nothing of the batch is stored.
-  Status Write(const std::vector<const ChangeSet*>& batch);
+  // transaction is rolled back and nothing of the batch is stored. When another connection
+  // holds the write lock past the busy timeout, nothing is written yet: the transaction is
+  // begun again for as long as `keep_waiting` (may be empty: never) returns true.
+  Status Write(const std::vector<const ChangeSet*>& batch,
+               const std::function<bool()>& keep_waiting = {});
 
   int64_t schema_version() const { return schema_version_; }
   // The writer connection (for WalCheckpointer's hook).

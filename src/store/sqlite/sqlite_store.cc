@@ -41,13 +41,14 @@ Result<std::vector<SealedAuditRecord>> ReadAuditRows(sqlite::Statement& stmt) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       int busy_timeout_ms) {
   ASSIGN_OR_RETURN(std::unique_ptr<sqlite::BatchWriter> writer,
-                   sqlite::BatchWriter::Open(path, kBusyTimeoutMs));
-  ASSIGN_OR_RETURN(sqlite::Connection reader, sqlite::Connection::Open(path, kBusyTimeoutMs));
+                   sqlite::BatchWriter::Open(path, busy_timeout_ms));
+  ASSIGN_OR_RETURN(sqlite::Connection reader, sqlite::Connection::Open(path, busy_timeout_ms));
   RETURN_IF_ERROR(reader.Exec("PRAGMA query_only=ON"));
   ASSIGN_OR_RETURN(std::unique_ptr<sqlite::WalCheckpointer> checkpointer,
-                   sqlite::WalCheckpointer::Start(path, kBusyTimeoutMs, writer->connection()));
+                   sqlite::WalCheckpointer::Start(path, busy_timeout_ms, writer->connection()));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::move(writer), std::move(checkpointer),
                       std::make_unique<sqlite::Connection>(std::move(reader))));
@@ -67,6 +68,7 @@ SqliteStore::SqliteStore(std::unique_ptr<sqlite::BatchWriter> writer,
 SqliteStore::~SqliteStore() { Close(); }
 
 void SqliteStore::Close() {
+  closing_.store(true);  // a commit waiting for another connection's lock gives up
   queue_->Close();
   checkpointer_->Stop();
 }
@@ -89,7 +91,10 @@ void SqliteStore::Enqueue(ChangeSet changes, std::function<void()> after_commit)
 }
 
 Status SqliteStore::CommitBatch(const std::vector<const ChangeSet*>& batch) {
-  Status status = writer_->Write(batch);
+  Status status = writer_->Write(batch, [this] {
+    lock_waits_.fetch_add(1, std::memory_order_relaxed);
+    return !closing_.load();
+  });
   if (status.ok()) {
     commit_count_.fetch_add(1);
     change_set_count_.fetch_add(static_cast<int64_t>(batch.size()));

@@ -42,7 +42,10 @@ class SqliteStore final : public Store {
   // Opens or creates the database file at `path` and applies the missing migrations.
   // FailedPrecondition if the database was written by a newer schema version; Internal on I/O
   // or SQLite errors.
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  // `busy_timeout_ms`: how long one attempt waits for a lock another connection holds. A commit
+  // that cannot begin for that reason tries again until it can, or until Close().
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   int busy_timeout_ms = kBusyTimeoutMs);
   ~SqliteStore() override;
 
   Result<std::vector<StoredObject>> LoadObjects(const std::string& kind) override;
@@ -60,6 +63,9 @@ class SqliteStore final : public Store {
 
   // Committed write transactions so far (each holds one or more change sets).
   int64_t commit_count() const { return commit_count_.load(); }
+  // Times a commit found the write lock held by another connection for a whole busy timeout
+  // and began waiting again.
+  int64_t lock_wait_count() const { return lock_waits_.load(); }
   // Change sets in those transactions (change_set_count / commit_count = the mean group size).
   int64_t change_set_count() const { return change_set_count_.load(); }
   // WAL checkpoints run by the checkpointer thread; by the writer (finishing each of the
@@ -90,6 +96,8 @@ class SqliteStore final : public Store {
   std::vector<std::optional<sqlite::AuditIdFilter>> audit_id_filters_;
   const int64_t schema_version_;
   std::atomic<int64_t> commit_count_{0};
+  std::atomic<int64_t> lock_waits_{0};
+  std::atomic<bool> closing_{false};
   std::atomic<int64_t> change_set_count_{0};
   std::unique_ptr<CommitQueue> queue_;  // last: destroyed (joined) first
 };

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <latch>
 #include <mutex>
 #include <thread>
@@ -191,6 +192,36 @@ TEST_F(SqliteStoreTest, FailedBatchFailsEveryFutureAndWritesNothing) {
 
 // A database made by schema version 1 (objects keyed by (kind, id)) is migrated in place: every
 // object and outbox event stays, in the same order, and later writes find the migrated rows.
+// Another process holding the write lock past the busy timeout (a sqlite3 shell left in BEGIN
+// IMMEDIATE) delays commits instead of failing them: a failed commit stops pimd. Nothing is
+// written before the lock is taken, so waiting is safe; Close() ends the wait.
+TEST_F(SqliteStoreTest, ACommitWaitsForALockAnotherConnectionHoldsPastTheBusyTimeout) {
+  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(path_, /*busy_timeout_ms=*/20);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<SqliteStore> store = std::move(opened).value();
+  Result<sqlite::Connection> other = sqlite::Connection::Open(path_, 20);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(other->Exec("BEGIN IMMEDIATE").ok());
+  std::shared_future<Status> done = store->Submit(Put("a"));
+  for (int i = 0; i < 2000 && store->lock_wait_count() < 3; ++i) {
+    if (done.wait_for(std::chrono::milliseconds(5)) == std::future_status::ready) break;
+  }
+  ASSERT_EQ(done.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+      << "the commit ended while the lock was held: " << done.get().ToString();
+  ASSERT_TRUE(other->Exec("COMMIT").ok());
+  ASSERT_TRUE(done.get().ok()) << done.get().ToString();
+  EXPECT_EQ(store->LoadObjects("k")->size(), 1u);
+
+  ASSERT_TRUE(other->Exec("BEGIN IMMEDIATE").ok());  // and this time it is never released
+  std::shared_future<Status> stuck = store->Submit(Put("b"));
+  for (int i = 0; i < 2000 && store->lock_wait_count() < 6; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  store->Close();
+  EXPECT_FALSE(stuck.get().ok());
+  ASSERT_TRUE(other->Exec("ROLLBACK").ok());
+}
+
 TEST_F(SqliteStoreTest, MigratesVersionOneObjects) {
   RawExec(path_,
           "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
