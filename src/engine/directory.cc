@@ -195,11 +195,7 @@ Status PimService::DeleteUser(const Caller& caller, const std::string& id) {
   s.RevokeSessionsOf(txn, p.id);
   // Deleting a principal ends its grants now (they would otherwise outlive the account), and
   // the requests still waiting for a decision, so nobody approves a role for it.
-  std::vector<Schedule> ended;
-  s.schedules.ForEachCurrentOf(p.id, [&](const Schedule& x) {
-    if (!x.removed && x.end > now) ended.push_back(x);
-  });
-  for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
+  RevokeSchedulesOf(s, txn, p.id, e);
   CancelPendingRequestsOf(s, txn, p.id, kRequestorDeleted, e);
   s.ResyncPrincipalInIndex(txn, p.id);
   s.Audit(txn, caller, std::move(e));

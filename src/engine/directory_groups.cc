@@ -246,12 +246,8 @@ Status PimService::DeleteGroup(const Caller& caller, const std::string& id) {
   g.deleted = now;
   Txn txn;
   s.PutPrincipal(txn, g);
-  std::vector<Schedule> ended;
-  s.schedules.ForEachCurrentOf(g.id, [&](const Schedule& x) {
-    if (!x.removed && x.end > now) ended.push_back(x);
-  });
   // Revoking the group's eligibilities also ends the activations its members made through them.
-  for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
+  RevokeSchedulesOf(s, txn, g.id, e);
   // Members' activations through the groups above this one lose their path too.
   for (const std::string& m : g.members) EndActivationsOutsideTheirGroups(s, txn, m, e);
   s.ResyncPrincipalInIndex(txn, g.id);
@@ -337,11 +333,7 @@ Status PimService::DeleteServicePrincipal(const Caller& caller, const std::strin
   s.RevokeSessionsOf(txn, p.id);
   // Its grants and undecided requests end now, as a deleted user's do (they would otherwise
   // outlive the principal).
-  std::vector<Schedule> ended;
-  s.schedules.ForEachCurrentOf(p.id, [&](const Schedule& x) {
-    if (!x.removed && x.end > now) ended.push_back(x);
-  });
-  for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
+  RevokeSchedulesOf(s, txn, p.id, e);
   CancelPendingRequestsOf(s, txn, p.id, kRequestorDeleted, e);
   s.ResyncPrincipalInIndex(txn, p.id);
   s.Audit(txn, caller, std::move(e));

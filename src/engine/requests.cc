@@ -303,6 +303,15 @@ void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
   for (Schedule& a : derived) RevokeSchedule(s, txn, std::move(a), e);
 }
 
+void RevokeSchedulesOf(EngineState& s, Txn& txn, const std::string& principal, AuditEvent& e) {
+  const Timestamp now = s.clock.Now();
+  std::vector<Schedule> ended;
+  s.schedules.ForEachCurrentOf(principal, [&](const Schedule& x) {
+    if (!x.removed && x.end > now) ended.push_back(x);
+  });
+  for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
+}
+
 std::string RequestCanceledPayload(const ScheduleRequest& r) {
   return boost::json::serialize(boost::json::object{{"requestId", r.id},
                                                     {"principalId", r.principal_id},

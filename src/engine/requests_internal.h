@@ -83,6 +83,8 @@ void StartApproval(EngineState& s, Txn& txn, const Caller& caller, ScheduleReque
 // Ends schedule `x` now (removed, status Revoked); for an eligibility, also the activations
 // made with it.
 void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e);
+// RevokeSchedule of every schedule of `principal` not yet ended or removed (it is being deleted).
+void RevokeSchedulesOf(EngineState& s, Txn& txn, const std::string& principal, AuditEvent& e);
 
 // The new end of selfExtend request `r` on activation `target` at `now` (scheduleInfo's duration
 // is added to the current end; an endDateTime must lie after it), capped at the end of the

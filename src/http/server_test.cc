@@ -113,9 +113,9 @@ TEST_F(HttpServerTest, AnswersAreNotCachedOrSniffed) {
   EXPECT_EQ(client.Read().Header("cache-control"), "max-age=60");
 }
 
-// As Graph: every answer names itself with a fresh `request-id` and echoes the caller's
-// `client-request-id` (or repeats the request-id when none was sent); an error's innerError
-// carries the same two ids.
+// Graph's correlation ids: an answer echoes the caller's `client-request-id` when it sent one
+// (nothing is made up otherwise); an error carries its `request-id` as a header too, and its
+// innerError names both.
 TEST_F(HttpServerTest, AnswersCarryRequestIdAndEchoClientRequestId) {
   StartServer();
   RawClient client(port());

@@ -1,18 +1,19 @@
 // `pimd init`: the data directory, its keys, the database and the first administrator.
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 
 #include "apps/pimd/commands.h"
 #include "apps/pimd/engine_setup.h"
+#include "core/clock.h"
 #include "engine/demo_seed.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace pim::pimd {
 
@@ -34,13 +35,11 @@ void RemoveDatabase(const DataPaths& paths) {
 // renames it to pim.db, so that pim.db exists only complete: an init killed before this leaves
 // just the staging file, which the next init removes.
 Status Publish(const DataPaths& staged, const DataPaths& final_paths) {
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(staged.Database().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec(db, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
-  std::string error = rc == SQLITE_OK ? "" : (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  sqlite3_close(db);
-  if (!error.empty()) return Internal("cannot finish " + staged.Database() + ": " + error);
+  {
+    ASSIGN_OR_RETURN(sqlite::Connection db,
+                     sqlite::Connection::Open(staged.Database(), SqliteStore::kBusyTimeoutMs));
+    RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=DELETE"));
+  }  // closed: the log is gone
   auto sync = [](const std::string& path, int flags) {
     int fd = ::open(path.c_str(), flags | O_CLOEXEC);
     bool ok = fd >= 0 && ::fsync(fd) == 0;
@@ -61,8 +60,8 @@ Status Publish(const DataPaths& staged, const DataPaths& final_paths) {
 void SetAsideOrphanedCheckpointFile(const DataPaths& paths) {
   std::error_code ec;
   if (!fs::exists(paths.AuditCheckpoint(), ec)) return;
-  const std::string aside =
-      paths.AuditCheckpoint() + ".orphaned-" + std::to_string(::time(nullptr));
+  const std::string aside = paths.AuditCheckpoint() + ".orphaned-" +
+                            std::to_string(SystemClock().Now().micros() / 1000000);
   fs::rename(paths.AuditCheckpoint(), aside, ec);
   spdlog::warn(
       "{} had no database beside it; it is kept as {} (an interrupted init's, or the "

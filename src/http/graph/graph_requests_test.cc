@@ -318,15 +318,8 @@ TEST_F(RequestsTest, RequestsPageByOne) {
 
 TEST_F(RequestsTest, ApprovalRoundTripAndCancel) {
   // Require approval by the administrator for Helpdesk Administrator.
-  Reply assignments =
-      Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=roleDefinitionId eq '" +
-              kHelpdesk + "'",
-          admin_token_);
-  ASSERT_EQ(assignments.Value().size(), 1u);
-  const std::string rule_path =
-      "/v1.0/policies/roleManagementPolicies/" +
-      std::string(assignments.Value()[0].as_object().at("policyId").as_string()) +
-      "/rules/Approval_EndUser_Assignment";
+  const std::string rule_path = PolicyPathOf(kHelpdesk) + "/rules/Approval_EndUser_Assignment";
+  ASSERT_FALSE(HasFailure());
   Reply rule = Get(rule_path, admin_token_);
   ASSERT_EQ(rule.status, 200) << Dump(rule);
   json::object body = rule.obj();

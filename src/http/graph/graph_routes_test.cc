@@ -313,14 +313,8 @@ TEST_F(RoutesTest, PolicyRulesReadAndPatch) {
 // without the leading '#' ("microsoft.graph.approvalSettings"); a client that sends them so is
 // answered as Graph would.
 TEST_F(RoutesTest, PolicyRulePatchAcceptsGraphsNestedODataTypes) {
-  Reply assignments =
-      Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=roleDefinitionId eq '" +
-              std::string(role_ids::kHelpdeskAdministrator) + "'",
-          admin_token_);
-  ASSERT_EQ(assignments.Value().size(), 1u) << Dump(assignments);
-  const std::string base =
-      "/v1.0/policies/roleManagementPolicies/" +
-      std::string(assignments.Value()[0].as_object().at("policyId").as_string()) + "/rules/";
+  const std::string base = PolicyPathOf(role_ids::kHelpdeskAdministrator) + "/rules/";
+  ASSERT_FALSE(HasFailure());
 
   const std::string approval = R"({
     "@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule",
@@ -364,12 +358,9 @@ TEST_F(RoutesTest, PolicyRulePatchAcceptsGraphsNestedODataTypes) {
 // pim matches the ids of requests, schedules, users and groups). The policy ids of this fixture
 // are all digits; tests/integration/test_lifecycle.py covers policies and approval steps.
 TEST_F(RoutesTest, PolicyAssignmentIdsInUrlsAreCaseInsensitive) {
-  Reply assignments =
-      Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=roleDefinitionId eq '" +
-              std::string(role_ids::kHelpdeskAdministrator) + "'",
-          admin_token_);
-  ASSERT_EQ(assignments.Value().size(), 1u) << Dump(assignments);
-  const std::string id(assignments.Value()[0].as_object().at("id").as_string());
+  const json::object found = PolicyAssignmentOf(role_ids::kHelpdeskAdministrator);
+  ASSERT_FALSE(HasFailure());
+  const std::string id(found.at("id").as_string());
   std::string upper = id;
   for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   ASSERT_NE(upper, id);
@@ -381,14 +372,8 @@ TEST_F(RoutesTest, PolicyAssignmentIdsInUrlsAreCaseInsensitive) {
 // Graph's unifiedRoleManagementPolicy has two rule navigations, rules and effectiveRules (the
 // rules in force after inheritance; pim's policies inherit nothing, so they are the same).
 TEST_F(RoutesTest, PolicyEffectiveRulesAreItsRules) {
-  Reply assignments =
-      Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=roleDefinitionId eq '" +
-              std::string(role_ids::kHelpdeskAdministrator) + "'",
-          admin_token_);
-  ASSERT_EQ(assignments.Value().size(), 1u) << Dump(assignments);
-  const std::string base =
-      "/v1.0/policies/roleManagementPolicies/" +
-      std::string(assignments.Value()[0].as_object().at("policyId").as_string());
+  const std::string base = PolicyPathOf(role_ids::kHelpdeskAdministrator);
+  ASSERT_FALSE(HasFailure());
   const json::value rules = Get(base + "?$expand=rules", admin_token_).obj().at("rules");
 
   Reply expanded = Get(base + "?$expand=effectiveRules", admin_token_);

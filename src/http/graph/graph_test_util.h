@@ -155,6 +155,22 @@ class GraphFixture : public ::testing::Test {
   Reply Post(const std::string& target, const json::object& body, const std::string& token) {
     return Call("POST", target, json::serialize(body), token);
   }
+  // The policy assignment of `role_id` (the seed makes exactly one, at "/"); {} and a failure
+  // otherwise.
+  json::object PolicyAssignmentOf(const std::string& role_id) {
+    Reply r = Get("/v1.0/policies/roleManagementPolicyAssignments?$filter=roleDefinitionId eq '" +
+                      role_id + "'",
+                  admin_token_);
+    EXPECT_EQ(r.Value().size(), 1u) << Dump(r);
+    return r.Value().size() == 1 ? r.Value()[0].as_object() : json::object();
+  }
+  // "/v1.0/policies/roleManagementPolicies/{id}" of that assignment's policy.
+  std::string PolicyPathOf(const std::string& role_id) {
+    const json::object assignment = PolicyAssignmentOf(role_id);
+    const json::value* id = assignment.if_contains("policyId");
+    return "/v1.0/policies/roleManagementPolicies/" +
+           (id != nullptr && id->is_string() ? std::string(id->get_string()) : std::string());
+  }
 
   // Password grant through the token endpoint (with a one-time code when `otp` is given); ""
   // on failure.
