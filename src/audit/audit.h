@@ -7,7 +7,11 @@
 // database.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
+#include <functional>
+#include <istream>
 #include <optional>
 #include <string>
 #include <utility>
@@ -80,6 +84,22 @@ class AuditSigner {
   unsigned char* secret_ = nullptr;  // libsodium's form of the same key (sodium_malloc); signs
 };
 
+// An Ed25519 public key that checks checkpoint signatures: the PEM (`BEGIN PUBLIC KEY`) that
+// AuditSigner::PublicKeyPem and GET /v1.0/pim/audit/checkpoint give. For checking a log away from
+// the server, which never needs the private key.
+class AuditPublicKey {
+ public:
+  static Result<AuditPublicKey> FromPem(const std::string& pem);
+  bool Verify(const std::string& message, const std::string& signature_b64) const;
+  ~AuditPublicKey();
+  AuditPublicKey(AuditPublicKey&&) noexcept;
+  AuditPublicKey& operator=(AuditPublicKey&&) noexcept;
+
+ private:
+  AuditPublicKey() = default;
+  void* pkey_ = nullptr;  // EVP_PKEY*
+};
+
 // The message a checkpoint signs.
 std::string CheckpointMessage(int64_t seq, const std::string& head_hash, Timestamp time);
 
@@ -121,6 +141,27 @@ struct AuditVerifyReport {
 Result<AuditVerifyReport> VerifyAudit(Store& store, const AuditSigner& signer,
                                       const std::string& checkpoint_file,
                                       const std::vector<AuditCheckpoint>& witnessed = {});
+
+// The report as GET /v1.0/pim/audit/verify serves it and `pim audit verify --json` prints it:
+// ok, recordsChecked, checkpointSeq, firstBadSequence (null when ok), problem (null when ok),
+// message.
+boost::json::object AuditVerifyReportToJson(const AuditVerifyReport& report);
+
+// A sealed record as GET /v1.0/pim/audit/records serves it and `pim audit export --sealed` writes
+// it, one JSON object per line: {"sequence", "previousHash", "hash", "record"}, where "record" is
+// the canonical text exactly as hashed (docs/AUDIT.md, "Sealed export").
+boost::json::object SealedRecordToJson(const SealedAuditRecord& record);
+// The inverse; the search columns (time, id, category, activity, initiator) are read from the
+// canonical text. InvalidArgument names what is missing or malformed.
+Result<SealedAuditRecord> SealedRecordFromJson(const boost::json::value& value);
+
+// Checks a sealed export away from the server: the records in the order the stream holds them
+// (one SealedRecordToJson object per line), with the checks VerifyAudit makes, against checkpoints
+// kept off the host and signed with `key`. The stream must be seekable (a file): a record found
+// out of place is looked for from the start. A line that is not a sealed record is an
+// InvalidArgument error naming its line number.
+Result<AuditVerifyReport> VerifyExportedAudit(std::istream& lines, const AuditPublicKey& key,
+                                              const std::vector<AuditCheckpoint>& kept);
 
 // Writes the checkpoint copy outside the database (atomic rename; no fsync needed: an older copy
 // is still a valid lower bound).

@@ -86,7 +86,50 @@ Status CreateKey(const std::string& path) {
   return status;
 }
 
+// Whether `signature_b64` is `key`'s Ed25519 signature of `message`.
+bool VerifyWith(EVP_PKEY* key, const std::string& message, const std::string& signature_b64) {
+  std::optional<std::string> sig = audit_internal::Base64Decode(signature_b64);
+  if (!sig || sig->size() != 64 || key == nullptr) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  bool ok =
+      ctx != nullptr && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
+      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig->data()), sig->size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  return ok;
+}
+
 }  // namespace
+
+Result<AuditPublicKey> AuditPublicKey::FromPem(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* pkey = bio != nullptr ? PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(bio);
+  if (pkey == nullptr) {
+    return InvalidArgument("not a PEM public key (expected '-----BEGIN PUBLIC KEY-----')");
+  }
+  if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
+    EVP_PKEY_free(pkey);
+    return InvalidArgument("not an Ed25519 public key");
+  }
+  AuditPublicKey key;
+  key.pkey_ = pkey;
+  return key;
+}
+
+AuditPublicKey::~AuditPublicKey() { EVP_PKEY_free(Key(pkey_)); }
+
+AuditPublicKey::AuditPublicKey(AuditPublicKey&& other) noexcept
+    : pkey_(std::exchange(other.pkey_, nullptr)) {}
+
+AuditPublicKey& AuditPublicKey::operator=(AuditPublicKey&& other) noexcept {
+  std::swap(pkey_, other.pkey_);
+  return *this;
+}
+
+bool AuditPublicKey::Verify(const std::string& message, const std::string& signature_b64) const {
+  return VerifyWith(Key(pkey_), message, signature_b64);
+}
 
 Result<AuditSigner> AuditSigner::LoadOrCreate(const std::string& path) {
   if (sodium_init() < 0) return Internal("libsodium failed to initialise");
@@ -143,15 +186,7 @@ void AuditSigner::SignCheckpoint(AuditCheckpoint& checkpoint) const {
 }
 
 bool AuditSigner::Verify(const std::string& message, const std::string& signature_b64) const {
-  std::optional<std::string> sig = audit_internal::Base64Decode(signature_b64);
-  if (!sig || sig->size() != 64 || pkey_ == nullptr) return false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok =
-      ctx != nullptr && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, Key(pkey_)) == 1 &&
-      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig->data()), sig->size(),
-                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
-  EVP_MD_CTX_free(ctx);
-  return ok;
+  return VerifyWith(Key(pkey_), message, signature_b64);
 }
 
 std::string AuditSigner::PublicKeyPem() const {

@@ -16,16 +16,22 @@ namespace {
 
 constexpr int kPageSize = 1000;
 
-// Every audit record, in the physical order the store keeps them, one page at a time.
+// Records with seq >= from_seq in physical order, at most `limit` (Store::ReadAuditAscending).
+using ReadAscending =
+    std::function<Result<std::vector<SealedAuditRecord>>(int64_t from_seq, int limit)>;
+// Whether a signature (base64) is the audit key's signature of a message.
+using CheckSignature = std::function<bool(const std::string&, const std::string&)>;
+
+// Every audit record, in physical order, one page at a time.
 class AuditCursor {
  public:
-  explicit AuditCursor(Store& store) : store_(store) {}
+  explicit AuditCursor(const ReadAscending& read) : read_(read) {}
 
   // The next record (valid until the following call), nullptr at the end.
   Result<const SealedAuditRecord*> Next() {
     if (pos_ >= page_.size()) {
       if (exhausted_) return nullptr;
-      ASSIGN_OR_RETURN(page_, store_.ReadAuditAscending(next_from_, kPageSize));
+      ASSIGN_OR_RETURN(page_, read_(next_from_, kPageSize));
       pos_ = 0;
       exhausted_ = page_.size() < static_cast<size_t>(kPageSize);
       for (const SealedAuditRecord& r : page_) next_from_ = std::max(next_from_, r.seq + 1);
@@ -35,7 +41,7 @@ class AuditCursor {
   }
 
  private:
-  Store& store_;
+  const ReadAscending& read_;
   std::vector<SealedAuditRecord> page_;
   size_t pos_ = 0;
   int64_t next_from_ = 0;
@@ -43,9 +49,9 @@ class AuditCursor {
 };
 
 // The seq of the first record matching `match`, if any (a full scan; used only on failure).
-Result<std::optional<int64_t>> Find(Store& store,
+Result<std::optional<int64_t>> Find(const ReadAscending& read,
                                     const std::function<bool(const SealedAuditRecord&)>& match) {
-  AuditCursor cursor(store);
+  AuditCursor cursor(read);
   while (true) {
     ASSIGN_OR_RETURN(const SealedAuditRecord* r, cursor.Next());
     if (r == nullptr) return std::optional<int64_t>();
@@ -55,28 +61,13 @@ Result<std::optional<int64_t>> Find(Store& store,
 
 // The name of the first stored column that disagrees with the hashed canonical text, or "".
 std::string ColumnMismatch(const SealedAuditRecord& r) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(r.canonical, ec);
-  if (ec || !v.is_object()) return "canonical";
-  const boost::json::object& o = v.get_object();
-  auto text = [](const boost::json::value* value) -> std::string {
-    return value != nullptr && value->is_string() ? std::string(value->get_string()) : "\x01";
-  };
-  if (text(o.if_contains("id")) != r.id) return "id";
-  if (text(o.if_contains("category")) != r.category) return "category";
-  if (text(o.if_contains("activityDisplayName")) != r.activity) return "activity";
-  if (text(o.if_contains("activityDateTime")) != FormatTimestamp(r.time)) return "time";
-  const boost::json::value* initiator = o.if_contains("initiatedBy");
-  const boost::json::value* id = nullptr;
-  if (initiator != nullptr && initiator->is_object()) {
-    const boost::json::object& by = initiator->get_object();
-    if (const boost::json::value* user = by.if_contains("user"); user && user->is_object()) {
-      id = user->get_object().if_contains("id");
-    } else if (const boost::json::value* app = by.if_contains("app"); app && app->is_object()) {
-      id = app->get_object().if_contains("servicePrincipalId");
-    }
-  }
-  if (text(id) != r.initiator_id) return "initiator";
+  SealedAuditRecord hashed;
+  if (!audit_internal::ReadSearchColumns(r.canonical, hashed)) return "canonical";
+  if (hashed.id != r.id) return "id";
+  if (hashed.category != r.category) return "category";
+  if (hashed.activity != r.activity) return "activity";
+  if (hashed.time != r.time) return "time";
+  if (hashed.initiator_id != r.initiator_id) return "initiator";
   return "";
 }
 
@@ -93,7 +84,8 @@ std::string Rec(int64_t seq) { return "audit record " + std::to_string(seq); }
 
 // Checks one record against its predecessor (expected seq, head hash). Returns a failed report
 // or nullopt when the record is sound.
-Result<std::optional<AuditVerifyReport>> CheckRecord(Store& store, const AuditVerifyReport& report,
+Result<std::optional<AuditVerifyReport>> CheckRecord(const ReadAscending& read,
+                                                     const AuditVerifyReport& report,
                                                      const SealedAuditRecord& r, int64_t expected,
                                                      const std::string& head) {
   using Out = std::optional<AuditVerifyReport>;
@@ -104,7 +96,7 @@ Result<std::optional<AuditVerifyReport>> CheckRecord(Store& store, const AuditVe
   }
   if (r.seq > expected) {
     ASSIGN_OR_RETURN(std::optional<int64_t> elsewhere,
-                     Find(store, [&](const SealedAuditRecord& x) { return x.seq == expected; }));
+                     Find(read, [&](const SealedAuditRecord& x) { return x.seq == expected; }));
     if (elsewhere) {
       return Out(Fail(report, expected, "reordered",
                       Rec(expected) + " is out of order (" + Rec(r.seq) + " comes first)"));
@@ -117,7 +109,7 @@ Result<std::optional<AuditVerifyReport>> CheckRecord(Store& store, const AuditVe
     return Out(Fail(report, r.seq, "altered", Rec(r.seq) + " was altered (hash mismatch)"));
   }
   if (r.prev_hash != head) {
-    ASSIGN_OR_RETURN(std::optional<int64_t> linked, Find(store, [&](const SealedAuditRecord& x) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> linked, Find(read, [&](const SealedAuditRecord& x) {
                        return x.hash == r.prev_hash && x.seq != r.seq;
                      }));
     if (linked) {
@@ -141,37 +133,22 @@ struct Claim {
   AuditCheckpoint checkpoint;
 };
 
-}  // namespace
-
-Result<AuditVerifyReport> VerifyAudit(Store& store, const AuditSigner& signer,
-                                      const std::string& checkpoint_file,
-                                      const std::vector<AuditCheckpoint>& witnessed) {
+// Walks the chain through `read` and checks it against `claims` (docs/AUDIT.md, "What verify
+// detects"). `claims_problem`, when not OK, is reported as checkpoint-invalid after the walk.
+Result<AuditVerifyReport> VerifyChain(const ReadAscending& read, std::vector<Claim> claims,
+                                      const Status& claims_problem, const CheckSignature& check) {
   AuditVerifyReport report;
-  std::vector<Claim> claims;
-  ASSIGN_OR_RETURN(std::optional<AuditCheckpoint> db_checkpoint, store.LatestCheckpoint());
-  if (db_checkpoint) claims.push_back({"the database", *db_checkpoint});
-  Status file_problem;
-  if (!checkpoint_file.empty()) {
-    Result<std::optional<AuditCheckpoint>> file = ReadCheckpointFile(checkpoint_file);
-    if (!file.ok() && file.status().code() != StatusCode::kInvalidArgument) return file.status();
-    if (!file.ok()) {
-      file_problem = file.status();
-    } else if (file->has_value()) {
-      claims.push_back({"checkpoint file " + checkpoint_file, **file});
-    }
-  }
-  for (const AuditCheckpoint& c : witnessed) claims.push_back({"the copy supplied", c});
   // The hash at each checkpointed seq, filled in by the walk.
   std::map<int64_t, std::string> hash_at{{0, audit_internal::ZeroHash()}};
 
-  AuditCursor cursor(store);
+  AuditCursor cursor(read);
   int64_t expected = 1;
   std::string head = audit_internal::ZeroHash();
   while (true) {
     ASSIGN_OR_RETURN(const SealedAuditRecord* r, cursor.Next());
     if (r == nullptr) break;
     ASSIGN_OR_RETURN(std::optional<AuditVerifyReport> bad,
-                     CheckRecord(store, report, *r, expected, head));
+                     CheckRecord(read, report, *r, expected, head));
     if (bad) return *bad;
     head = r->hash;
     expected = r->seq + 1;
@@ -182,12 +159,12 @@ Result<AuditVerifyReport> VerifyAudit(Store& store, const AuditSigner& signer,
   }
   const int64_t last = expected - 1;
 
-  if (!file_problem.ok()) {
-    return Fail(report, 0, "checkpoint-invalid", file_problem.message());
+  if (!claims_problem.ok()) {
+    return Fail(report, 0, "checkpoint-invalid", claims_problem.message());
   }
   for (const Claim& claim : claims) {
     const AuditCheckpoint& c = claim.checkpoint;
-    if (!signer.Verify(CheckpointMessage(c.seq, c.head_hash, c.time), c.signature)) {
+    if (!check(CheckpointMessage(c.seq, c.head_hash, c.time), c.signature)) {
       return Fail(report, c.seq, "checkpoint-invalid",
                   "the audit checkpoint in " + claim.where + " (record " + std::to_string(c.seq) +
                       ") has an invalid signature");
@@ -211,6 +188,85 @@ Result<AuditVerifyReport> VerifyAudit(Store& store, const AuditSigner& signer,
     }
   }
   return report;
+}
+
+// A sealed export read back as the store would serve it: records with seq >= from_seq in the
+// order of the lines. A read from seq 0 starts a new pass at the first line.
+class ExportReader {
+ public:
+  explicit ExportReader(std::istream& in) : in_(in) {}
+
+  Result<std::vector<SealedAuditRecord>> Read(int64_t from_seq, int limit) {
+    if (from_seq == 0) {
+      in_.clear();
+      in_.seekg(0);
+      if (!in_) return InvalidArgument("the export cannot be read again from its start");
+      line_number_ = 0;
+    }
+    std::vector<SealedAuditRecord> out;
+    std::string line;
+    while (static_cast<int>(out.size()) < limit && std::getline(in_, line)) {
+      ++line_number_;
+      if (line.empty()) continue;
+      boost::system::error_code ec;
+      boost::json::value value = boost::json::parse(line, ec);
+      Result<SealedAuditRecord> record =
+          ec ? Result<SealedAuditRecord>(InvalidArgument("not JSON")) : SealedRecordFromJson(value);
+      if (!record.ok()) {
+        return InvalidArgument("line " + std::to_string(line_number_) +
+                               " is not a sealed audit record: " + record.status().message());
+      }
+      if (record->seq >= from_seq) out.push_back(std::move(record).value());
+    }
+    if (in_.bad()) return InvalidArgument("the export could not be read");
+    return out;
+  }
+
+ private:
+  std::istream& in_;
+  int64_t line_number_ = 0;
+};
+
+}  // namespace
+
+Result<AuditVerifyReport> VerifyAudit(Store& store, const AuditSigner& signer,
+                                      const std::string& checkpoint_file,
+                                      const std::vector<AuditCheckpoint>& witnessed) {
+  std::vector<Claim> claims;
+  ASSIGN_OR_RETURN(std::optional<AuditCheckpoint> db_checkpoint, store.LatestCheckpoint());
+  if (db_checkpoint) claims.push_back({"the database", *db_checkpoint});
+  Status file_problem;
+  if (!checkpoint_file.empty()) {
+    Result<std::optional<AuditCheckpoint>> file = ReadCheckpointFile(checkpoint_file);
+    if (!file.ok() && file.status().code() != StatusCode::kInvalidArgument) return file.status();
+    if (!file.ok()) {
+      file_problem = file.status();
+    } else if (file->has_value()) {
+      claims.push_back({"checkpoint file " + checkpoint_file, **file});
+    }
+  }
+  for (const AuditCheckpoint& c : witnessed) claims.push_back({"the copy supplied", c});
+  const ReadAscending read = [&store](int64_t from, int limit) {
+    return store.ReadAuditAscending(from, limit);
+  };
+  return VerifyChain(read, std::move(claims), file_problem,
+                     [&signer](const std::string& message, const std::string& signature) {
+                       return signer.Verify(message, signature);
+                     });
+}
+
+Result<AuditVerifyReport> VerifyExportedAudit(std::istream& lines, const AuditPublicKey& key,
+                                              const std::vector<AuditCheckpoint>& kept) {
+  std::vector<Claim> claims;
+  for (const AuditCheckpoint& c : kept) claims.push_back({"the copy supplied", c});
+  ExportReader reader(lines);
+  const ReadAscending read = [&reader](int64_t from, int limit) {
+    return reader.Read(from, limit);
+  };
+  return VerifyChain(read, std::move(claims), Status::Ok(),
+                     [&key](const std::string& message, const std::string& signature) {
+                       return key.Verify(message, signature);
+                     });
 }
 
 }  // namespace pim

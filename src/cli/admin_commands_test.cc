@@ -1,6 +1,10 @@
 // Command tests: approvals, administration, policies and the audit log.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+#include <fstream>
+
+#include "audit/audit.h"
 #include "cli/commands_test_util.h"
 
 namespace pim::cli {
@@ -125,6 +129,81 @@ TEST_F(CommandsTest, AuditExportFollowsNextLinkAsJsonLines) {
                  R"({"value":[{"id":"a1"}]})");
   ASSERT_EQ(Pim({"audit", "export"}), 0) << err_.str();
   EXPECT_EQ(out_.str(), "{\"id\":\"a3\"}\n{\"id\":\"a2\"}\n{\"id\":\"a1\"}\n");
+}
+
+TEST_F(CommandsTest, AuditExportSealedReadsTheRecordsAsHashedOldestFirst) {
+  SignIn();
+  server_.Expect("GET", "/v1.0/pim/audit/records?$top=999", 200,
+                 R"({"value":[{"sequence":1},{"sequence":2}],)"
+                 R"("@odata.nextLink":"http://pim.test/v1.0/pim/audit/records?$skiptoken=x"})");
+  server_.Expect("GET", "/v1.0/pim/audit/records?$skiptoken=x", 200,
+                 R"({"value":[{"sequence":3}]})");
+  ASSERT_EQ(Pim({"audit", "export", "--sealed"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "{\"sequence\":1}\n{\"sequence\":2}\n{\"sequence\":3}\n");
+}
+
+// 'verify --offline' asks the server nothing: a sealed export, a checkpoint kept off the host and
+// the public key are all it trusts.
+class OfflineVerifyTest : public CommandsTest {
+ protected:
+  void SetUp() override {
+    CommandsTest::SetUp();
+    Result<pim::AuditSigner> signer = pim::AuditSigner::LoadOrCreate(dir_ + "/audit.key");
+    ASSERT_TRUE(signer.ok()) << signer.status().ToString();
+    pim::AuditChain chain(0, std::string(64, '0'), &*signer);
+    for (int i = 1; i <= 3; ++i) {
+      pim::AuditEvent e;
+      e.id = "00000000-0000-4000-8000-00000000000" + std::to_string(i);
+      e.time = Timestamp::FromSeconds(1795651200 + i);
+      e.category = "RoleManagement";
+      e.activity = "Add member to role completed (PIM activation)";
+      e.initiator_id = kAlice;
+      e.details.emplace_back("justification", "incident " + std::to_string(i));
+      lines_.push_back(json::serialize(pim::SealedRecordToJson(chain.Seal(e))));
+    }
+    const pim::AuditCheckpoint c = chain.Checkpoint(Timestamp::FromSeconds(1795651300));
+    std::ofstream(dir_ + "/kept") << "pim-audit-checkpoint-v1\nseq=" << c.seq
+                                  << "\nhead_hash=" << c.head_hash
+                                  << "\ntime_us=" << c.time.micros()
+                                  << "\nsignature=" << c.signature << "\n";
+    std::ofstream(dir_ + "/key.pem") << signer->PublicKeyPem();
+  }
+  void WriteExport() {
+    std::ofstream file(dir_ + "/records.jsonl", std::ios::trunc);
+    for (const std::string& line : lines_) file << line << '\n';
+  }
+  int Offline(bool with_checkpoint = true) {
+    std::vector<std::string> args = {
+        "audit", "verify", "--offline", dir_ + "/records.jsonl", "--public-key", dir_ + "/key.pem"};
+    if (with_checkpoint) args.insert(args.end(), {"--checkpoint", dir_ + "/kept"});
+    return Pim(args);
+  }
+  std::vector<std::string> lines_;
+};
+
+TEST_F(OfflineVerifyTest, ASoundExportVerifiesWithoutTheServer) {
+  WriteExport();
+  ASSERT_EQ(Offline(), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "Audit export intact: 3 records verified (signed checkpoint at sequence 3), and it "
+            "matches the 1 checkpoint(s) given\n");
+  EXPECT_TRUE(server_.sent().empty());
+}
+
+TEST_F(OfflineVerifyTest, AnEditedRecordFailsNamingIt) {
+  lines_[1].replace(lines_[1].find("incident 2"), 10, "incident 7");
+  WriteExport();
+  EXPECT_EQ(Offline(), 1);
+  EXPECT_EQ(err_.str(),
+            "pim: audit export verification FAILED: altered at sequence 2 (audit record 2 was "
+            "altered (hash mismatch))\n");
+}
+
+TEST_F(OfflineVerifyTest, WithoutACheckpointKeptItRefusesToVouch) {
+  WriteExport();
+  EXPECT_NE(Offline(/*with_checkpoint=*/false), 0);
+  EXPECT_NE(err_.str().find("at least one --checkpoint"), std::string::npos) << err_.str();
+  EXPECT_EQ(out_.str(), "");
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ struct Options {
   PolicySetOptions policy;
   int top = 50;
   std::string filter, output, config;
-  std::vector<std::string> checkpoints;  // audit verify --checkpoint
+  AuditVerifyOptions verify;
+  bool sealed = false;  // audit export --sealed
 };
 
 void AddTicketOptions(CLI::App* sub, std::string& ticket, std::string& system) {
@@ -153,17 +154,31 @@ void Build(CLI::App& app, Context& ctx, Options& o, Action& chosen) {
   auto* audit_verify =
       audit->add_subcommand("verify", "Check the hash chain and signed checkpoints");
   audit_verify->add_option(
-      "--checkpoint", o.checkpoints,
+      "--checkpoint", o.verify.checkpoint_files,
       "File of checkpoints kept off the host ('pim audit checkpoint' output, or "
       "a copy of pimd's checkpoint file); repeatable");
-  On(audit_verify, chosen, [&] { return AuditVerify(ctx, o.checkpoints); });
+  auto* offline = audit_verify->add_option(
+      "--offline", o.verify.offline_file,
+      "Check this sealed export ('pim audit export --sealed') here, without the server");
+  auto* key = audit_verify->add_option("--public-key", o.verify.public_key_file,
+                                       "The checkpoints' public key ('pim audit public-key')");
+  offline->needs(key);
+  key->needs(offline);
+  On(audit_verify, chosen, [&] { return AuditVerify(ctx, o.verify); });
   auto* checkpoint = audit->add_subcommand(
       "checkpoint", "The newest signed checkpoint, to keep off the host for 'verify --checkpoint'");
   checkpoint->add_option("--output", o.output, "File to append it to (default standard output)");
   On(checkpoint, chosen, [&] { return AuditCheckpoint(ctx, o.output); });
+  auto* public_key = audit->add_subcommand(
+      "public-key", "The key that signs the checkpoints (PEM), to keep for 'verify --offline'");
+  public_key->add_option("--output", o.output, "File to write (default standard output)");
+  On(public_key, chosen, [&] { return AuditPublicKey(ctx, o.output); });
   auto* exp = audit->add_subcommand("export", "All records as JSON lines");
   exp->add_option("--output", o.output, "File to write (default standard output)");
-  On(exp, chosen, [&] { return AuditExport(ctx, o.output); });
+  exp->add_flag("--sealed", o.sealed,
+                "The records as hashed, oldest first, for 'verify --offline' (default: as "
+                "directoryAudits, newest first)");
+  On(exp, chosen, [&] { return AuditExport(ctx, o.output, o.sealed); });
 }
 
 }  // namespace

@@ -5,16 +5,27 @@
 #include <ostream>
 #include <sstream>
 
+#include "audit/audit.h"
 #include "cli/cmd_util.h"
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "core/ids.h"
 
 namespace pim::cli {
 namespace {
 
 const std::string kAudits = "/v1.0/auditLogs/directoryAudits";
 const std::string kCheckpoint = "/v1.0/pim/audit/checkpoint";
+const std::string kSealedRecords = "/v1.0/pim/audit/records";
 constexpr size_t kMaxCheckpointsSent = 100;  // the server's limit per request
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return InvalidArgument("cannot read " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
 
 // The checkpoint file's text (docs/AUDIT.md) for a checkpoint as the API serves it.
 std::string CheckpointText(const json::value& c) {
@@ -135,16 +146,85 @@ Status AuditList(Context& ctx, int top, const std::string& filter) {
   return Status::Ok();
 }
 
-Status AuditVerify(Context& ctx, const std::vector<std::string>& checkpoint_files) {
+namespace {
+
+// The checkpoints kept in `paths`, as the API's JSON objects.
+Result<std::vector<json::object>> ReadKeptCheckpoints(const std::vector<std::string>& paths) {
   std::vector<json::object> kept;
-  for (const std::string& path : checkpoint_files) {
-    std::ifstream file(path);
-    if (!file) return InvalidArgument("cannot read " + path);
-    std::ostringstream text;
-    text << file.rdbuf();
-    ASSIGN_OR_RETURN(std::vector<json::object> found, ParseCheckpoints(text.str(), path));
+  for (const std::string& path : paths) {
+    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
+    ASSIGN_OR_RETURN(std::vector<json::object> found, ParseCheckpoints(text, path));
     for (json::object& c : found) kept.push_back(std::move(c));
   }
+  return kept;
+}
+
+// Prints a verify report (AuditVerifyReportToJson's shape, from the server or from here) and
+// turns a failed one into the command's error.
+Status ReportVerify(Context& ctx, const json::value& report, const std::string& what, size_t kept) {
+  const bool ok = Bool(report, "ok");
+  const json::value* checked = Member(report, "recordsChecked");
+  const std::string count = checked != nullptr ? json::serialize(*checked) : "?";
+  if (ctx.json) {
+    PrintJson(ctx, report);
+  } else if (ok) {
+    ctx.out << what << " intact: " << count << " records verified";
+    if (const json::value* cp = Member(report, "checkpointSeq"); cp != nullptr && !cp->is_null()) {
+      ctx.out << " (signed checkpoint at sequence " << json::serialize(*cp) << ")";
+    }
+    if (kept > 0) ctx.out << ", and it matches the " << kept << " checkpoint(s) given";
+    ctx.out << '\n';
+  }
+  if (ok) return Status::Ok();
+  std::string message = ToLower(what) + " verification FAILED";
+  if (std::string problem = Str(report, "problem"); !problem.empty()) message += ": " + problem;
+  if (const json::value* seq = Member(report, "firstBadSequence");
+      seq != nullptr && !seq->is_null()) {
+    message += " at sequence " + json::serialize(*seq);
+  }
+  if (std::string detail = Str(report, "message"); !detail.empty()) message += " (" + detail + ")";
+  return Status(StatusCode::kFailedPrecondition, message);
+}
+
+// 'pim audit verify --offline': the sealed export checked here, trusting only the public key and
+// the checkpoints kept.
+Status VerifyOffline(Context& ctx, const AuditVerifyOptions& o,
+                     const std::vector<json::object>& kept_json) {
+  if (kept_json.empty()) {
+    return InvalidArgument(
+        "--offline needs at least one --checkpoint kept off the host: without one, a chain "
+        "rehashed from its first record would verify as well");
+  }
+  std::vector<pim::AuditCheckpoint> kept;
+  for (const json::object& c : kept_json) {
+    const json::value* seq = c.if_contains("seq");
+    Result<Timestamp> time = ParseTimestamp(Str(c, "time"));
+    if (seq == nullptr || !seq->is_int64() || !time.ok() || Str(c, "headHash").empty() ||
+        Str(c, "signature").empty()) {
+      return InvalidArgument("a checkpoint given lacks its seq, headHash, time or signature");
+    }
+    kept.push_back({seq->get_int64(), Str(c, "headHash"), *time, Str(c, "signature")});
+  }
+  ASSIGN_OR_RETURN(std::string pem, ReadWholeFile(o.public_key_file));
+  Result<pim::AuditPublicKey> key = pim::AuditPublicKey::FromPem(pem);
+  if (!key.ok()) return InvalidArgument(o.public_key_file + ": " + key.status().message());
+  std::ifstream records(o.offline_file, std::ios::binary);
+  if (!records) return InvalidArgument("cannot read " + o.offline_file);
+  Result<AuditVerifyReport> report = VerifyExportedAudit(records, *key, kept);
+  if (!report.ok()) return InvalidArgument(o.offline_file + ": " + report.status().message());
+  RETURN_IF_ERROR(ReportVerify(ctx, AuditVerifyReportToJson(*report), "Audit export", kept.size()));
+  if (!ctx.json && report->checkpoint_seq < report->records_checked) {
+    ctx.err << "Records " << report->checkpoint_seq + 1 << " to " << report->records_checked
+            << " are chained but not yet covered by a checkpoint kept off the host.\n";
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status AuditVerify(Context& ctx, const AuditVerifyOptions& o) {
+  ASSIGN_OR_RETURN(std::vector<json::object> kept, ReadKeptCheckpoints(o.checkpoint_files));
+  if (!o.offline_file.empty()) return VerifyOffline(ctx, o, kept);
   if (kept.size() > kMaxCheckpointsSent) {
     // The newest ones: a sound log up to a checkpoint is sound up to every earlier one of it.
     auto seq = [](const json::object& c) {
@@ -159,38 +239,17 @@ Status AuditVerify(Context& ctx, const std::vector<std::string>& checkpoint_file
     }
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  const size_t count = kept.size();
   json::array sent;
   for (json::object& c : kept) sent.push_back(std::move(c));
-  const bool against = !sent.empty();
   ASSIGN_OR_RETURN(json::value report,
-                   against ? session->api().Post("/v1.0/pim/audit/verify",
-                                                 json::object{{"checkpoints", std::move(sent)}})
-                           : session->api().Get("/v1.0/pim/audit/verify"));
-  const bool ok = Bool(report, "ok");
-  const json::value* checked = Member(report, "recordsChecked");
-  const std::string count = checked != nullptr ? json::serialize(*checked) : "?";
-  if (ctx.json) {
-    PrintJson(ctx, report);
-  } else if (ok) {
-    ctx.out << "Audit log intact: " << count << " records verified";
-    if (const json::value* cp = Member(report, "checkpointSeq"); cp != nullptr && !cp->is_null()) {
-      ctx.out << " (signed checkpoint at sequence " << json::serialize(*cp) << ")";
-    }
-    if (against) ctx.out << ", and it matches the " << kept.size() << " checkpoint(s) given";
-    ctx.out << '\n';
-  }
-  if (ok) return Status::Ok();
-  std::string message = "audit log verification FAILED";
-  if (std::string problem = Str(report, "problem"); !problem.empty()) message += ": " + problem;
-  if (const json::value* seq = Member(report, "firstBadSequence");
-      seq != nullptr && !seq->is_null()) {
-    message += " at sequence " + json::serialize(*seq);
-  }
-  if (std::string detail = Str(report, "message"); !detail.empty()) message += " (" + detail + ")";
-  return Status(StatusCode::kFailedPrecondition, message);
+                   count > 0 ? session->api().Post("/v1.0/pim/audit/verify",
+                                                   json::object{{"checkpoints", std::move(sent)}})
+                             : session->api().Get("/v1.0/pim/audit/verify"));
+  return ReportVerify(ctx, report, "Audit log", count);
 }
 
-Status AuditExport(Context& ctx, const std::string& output) {
+Status AuditExport(Context& ctx, const std::string& output, bool sealed) {
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
   std::ofstream file;
   if (!output.empty()) {
@@ -198,7 +257,7 @@ Status AuditExport(Context& ctx, const std::string& output) {
     if (!file) return InvalidArgument("cannot write " + output);
   }
   std::ostream& sink = output.empty() ? ctx.out : file;
-  std::string next = WithQuery(kAudits, {{"$top", "999"}});
+  std::string next = WithQuery(sealed ? kSealedRecords : kAudits, {{"$top", "999"}});
   size_t count = 0;
   while (!next.empty()) {
     ASSIGN_OR_RETURN(json::value page, session->api().Get(next));
@@ -213,6 +272,24 @@ Status AuditExport(Context& ctx, const std::string& output) {
   sink.flush();
   if (!sink) return Internal("write failed" + (output.empty() ? "" : ": " + output));
   if (!output.empty()) ctx.err << "Exported " << count << " audit records to " << output << '\n';
+  return Status::Ok();
+}
+
+Status AuditPublicKey(Context& ctx, const std::string& output) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  ASSIGN_OR_RETURN(json::value checkpoint, session->api().Get(kCheckpoint));
+  const std::string pem = Str(checkpoint, "publicKey");
+  if (pem.empty()) return Status(StatusCode::kUnavailable, "the server sent no public key");
+  if (output.empty()) {
+    if (ctx.json) {
+      PrintJson(ctx, json::object{{"publicKey", pem}});
+    } else {
+      ctx.out << pem;
+    }
+    return Status::Ok();
+  }
+  std::ofstream file(output, std::ios::out | std::ios::trunc);
+  if (!(file << pem) || !file.flush()) return InvalidArgument("cannot write " + output);
   return Status::Ok();
 }
 

@@ -80,13 +80,24 @@ Status PolicySet(Context& ctx, const PolicySetOptions& o);
 
 // --- auditors (cmd_audit.cc) ---
 Status AuditList(Context& ctx, int top, const std::string& filter);
-// With `checkpoint_files`, also checks the log against the checkpoints kept in them ('pim audit
-// checkpoint' output or pimd's checkpoint file, copied off the host).
-Status AuditVerify(Context& ctx, const std::vector<std::string>& checkpoint_files = {});
+struct AuditVerifyOptions {
+  // Checkpoints kept off the host: 'pim audit checkpoint' output or pimd's checkpoint file.
+  std::vector<std::string> checkpoint_files;
+  // Set: checks this sealed export ('pim audit export --sealed') here, without the server,
+  // against the checkpoints kept (at least one) and the public key in `public_key_file`.
+  std::string offline_file;
+  std::string public_key_file;
+};
+// Asks the server to check its log (and against the checkpoints kept, if any), or checks a sealed
+// export offline.
+Status AuditVerify(Context& ctx, const AuditVerifyOptions& o = {});
 // The newest signed checkpoint, in the checkpoint file's format (JSON with --json), written to
 // standard output or appended to `output`.
 Status AuditCheckpoint(Context& ctx, const std::string& output);
-Status AuditExport(Context& ctx, const std::string& output);
+// The public key that signs the checkpoints (PEM), to standard output or into `output`.
+Status AuditPublicKey(Context& ctx, const std::string& output);
+// Every record: as directoryAudits, newest first; or `sealed`, as hashed, oldest first.
+Status AuditExport(Context& ctx, const std::string& output, bool sealed = false);
 
 // --- shared by the request-making commands (cmd_activate.cc) ---
 // POSTs a schedule request to `collection`; when refused for missing MFA, obtains a code

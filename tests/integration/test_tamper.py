@@ -42,6 +42,15 @@ class TamperTest(PimTestCase):
         if r.status != 200:
             raise AssertionError("GET checkpoint: %r" % r)
         cls.witness_json = {k: r.body[k] for k in ("seq", "headHash", "time", "signature")}
+        # And the public key, for checking a sealed export away from the server.
+        cls.public_key = os.path.join(cls.server.tmp, "audit-key.pem")
+        if cls.cli_config:
+            out = run_pim(["audit", "public-key", "--output", cls.public_key], cls.cli_config)
+            if out.returncode != 0:
+                raise AssertionError("pim audit public-key failed: %r" % (out,))
+            with open(cls.public_key) as f:
+                if "BEGIN PUBLIC KEY" not in f.read():
+                    raise AssertionError("pim audit public-key wrote no PEM key")
         cls.old_base = cls.server.base_url
         code = cls.server.stop()
         if code != 0:
@@ -84,6 +93,16 @@ class TamperTest(PimTestCase):
             db.close()
         return data
 
+    def config_for(self, server, data):
+        """The auditor's pim config, pointed at `server` (started on `data`)."""
+        config = data + "-pim-config.json"
+        with open(self.cli_config) as f:
+            text = f.read().replace(self.old_base, server.base_url)
+        with open(config, "w") as f:
+            f.write(text)
+        os.chmod(config, 0o600)
+        return config
+
     def verify(self, data, before=None, witnessed=None, cli_args=()):
         """Starts pimd on `data`, calls before(api) if given; returns (API report, pim CLI
         CompletedProcess or None). `witnessed`: checkpoints to verify against (POST)."""
@@ -101,16 +120,29 @@ class TamperTest(PimTestCase):
             self.assertEqual(r.status, 200, "%r\n%s" % (r, server.log_tail()))
             cli = None
             if self.cli_config:
-                config = data + "-pim-config.json"
-                with open(self.cli_config) as f:
-                    text = f.read().replace(self.old_base, server.base_url)
-                with open(config, "w") as f:
-                    f.write(text)
-                os.chmod(config, 0o600)
-                cli = run_pim(["audit", "verify"] + list(cli_args), config)
+                cli = run_pim(["audit", "verify"] + list(cli_args), self.config_for(server, data))
             return r.body, cli
         finally:
             self.assertEqual(server.stop(), 0, server.log_tail())
+
+    def export_sealed(self, data, name):
+        """Starts pimd on `data` and writes its sealed export with `pim audit export --sealed`;
+        returns the file's path."""
+        server = PimServer(tmpdir=os.path.dirname(data))
+        server.log_path = data + ".log"
+        server.start(data=data)
+        path = os.path.join(self.server.tmp, name + ".sealed.jsonl")
+        try:
+            out = run_pim(["audit", "export", "--sealed", "--output", path],
+                          self.config_for(server, data))
+            self.assertEqual(out.returncode, 0, out)
+        finally:
+            self.assertEqual(server.stop(), 0, server.log_tail())
+        return path
+
+    def verify_offline(self, sealed):
+        return run_pim(["audit", "verify", "--offline", sealed, "--checkpoint", self.witness,
+                        "--public-key", self.public_key], self.cli_config)
 
     def assert_detected(self, data, seq, problems, named=None):
         """The report names record `seq` as the first bad one, with one of `problems`; its message
@@ -195,24 +227,28 @@ class TamperTest(PimTestCase):
         data = self.tampered_copy("truncated", truncate)
         self.assert_detected(data, cut, ("truncated",), named=(cut, cut - 1))
 
-    def test_everything_on_the_host_rolled_back_shows_against_a_kept_checkpoint(self):
-        # The newest records, the database's checkpoints and the checkpoint file all gone: the
-        # host holds no evidence; a checkpoint kept elsewhere does.
+    def rolled_back_copy(self, name):
+        """A copy without its newest records, the database's checkpoints and the checkpoint
+        file: the host holds no evidence. Returns (data directory, first record removed)."""
         cut = self.seqs[-3]
 
         def truncate(db):
             db.execute("DELETE FROM audit WHERE %s>=?" % self.seq_col, (cut,))
             db.execute("DELETE FROM audit_checkpoints")
 
-        data = self.tampered_copy("rolled-back", truncate)
+        data = self.tampered_copy(name, truncate)
         os.remove(os.path.join(data, "audit-checkpoint"))
+        return data, cut
+
+    def test_everything_on_the_host_rolled_back_shows_against_a_kept_checkpoint(self):
+        # Nothing on the host shows it; a checkpoint kept elsewhere does.
+        data, cut = self.rolled_back_copy("rolled-back")
         report, cli = self.verify(data)
         self.assertIs(report["ok"], True, report)  # the limit docs/AUDIT.md states
         if cli is not None:
             self.assertEqual(cli.returncode, 0, cli)
 
-        data = self.tampered_copy("rolled-back-witnessed", truncate)
-        os.remove(os.path.join(data, "audit-checkpoint"))
+        data, cut = self.rolled_back_copy("rolled-back-witnessed")
         report, cli = self.verify(data, witnessed=[self.witness_json],
                                   cli_args=("--checkpoint", self.witness))
         self.assertIs(report["ok"], False, report)
@@ -222,6 +258,35 @@ class TamperTest(PimTestCase):
         if cli is not None:
             self.assertNotEqual(cli.returncode, 0, "pim audit verify passed: %r" % (cli,))
             self.assertIn("truncated", cli.stdout + cli.stderr)
+
+    @unittest.skipUnless(os.path.exists(PIM), "pim CLI not built")
+    def test_a_sealed_export_is_checked_without_trusting_the_server(self):
+        sealed = self.export_sealed(self.tampered_copy("sealed"), "untouched")
+        with open(sealed) as f:
+            lines = f.read().splitlines()
+        self.assertEqual([json.loads(line)["sequence"] for line in lines], self.seqs)
+        out = self.verify_offline(sealed)
+        self.assertEqual(out.returncode, 0, out)
+        self.assertIn("Audit export intact: %d records verified" % self.n, out.stdout)
+
+        # An edit of the exported file is named at its record.
+        record = json.loads(lines[self.k - 1])
+        self.assertIn('"result":"success"', record["record"])
+        record["record"] = record["record"].replace('"result":"success"', '"result":"failure"', 1)
+        lines[self.k - 1] = json.dumps(record)
+        edited = os.path.join(self.server.tmp, "edited.sealed.jsonl")
+        with open(edited, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        out = self.verify_offline(edited)
+        self.assertEqual(out.returncode, 1, out)
+        self.assertIn("altered at sequence %d" % self.k, out.stderr)
+
+        # A host rolled back entirely, whose own verify passes, exports a log that does not
+        # reach the checkpoint kept off the host.
+        data, cut = self.rolled_back_copy("sealed-rolled-back")
+        out = self.verify_offline(self.export_sealed(data, "rolled-back"))
+        self.assertEqual(out.returncode, 1, out)
+        self.assertIn("truncated at sequence %d" % cut, out.stderr)
 
     def test_untouched_copy_verifies_against_the_kept_checkpoint(self):
         as_json = os.path.join(self.server.tmp, "witness.jsonl")

@@ -1,6 +1,7 @@
 // /v1.0/auditLogs/directoryAudits (newest first, $filter, paging by audit sequence number),
 // /v1.0/auditLogs/directoryAudits/{id}, and pim's GET and POST /v1.0/pim/audit/verify and GET
-// /v1.0/pim/audit/checkpoint.
+// /v1.0/pim/audit/checkpoint, and GET /v1.0/pim/audit/records (the sealed records, oldest first,
+// for checking away from the server).
 //
 // The audit log is read straight from the Store (it can be far larger than memory) after
 // PimService::CheckCanReadAudit. One record is found by id through Store::FindAuditRecord. A page
@@ -151,9 +152,37 @@ Result<json::object> AuditPage(Store& store, const HttpRequest& request,
   return CollectionObject(request, AuditsSpec(), std::move(value), count, next);
 }
 
+// GET /v1.0/pim/audit/records: the sealed records, oldest first ($top, $skiptoken, $count).
+const CollectionSpec& SealedRecordsSpec() {
+  static const CollectionSpec spec{"pim/audit/records", {}, {}, {}};
+  return spec;
+}
+
+Result<json::object> SealedRecordsPage(Store& store, const HttpRequest& request,
+                                       const QueryOptions& options) {
+  int64_t after = 0;  // the last record of the previous page
+  if (options.skiptoken) {
+    ASSIGN_OR_RETURN(after, DecodeSkipToken(*options.skiptoken, "seq"));
+  }
+  ASSIGN_OR_RETURN(std::vector<SealedAuditRecord> records,
+                   store.ReadAuditAscending(after + 1, options.top + 1));
+  const bool more = static_cast<int>(records.size()) > options.top;
+  if (more) records.resize(static_cast<size_t>(options.top));
+  json::array value;
+  for (const SealedAuditRecord& record : records) value.emplace_back(SealedRecordToJson(record));
+  std::optional<int64_t> count;
+  if (options.count) {
+    ASSIGN_OR_RETURN(std::vector<SealedAuditRecord> newest, store.ReadAuditDescending(0, 1));
+    count = newest.empty() ? 0 : newest.front().seq;
+  }
+  std::optional<std::string> next;
+  if (more) next = EncodeSkipToken("seq", records.back().seq);
+  return CollectionObject(request, SealedRecordsSpec(), std::move(value), count, next);
+}
+
 HttpResponse VerifyResponse(const HttpRequest& req, const Result<AuditVerifyReport>& report) {
   if (!report.ok()) return GraphError(report.status());
-  return EntityResponse(req, 200, "pim.auditVerifyReport", VerifyReportToGraph(*report));
+  return EntityResponse(req, 200, "pim.auditVerifyReport", AuditVerifyReportToJson(*report));
 }
 
 }  // namespace
@@ -187,6 +216,19 @@ void RegisterAuditRoutes(Router& router, const GraphContext& ctx) {
                      if (!found) return NotFound("No directoryAudit with id '" + id + "'.");
                      return std::move(*found);
                    });
+                 }),
+      /*blocking=*/true);
+  // The log as hashed, for checking away from the server (`pim audit export --sealed`).
+  router.Add(
+      "GET", "/v1.0/pim/audit/records", "pim.audit.records",
+      WithCaller(svc,
+                 [&svc, &store](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                   Result<QueryOptions> options = ParseQueryOptions(req, SealedRecordsSpec());
+                   if (!options.ok()) return GraphError(options.status());
+                   Status allowed = svc.CheckCanReadAudit(c);
+                   if (!allowed.ok()) return GraphError(allowed);
+                   Result<json::object> page = SealedRecordsPage(store, req, *options);
+                   return page.ok() ? ObjectResponse(200, *page) : GraphError(page.status());
                  }),
       /*blocking=*/true);
   router.Add("GET", "/v1.0/pim/audit/verify", "pim.audit.verify",

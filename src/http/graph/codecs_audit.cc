@@ -18,19 +18,6 @@ Result<json::object> DirectoryAuditFromRecord(const SealedAuditRecord& record) {
   return std::move(*object);
 }
 
-json::object VerifyReportToGraph(const AuditVerifyReport& report) {
-  json::object out;
-  out["ok"] = report.ok;
-  out["recordsChecked"] = report.records_checked;
-  out["checkpointSeq"] = report.checkpoint_seq;
-  out["firstBadSequence"] = report.ok || report.first_bad_seq == 0
-                                ? json::value(nullptr)
-                                : json::value(report.first_bad_seq);
-  out["problem"] = report.problem.empty() ? json::value(nullptr) : json::value(report.problem);
-  out["message"] = report.message;
-  return out;
-}
-
 json::object CheckpointToGraph(const AuditCheckpoint& checkpoint) {
   return json::object{{"seq", checkpoint.seq},
                       {"headHash", checkpoint.head_hash},

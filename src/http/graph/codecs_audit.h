@@ -16,9 +16,6 @@ namespace pim::http {
 // dropped. Internal if the stored text is not a JSON object (a corrupted row).
 Result<boost::json::object> DirectoryAuditFromRecord(const SealedAuditRecord& record);
 
-// {"ok","recordsChecked","checkpointSeq","firstBadSequence"|null,"problem"|null,"message"}
-boost::json::object VerifyReportToGraph(const AuditVerifyReport& report);
-
 // {"seq","headHash","time","signature"}: a signed checkpoint as GET /v1.0/pim/audit/checkpoint
 // serves it and POST /v1.0/pim/audit/verify takes it back.
 boost::json::object CheckpointToGraph(const AuditCheckpoint& checkpoint);

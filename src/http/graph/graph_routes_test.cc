@@ -517,6 +517,41 @@ TEST_F(RoutesTest, AuditCheckpointsCanBeKeptAndCheckedLater) {
       403);
 }
 
+// The sealed records, oldest first and page by page, are the chain itself: each links to the one
+// before and hashes to its own hash, and the newest checkpoint signs the last of them.
+TEST_F(RoutesTest, TheSealedRecordsAreTheChainAsHashed) {
+  CreateUser("Sealed", "sealed@pim.local");
+  auto [records, pages] = ListAll("/v1.0/pim/audit/records?$top=2", admin_token_);
+  ASSERT_GE(records.size(), 3u);
+  EXPECT_GE(pages, 2);
+  std::string previous(64, '0');
+  for (size_t i = 0; i < records.size(); ++i) {
+    const json::object& r = records[i];
+    EXPECT_EQ(r.at("sequence").as_int64(), static_cast<int64_t>(i + 1));
+    EXPECT_EQ(r.at("previousHash").as_string(), previous);
+    Result<SealedAuditRecord> sealed = SealedRecordFromJson(r);
+    ASSERT_TRUE(sealed.ok()) << sealed.status().ToString();
+    EXPECT_EQ(Sha256Hex(sealed->prev_hash, sealed->canonical), sealed->hash);
+    previous = sealed->hash;
+  }
+  Reply checkpoint = Get("/v1.0/pim/audit/checkpoint", admin_token_);
+  ASSERT_EQ(checkpoint.status, 200) << Dump(checkpoint);
+  EXPECT_EQ(checkpoint.obj().at("seq").as_int64(), static_cast<int64_t>(records.size()));
+  EXPECT_EQ(checkpoint.Str("headHash"), previous);
+
+  Reply counted = Get("/v1.0/pim/audit/records?$count=true&$top=1", admin_token_);
+  ASSERT_EQ(counted.status, 200) << Dump(counted);
+  EXPECT_EQ(counted.obj().at("@odata.count").as_int64(), static_cast<int64_t>(records.size()));
+  for (const std::string& bad : {std::string("$top=0"), std::string("$skiptoken=nonsense"),
+                                 std::string("$filter=sequence eq 1"), std::string("$orderby=x")}) {
+    Reply refused = Get("/v1.0/pim/audit/records?" + bad, admin_token_);
+    EXPECT_EQ(refused.status, 400) << bad << Dump(refused);
+  }
+  CreateUser("Nosy", "nosy@pim.local");
+  std::string nosy = SignIn("nosy@pim.local", kUserPassword);
+  EXPECT_EQ(Get("/v1.0/pim/audit/records", nosy).status, 403);
+}
+
 TEST_F(RoutesTest, EveryWritingRouteIsBlocking) {
   CreateUser("Block", "block@pim.local");
   EXPECT_TRUE(last_blocking_);
