@@ -95,6 +95,27 @@ TEST_F(DeferredCommitTest, AFailedDeferredCommitAbortsTheProcess) {
       "store commit failed");
 }
 
+// A change the store refuses because it stopped first (closed, or stopped while waiting for
+// another process's write lock) was never acknowledged: the process exits with status 1 and
+// says so, rather than aborting as on a failed commit.
+TEST_F(DeferredCommitTest, AChangeTheStoppedStoreRefusedEndsTheProcessWithStatus1) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TmpdirForChildren children(dir_);
+  EXPECT_EXIT(
+      {
+        store_.Close();
+        (void)NewUser("alice");
+      },
+      ::testing::ExitedWithCode(1), "never acknowledged and is not saved");
+  EXPECT_EXIT(
+      {
+        DeferCommits scope;
+        store_.Close();
+        (void)NewUser("alice");
+      },
+      ::testing::ExitedWithCode(1), "never acknowledged and is not saved");
+}
+
 // A clock that, once armed, holds the first thread that asks for the time until released: a
 // way to keep a mutation inside the engine's lock.
 class GateClock final : public Clock {

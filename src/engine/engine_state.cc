@@ -61,6 +61,16 @@ void EngineState::Commit(ExclusiveLock& lock, Txn txn) {
     }
   };
   auto fail = [](const Status& st) {
+    if (st.error_code() == kStoreClosed) {
+      // Stopping: nothing is wrong with what was saved, and this change was never acknowledged
+      // (its answer waits for the commit). A clean exit, not a crash with a core dump.
+      std::fprintf(stderr,
+                   "pim engine: %s; that change was never acknowledged and is not saved. "
+                   "Exiting.\n",
+                   st.message().c_str());
+      std::fflush(stderr);
+      std::_Exit(1);
+    }
     std::fprintf(stderr, "pim engine: store commit failed, aborting: %s\n", st.ToString().c_str());
     std::fflush(stderr);
     std::abort();

@@ -243,6 +243,7 @@ void Server::Run() {
   // handlers use once Run() returns (pimd closes the store, and a mutation committing after
   // that aborted the process). What it posts back to the stopped io_context is dropped.
   if (s.core) s.core->AbandonAll();
+  if (s.options.on_abandon) s.options.on_abandon();
   s.workers.join();
 }
 

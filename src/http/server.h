@@ -45,6 +45,10 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);
   int io_threads = 1;
   int worker_threads = 8;
+  // Run(), after the grace period, once the remaining connections are cut: called before Run()
+  // waits for the handlers still running on workers, to release what they may be waiting for
+  // outside the process (pimd: a commit waiting for another process's database lock).
+  std::function<void()> on_abandon;
 };
 
 class Server {

@@ -23,7 +23,8 @@ std::shared_future<Status> CommitQueue::Submit(ChangeSet changes,
   Entry entry{std::move(changes), std::move(after_commit), std::promise<Status>(),
               std::move(injected_failure)};
   std::shared_future<Status> future = entry.promise->get_future().share();
-  if (!Push(entry)) entry.promise->set_value(Status(StatusCode::kUnavailable, "store is closed"));
+  if (!Push(entry))
+    entry.promise->set_value(Status(StatusCode::kUnavailable, "store is closed", kStoreClosed));
   return future;
 }
 
@@ -32,7 +33,7 @@ void CommitQueue::Enqueue(ChangeSet changes, std::function<void()> after_commit,
   Entry entry{std::move(changes), std::move(after_commit), std::nullopt,
               std::move(injected_failure)};
   if (!Push(entry) && entry.changes.on_failure) {
-    entry.changes.on_failure(Status(StatusCode::kUnavailable, "store is closed"));
+    entry.changes.on_failure(Status(StatusCode::kUnavailable, "store is closed", kStoreClosed));
   }
 }
 

@@ -84,6 +84,11 @@ struct ChangeSet {
   bool empty() const { return objects.empty() && audit.empty() && outbox.empty(); }
 };
 
+// The error_code of a commit refused because the store stopped before the change was durable:
+// it was submitted after Close(), or Close() ended its wait for a write lock another process held.
+// The change was never acknowledged.
+inline constexpr char kStoreClosed[] = "StoreClosed";
+
 class Store {
  public:
   virtual ~Store() = default;

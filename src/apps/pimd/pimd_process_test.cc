@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/temp_dir_testing.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace {
 
@@ -92,6 +93,22 @@ class Child {
     waitpid(pid_, &status, 0);
     waited_ = true;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+  // The same, but kills the process (and returns kStillRunning) if it has not ended by `limit`.
+  static constexpr int kStillRunning = 1000;
+  int WaitAtMost(std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        waited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    kill(pid_, SIGKILL);
+    Wait();
+    return kStillRunning;
   }
 
  private:
@@ -356,6 +373,43 @@ TEST_F(PimdProcessTest, ServesPrintsItsAddressFirstAndStopsCleanlyOnSigterm) {
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(), 0) << Stderr();
   EXPECT_EQ(server.ReadAll(), "");  // nothing but the first line on stdout
+}
+
+// Another process holding the database's write lock (a sqlite3 shell left in a transaction)
+// makes a change wait for it. SIGTERM must still stop pimd once the grace period is over (it used
+// to wait for the lock forever), saying that the waiting change was not saved.
+TEST_F(PimdProcessTest, StopsOnSigtermWhileAChangeWaitsForAnotherProcesssLock) {
+  ASSERT_EQ(Run(InitArgs()).first, 0) << Stderr();
+  Child server({PIMD_BINARY, "--data", data_, "--listen", "127.0.0.1:0", "--argon2-memory-kib",
+                "8192", "--argon2-passes", "1"},
+               StderrPath());
+  std::smatch m;
+  std::string first = server.ReadLine();
+  ASSERT_TRUE(std::regex_match(first, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)")))
+      << first << "\n"
+      << Stderr();
+  uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  pim::Result<pim::sqlite::Connection> other =
+      pim::sqlite::Connection::Open(data_ + "/pim.db", 100);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  ASSERT_TRUE(other->Exec("BEGIN IMMEDIATE").ok());
+  std::string answer;
+  std::thread client([&] {  // a failed sign-in is audited: a change, which waits for the lock
+    const std::string form = "grant_type=password&username=admin%40pim.local&password=wrong";
+    answer = HttpExchange(port,
+                          "POST /oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                          "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                              std::to_string(form.size()) + "\r\n\r\n" + form);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  server.Signal(SIGTERM);
+  // The grace period (10 s) and one more wait for the lock (5 s) at most.
+  EXPECT_EQ(server.WaitAtMost(std::chrono::seconds(40)), 1) << Stderr();
+  client.join();
+  EXPECT_EQ(answer.find("HTTP/1.1 2"), std::string::npos) << answer;  // never acknowledged
+  EXPECT_NE(Stderr().find("that change was never acknowledged and is not saved"), std::string::npos)
+      << Stderr();
+  ASSERT_TRUE(other->Exec("ROLLBACK").ok());
 }
 
 // Below --min-free-mib of free space pimd refuses every change with a 503 instead of starting

@@ -306,6 +306,9 @@ int RunServe(const ServeOptions& options) {
   server_options.port = listen->port;
   server_options.tls_cert = options.tls_cert;
   server_options.tls_key = options.tls_key;
+  // A request still waiting after the grace period for a write lock another process holds (a
+  // sqlite3 shell left in a transaction) would keep pimd from stopping until it is released.
+  server_options.on_abandon = [&store = *engine.store] { store.AbandonLockWaits(); };
   FreeSpaceGuard free_space(paths.dir, static_cast<uint64_t>(options.min_free_mib) << 20);
   metrics.AddGauge("pim_writes_refused_low_disk",
                    "1 while the data directory's free space is below --min-free-mib and pimd "

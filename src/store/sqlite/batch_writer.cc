@@ -219,9 +219,15 @@ Status BatchWriter::Write(const std::vector<const ChangeSet*>& batch,
   undo_.clear();
   Status began = begin_.RunAndReset();
   // Another process holds the write lock (a sqlite3 shell left in BEGIN IMMEDIATE, say): each
-  // attempt waits out the busy timeout again.
+  // attempt waits out the busy timeout again, until the store stops.
   while (!began.ok() && (sqlite3_extended_errcode(db_.get()) & 0xff) == SQLITE_BUSY &&
-         keep_waiting && keep_waiting()) {
+         keep_waiting) {
+    if (!keep_waiting()) {
+      return Status(StatusCode::kUnavailable,
+                    "the store stopped while the change waited for the database's write lock, "
+                    "which another process holds",
+                    kStoreClosed);
+    }
     began = begin_.RunAndReset();
   }
   RETURN_IF_ERROR(began);

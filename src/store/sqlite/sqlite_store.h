@@ -60,6 +60,10 @@ class SqliteStore final : public Store {
   Result<std::optional<AuditCheckpoint>> LatestCheckpoint() override;
   Result<std::vector<OutboxEvent>> PendingOutbox(int limit) override;
   void Close() override;
+  // From now on a commit waiting for a write lock another process holds gives up (its change set
+  // fails with kStoreClosed) instead of waiting until the lock is released; Close() does this
+  // too. For a process that is stopping while a handler still waits on such a commit.
+  void AbandonLockWaits() { closing_.store(true); }
 
   // Committed write transactions so far (each holds one or more change sets).
   int64_t commit_count() const { return commit_count_.load(); }

@@ -218,7 +218,8 @@ TEST_F(SqliteStoreTest, ACommitWaitsForALockAnotherConnectionHoldsPastTheBusyTim
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   store->Close();
-  EXPECT_FALSE(stuck.get().ok());
+  EXPECT_EQ(stuck.get().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(stuck.get().error_code(), kStoreClosed);  // stopped waiting: not a failed commit
   ASSERT_TRUE(other->Exec("ROLLBACK").ok());
 }
 
