@@ -263,5 +263,68 @@ TEST_F(AdminRequestTest, AdminAssignedRolesCannotBeSelfDeactivated) {
   EXPECT_TRUE(Holds(alice_, kReader));
 }
 
+// An activation never outlives the eligibility it was made with (GrantActivation caps it at the
+// eligibility's end, and removing the eligibility ends it): shortening the eligibility with
+// adminUpdate must shorten the activations made with it too, a member's through a group's
+// eligibility included.
+TEST_F(AdminRequestTest, ShorteningAnEligibilityShortensTheActivationsMadeWithIt) {
+  auto group = svc_->CreateGroup(admin_, {"sec-admins", "", true, {}});
+  ASSERT_TRUE(group.ok());
+  const std::string bob = NewUser("bob");
+  ASSERT_TRUE(svc_->AddGroupMember(admin_, group->id, bob).ok());
+  for (const std::string& who : {alice_, group->id}) {
+    ASSERT_TRUE(svc_->SubmitRequest(admin_, Assign(ScheduleKind::kEligibility, who, kSecAdmin,
+                                                   Duration::Days(10)))
+                    .ok());
+  }
+  auto mine = Activate(alice_, kSecAdmin, Duration::Hours(4));
+  auto bobs = Activate(bob, kSecAdmin, Duration::Hours(4));
+  ASSERT_TRUE(mine.ok() && bobs.ok());
+  const Timestamp new_end = clock_.Now() + Duration::Hours(1);
+  for (const std::string& who : {alice_, group->id}) {
+    ScheduleRequestInput upd =
+        Input(ScheduleKind::kEligibility, RequestAction::kAdminUpdate, who, kSecAdmin);
+    upd.schedule_info.end = new_end;
+    ASSERT_TRUE(svc_->SubmitRequest(admin_, upd).ok());
+  }
+  for (const std::string& who : {alice_, bob}) {
+    EXPECT_TRUE(svc_->HasRole(who, kSecAdmin, "/", new_end - Duration::Micros(1)).allowed);
+    EXPECT_FALSE(svc_->HasRole(who, kSecAdmin, "/", new_end).allowed) << who;
+  }
+  EXPECT_EQ(svc_->GetSchedule(admin_, ScheduleKind::kAssignment, mine->target_schedule_id)->end,
+            new_end);
+  clock_.Set(new_end);
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(CountActivity("Role assignment expired"), 2);
+  EXPECT_EQ(CountActivity("Eligibility expired"), 2);
+}
+
+// The other way out of an eligibility's window: an activation scheduled within a future
+// eligibility is revoked when the eligibility's start moves past the activation's.
+TEST_F(AdminRequestTest, MovingAFutureEligibilityPastAScheduledActivationRevokesIt) {
+  const Timestamp start = clock_.Now() + Duration::Days(1);
+  ScheduleRequestInput in =
+      Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, Duration::Days(10));
+  in.schedule_info.start = start;
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  ScheduleRequestInput act = ActivationInput(alice_, kSecAdmin, Duration::Hours(1));
+  act.schedule_info.start = start + Duration::Hours(1);
+  auto r = svc_->SubmitRequest(Sign(alice_), act);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->status, "ScheduleCreated");
+  ScheduleRequestInput upd =
+      Input(ScheduleKind::kEligibility, RequestAction::kAdminUpdate, alice_, kSecAdmin);
+  upd.schedule_info.start = start + Duration::Hours(2);
+  upd.schedule_info.duration = Duration::Days(10);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, upd).ok());
+  EXPECT_FALSE(
+      svc_->HasRole(alice_, kSecAdmin, "/", start + Duration::Hours(1) + Duration::Minutes(30))
+          .allowed);
+  auto s = svc_->GetSchedule(admin_, ScheduleKind::kAssignment, r->target_schedule_id);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->removed.has_value());
+  EXPECT_EQ(s->status, "Revoked");
+}
+
 }  // namespace
 }  // namespace pim

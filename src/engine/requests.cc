@@ -1,5 +1,6 @@
 // SubmitRequest: validation common to every action, dispatch to the action handlers, and the
 // grant/revoke building blocks they share (see requests_internal.h for the status model).
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/json_writer.h"
@@ -301,6 +302,33 @@ void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
   e.details.emplace_back("revokedScheduleId", x.id);
   s.Emit(txn, "scheduleRevoked", Payload(x));
   for (Schedule& a : derived) RevokeSchedule(s, txn, std::move(a), e);
+}
+
+void FitActivationsToEligibility(EngineState& s, Txn& txn, const Schedule& eligibility,
+                                 AuditEvent& e) {
+  const Timestamp now = s.clock.Now();
+  std::vector<Schedule> outside;
+  auto consider = [&](const Schedule& a) {
+    if (a.activated_using != eligibility.id || a.removed || a.end <= now) return;
+    if (a.start < eligibility.start || a.end > eligibility.end) outside.push_back(a);
+  };
+  if (s.group_ids.count(eligibility.principal_id)) {
+    s.schedules.ForEach(consider);
+  } else {
+    s.schedules.ForEachCurrentOf(eligibility.principal_id, consider);
+  }
+  for (Schedule& a : outside) {
+    if (a.start < eligibility.start || eligibility.end <= std::max(a.start, now)) {
+      RevokeSchedule(s, txn, std::move(a), e);
+      continue;
+    }
+    a.end = eligibility.end;
+    a.expiration_type = ExpirationType::kAfterDateTime;
+    a.modified = now;
+    s.PutSchedule(txn, a);
+    e.details.emplace_back("shortenedScheduleId", a.id);
+    s.Emit(txn, "scheduleUpdated", Payload(a));
+  }
 }
 
 void RevokeSchedulesOf(EngineState& s, Txn& txn, const std::string& principal, AuditEvent& e) {

@@ -195,6 +195,8 @@ Result<ScheduleRequest> AdminChange(EngineState& s, ExclusiveLock& lock, const C
   e.targets.back().modified.emplace_back("startDateTime", old_start, FormatTimestamp(x.start));
   e.targets.back().modified.emplace_back("endDateTime", old_end,
                                          x.end.is_max() ? "noExpiration" : FormatTimestamp(x.end));
+  // An activation never outlasts the eligibility it was made with.
+  if (x.kind == ScheduleKind::kEligibility) FitActivationsToEligibility(s, txn, x, e);
   s.Audit(txn, caller, std::move(e));
   s.Emit(txn, "scheduleUpdated", SchedulePayload(x, r));
   s.Commit(lock, std::move(txn));

@@ -83,6 +83,12 @@ void StartApproval(EngineState& s, Txn& txn, const Caller& caller, ScheduleReque
 // Ends schedule `x` now (removed, status Revoked); for an eligibility, also the activations
 // made with it.
 void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e);
+// After `eligibility` was changed (adminUpdate, adminExtend), makes the activations made with it
+// fit in its new window, as GrantActivation made them fit in the old one: one that now outlasts
+// it ends with it (named in `e` as "shortenedScheduleId", "scheduleUpdated" emitted); one that
+// now starts before it, or would end before it starts, is revoked (RevokeSchedule).
+void FitActivationsToEligibility(EngineState& s, Txn& txn, const Schedule& eligibility,
+                                 AuditEvent& e);
 // RevokeSchedule of every schedule of `principal` not yet ended or removed (it is being deleted).
 void RevokeSchedulesOf(EngineState& s, Txn& txn, const std::string& principal, AuditEvent& e);
 
