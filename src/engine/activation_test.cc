@@ -313,5 +313,36 @@ TEST_F(ActivationTest, EligibilitySelfExtendWaitsForAnAdministrator) {
             StatusCode::kInvalidArgument);
 }
 
+// An extension rests on the eligibility the activation was made with: another eligibility the
+// holder gained meanwhile (and may lose again) must not carry the activation past the end of its
+// own, or the role outlives every eligibility once that other one is removed.
+TEST_F(ActivationTest, SelfExtendStaysWithinTheEligibilityTheActivationWasMadeWith) {
+  const std::string bob = NewUser("bob");
+  auto group = svc_->CreateGroup(admin_, {"sec-admins", "", true, {bob}});
+  ASSERT_TRUE(group.ok());
+  ScheduleRequestInput through_group =
+      Input(ScheduleKind::kEligibility, RequestAction::kAdminAssign, group->id, kSecAdmin);
+  through_group.schedule_info.duration = Duration::Hours(2);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, through_group).ok());
+  const Timestamp group_end = clock_.Now() + Duration::Hours(2);
+  auto r = Activate(bob, kSecAdmin, Duration::Hours(1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // bob is then made eligible directly as well, extends, and loses the direct eligibility.
+  MakeEligible(bob, kSecAdmin);
+  clock_.Advance(Duration::Minutes(40));
+  ScheduleRequestInput ext =
+      Input(ScheduleKind::kAssignment, RequestAction::kSelfExtend, bob, kSecAdmin);
+  ext.schedule_info.duration = Duration::Hours(2);
+  auto e = svc_->SubmitRequest(Sign(bob), ext);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, Input(ScheduleKind::kEligibility,
+                                                RequestAction::kAdminRemove, bob, kSecAdmin))
+                  .ok());
+  EXPECT_FALSE(svc_->HasRole(bob, kSecAdmin, "/", group_end).allowed);
+  auto s = svc_->GetSchedule(admin_, ScheduleKind::kAssignment, r->target_schedule_id);
+  ASSERT_TRUE(s.ok());
+  EXPECT_LE(s->end, group_end);
+}
+
 }  // namespace
 }  // namespace pim

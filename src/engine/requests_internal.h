@@ -94,7 +94,8 @@ void RevokeSchedulesOf(EngineState& s, Txn& txn, const std::string& principal, A
 
 // The new end of selfExtend request `r` on activation `target` at `now` (scheduleInfo's duration
 // is added to the current end; an endDateTime must lie after it), capped at the end of the
-// eligibility in force (returned through `eligibility`). InvalidArgument / FailedPrecondition.
+// eligibility the activation was made with (returned through `eligibility`), which must still be
+// in force. InvalidArgument / FailedPrecondition.
 Result<Window> ExtensionWindow(const EngineState& s, const ScheduleRequest& r,
                                const Schedule& target, Timestamp now, const Schedule** eligibility);
 

@@ -128,8 +128,18 @@ Result<Window> ExtensionWindow(const EngineState& s, const ScheduleRequest& r,
   ScheduleInfo info = r.schedule_info;
   info.start = target.end;
   ASSIGN_OR_RETURN(Window w, ResolveWindow(info, now));
-  const Schedule* elig =
-      FindEligibility(s, r.principal_id, r.role_definition_id, r.directory_scope_id, now);
+  // The eligibility the activation was made with, not any other the holder has: the activation
+  // ends with that one (RevokeSchedule, FitActivationsToEligibility), and an end granted on
+  // another's strength would outlive it once that other one is removed.
+  const Schedule* elig = nullptr;
+  if (target.activated_using.empty()) {
+    elig = FindEligibility(s, r.principal_id, r.role_definition_id, r.directory_scope_id, now);
+  } else if (const Schedule* made_with = s.schedules.Find(target.activated_using);
+             made_with != nullptr && made_with->ActiveAt(now) &&
+             (made_with->principal_id == r.principal_id ||
+              s.IsMemberOf(r.principal_id, made_with->principal_id))) {
+    elig = made_with;
+  }
   if (!elig) return FailedPrecondition("the eligibility for this role has ended");
   if (elig->end < w.end) w.end = elig->end;
   if (w.end <= target.end) {
