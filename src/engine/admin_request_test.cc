@@ -326,5 +326,29 @@ TEST_F(AdminRequestTest, MovingAFutureEligibilityPastAScheduledActivationRevokes
   EXPECT_EQ(s->status, "Revoked");
 }
 
+// A user's request to extend their eligibility (PendingAdminDecision) is fulfilled by an
+// administrator's change that moves its end later, not by one that shortens it.
+TEST_F(AdminRequestTest, ShorteningAnEligibilityDoesNotFulfilItsHoldersRequestToExtendIt) {
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, Assign(ScheduleKind::kEligibility, alice_, kSecAdmin,
+                                                 Duration::Days(10)))
+                  .ok());
+  ScheduleRequestInput ext =
+      Input(ScheduleKind::kEligibility, RequestAction::kSelfExtend, alice_, kSecAdmin);
+  ext.schedule_info.duration = Duration::Days(30);
+  auto pending = svc_->SubmitRequest(Sign(alice_), ext);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  ASSERT_EQ(pending->status, "PendingAdminDecision");
+  ScheduleRequestInput upd =
+      Input(ScheduleKind::kEligibility, RequestAction::kAdminUpdate, alice_, kSecAdmin);
+  upd.schedule_info.duration = Duration::Days(2);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, upd).ok());
+  EXPECT_EQ(svc_->GetRequest(admin_, ScheduleKind::kEligibility, pending->id)->status,
+            "PendingAdminDecision");
+  upd.schedule_info.duration = Duration::Days(40);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, upd).ok());
+  EXPECT_EQ(svc_->GetRequest(admin_, ScheduleKind::kEligibility, pending->id)->status,
+            "Provisioned");
+}
+
 }  // namespace
 }  // namespace pim

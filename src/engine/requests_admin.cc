@@ -181,6 +181,7 @@ Result<ScheduleRequest> AdminChange(EngineState& s, ExclusiveLock& lock, const C
   Schedule x = *target;
   std::string old_start = FormatTimestamp(x.start);
   std::string old_end = x.end.is_max() ? "noExpiration" : FormatTimestamp(x.end);
+  const Timestamp previous_end = x.end;
   x.start = new_start;
   x.end = w.end;
   x.expiration_type = w.type;
@@ -190,7 +191,8 @@ Result<ScheduleRequest> AdminChange(EngineState& s, ExclusiveLock& lock, const C
   s.PutSchedule(txn, x);
   r.completed = p.now;
   s.PutRequest(txn, r);
-  ResolveAdminDecisions(s, txn, r, RequestAction::kSelfExtend, x.id);
+  // Only an end moved later answers the holder's request to extend the schedule.
+  if (x.end > previous_end) ResolveAdminDecisions(s, txn, r, RequestAction::kSelfExtend, x.id);
   AuditEvent e = AdminEvent(s, caller, r, x, "Update");
   e.targets.back().modified.emplace_back("startDateTime", old_start, FormatTimestamp(x.start));
   e.targets.back().modified.emplace_back("endDateTime", old_end,
