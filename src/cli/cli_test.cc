@@ -35,7 +35,10 @@ TEST(ParseDurationArgTest, IsoIsCanonicalised) {
 
 TEST(ParseDurationArgTest, RefusesNonsense) {
   for (const char* bad :
-       {"", "h", "1", "1x", "1h30", "-1h", "0m", "PT0S", "P1M", "1.5h", "1234567890h", "PT"}) {
+       {"", "h", "1", "1x", "1h30", "-1h", "0m", "PT0S", "P1M", "1.5h", "1234567890h", "PT",
+        // Past what a Duration holds (microseconds in 64 bits, about 292,000 years): refused,
+        // not silently clamped to another duration.
+        "999999999w", "99999999w1d", "999999999d999999999d999999999d999999999d"}) {
     Result<std::string> r = ParseDurationArg(bad);
     EXPECT_FALSE(r.ok()) << "'" << bad << "' -> " << (r.ok() ? *r : "");
     if (!r.ok()) {

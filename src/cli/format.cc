@@ -8,6 +8,10 @@
 namespace pim::cli {
 namespace {
 
+// The longest duration core's ParseDuration accepts (100,000 years); beyond it a Duration would
+// saturate into some other value.
+constexpr int64_t kMaxDurationSeconds = int64_t{100000} * 365 * 86400;
+
 int64_t UnitSeconds(char unit) {
   switch (std::tolower(static_cast<unsigned char>(unit))) {
     case 'w':
@@ -68,6 +72,7 @@ Result<std::string> ParseDurationArg(std::string_view text) {
                              "' (use ISO 8601 like PT1H, or 1h, 90m, 1h30m, 2d)");
     }
     total += n * UnitSeconds(t[i]);
+    if (total > kMaxDurationSeconds) return InvalidArgument("duration too long: " + t);
     ++i;
   }
   if (total <= 0) return InvalidArgument("duration must be positive: " + t);
