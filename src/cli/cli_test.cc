@@ -75,6 +75,24 @@ TEST(RenderTableTest, AlignsColumnsAndPadsShortRows) {
 
 TEST(RenderTableTest, HeaderOnly) { EXPECT_EQ(RenderTable({"A", "B"}, {}), "A  B\n"); }
 
+// A requester writes the justification an approver's table shows: a newline must not make a row
+// of its own, nor an escape sequence reach the approver's terminal (clear it, retitle it, move
+// the cursor over the real role name).
+TEST(RenderTableTest, ControlCharactersAreShownEscapedNotSentToTheTerminal) {
+  const std::string table =
+      RenderTable({"ROLE", "JUSTIFICATION", "TICKET"},
+                  {{"Global Administrator", "ok\nFAKE  Approved\x1b[2J\x1b]0;t\x07", "T\t1"},
+                   {"Reader",
+                    "\xc2\x9b"
+                    "1A \xe2\x80\xae"
+                    "dlrow",
+                    "\x7f"}});
+  EXPECT_EQ(table,
+            "ROLE                  JUSTIFICATION                          TICKET\n"
+            "Global Administrator  ok\\nFAKE  Approved\\x1b[2J\\x1b]0;t\\x07  T\\t1\n"
+            "Reader                \\u009b1A \\u202edlrow                   \\x7f\n");
+}
+
 TEST(FormatErrorBodyTest, GraphErrors) {
   EXPECT_EQ(FormatErrorBody(400, R"({"error":{"code":"RoleAssignmentRequestPolicyValidationFailed",
       "message":"The following policy rules failed: [\"JustificationRule\"]",

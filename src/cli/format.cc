@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "cli/json_util.h"
 
@@ -29,11 +30,80 @@ int64_t UnitSeconds(char unit) {
   }
 }
 
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;
+// The code point starting at s[i], advancing i past it. A malformed sequence reads as one
+// U+FFFD per byte (the server sends valid UTF-8; this only keeps widths finite).
+char32_t NextCodePoint(std::string_view s, size_t& i) {
+  const unsigned char lead = static_cast<unsigned char>(s[i]);
+  size_t extra = 0;
+  if (lead < 0x80) {
+    ++i;
+    return lead;
+  } else if ((lead & 0xE0) == 0xC0) {
+    extra = 1;
+  } else if ((lead & 0xF0) == 0xE0) {
+    extra = 2;
+  } else if ((lead & 0xF8) == 0xF0) {
+    extra = 3;
   }
+  if (extra == 0 || i + extra >= s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  char32_t c = lead & (0x3F >> extra);
+  for (size_t k = 1; k <= extra; ++k) {
+    const unsigned char b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    c = (c << 6) | (b & 0x3F);
+  }
+  i += extra + 1;
+  return c;
+}
+
+// Characters that act on a terminal instead of showing: C0 controls, DEL, C1 controls (CSI,
+// OSC... in their one-character forms) and the bidirectional embeddings, overrides and isolates
+// that reorder what follows them.
+bool IsControl(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+// `s` as it may be shown in a table cell: controls written as escapes (\n, \t, \r, \xHH below
+// U+0080, \uHHHH above).
+std::string Printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const size_t start = i;
+    const char32_t c = NextCodePoint(s, i);
+    if (!IsControl(c)) {
+      out.append(s.substr(start, i - start));
+      continue;
+    }
+    char buf[8];
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x80) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// Code points in `s`, its width in a table.
+size_t DisplayWidth(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); NextCodePoint(s, i)) ++n;
   return n;
 }
 
@@ -96,12 +166,21 @@ std::string RenderTable(const std::vector<std::string>& header,
                         const std::vector<std::vector<std::string>>& rows) {
   size_t columns = header.size();
   for (const auto& r : rows) columns = std::max(columns, r.size());
-  std::vector<size_t> width(columns, 0);
-  auto measure = [&](const std::vector<std::string>& r) {
-    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], Utf8Length(r[c]));
+  // Cells come from the server, some written by other users (a requester's justification in an
+  // approver's table): never passed to the terminal as they are.
+  std::vector<std::vector<std::string>> shown;
+  shown.reserve(rows.size() + 1);
+  auto add = [&](const std::vector<std::string>& r) {
+    std::vector<std::string> cells;
+    for (const std::string& cell : r) cells.push_back(Printable(cell));
+    shown.push_back(std::move(cells));
   };
-  measure(header);
-  for (const auto& r : rows) measure(r);
+  add(header);
+  for (const auto& r : rows) add(r);
+  std::vector<size_t> width(columns, 0);
+  for (const auto& r : shown) {
+    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], DisplayWidth(r[c]));
+  }
 
   std::string out;
   auto emit = [&](const std::vector<std::string>& r) {
@@ -109,14 +188,13 @@ std::string RenderTable(const std::vector<std::string>& header,
     for (size_t c = 0; c < columns; ++c) {
       const std::string cell = c < r.size() ? r[c] : std::string();
       line += cell;
-      if (c + 1 < columns) line.append(width[c] - Utf8Length(cell) + 2, ' ');
+      if (c + 1 < columns) line.append(width[c] - DisplayWidth(cell) + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line;
     out += '\n';
   };
-  emit(header);
-  for (const auto& r : rows) emit(r);
+  for (const auto& r : shown) emit(r);
   return out;
 }
 
