@@ -93,6 +93,19 @@ TEST(RenderTableTest, ControlCharactersAreShownEscapedNotSentToTheTerminal) {
             "Reader                \\u009b1A \\u202edlrow                   \\x7f\n");
 }
 
+// Columns are measured in terminal cells: East Asian wide characters take two, combining marks
+// none.
+TEST(RenderTableTest, WideAndCombiningCharactersKeepColumnsAligned) {
+  const std::string table = RenderTable(
+      {"ROLE", "SCOPE"},
+      {{"管理者ロール", "/"}, {"Cafe\xcc\x81 Admin", "/"}, {"Global Administrator", "/"}});
+  EXPECT_EQ(table,
+            "ROLE                  SCOPE\n"
+            "管理者ロール          /\n"
+            "Cafe\xcc\x81 Admin            /\n"
+            "Global Administrator  /\n");
+}
+
 TEST(FormatErrorBodyTest, GraphErrors) {
   EXPECT_EQ(FormatErrorBody(400, R"({"error":{"code":"RoleAssignmentRequestPolicyValidationFailed",
       "message":"The following policy rules failed: [\"JustificationRule\"]",

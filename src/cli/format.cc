@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <iterator>
 
 #include "cli/json_util.h"
 
@@ -62,6 +63,37 @@ char32_t NextCodePoint(std::string_view s, size_t& i) {
   return c;
 }
 
+struct Range {
+  char32_t first, last;
+};
+
+bool InRanges(char32_t c, const Range* ranges, size_t n) {
+  for (size_t k = 0; k < n; ++k) {
+    if (c >= ranges[k].first && c <= ranges[k].last) return true;
+  }
+  return false;
+}
+
+// Terminal cells a printable code point takes: 0 for combining marks and zero-width characters,
+// 2 for East Asian wide and fullwidth ones (CJK, Hangul, kana, fullwidth forms, most emoji),
+// else 1. The common blocks of Unicode's EastAsianWidth W/F and of general category Mn.
+int CellWidth(char32_t c) {
+  static constexpr Range kZero[] = {
+      {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A},
+      {0x064B, 0x065F}, {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E},
+      {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F}, {0x2060, 0x2064},
+      {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF}};
+  static constexpr Range kWide[] = {{0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF},
+                                    {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
+                                    {0xA960, 0xA97F},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
+                                    {0xFE10, 0xFE19},   {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},
+                                    {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF},
+                                    {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
+  if (InRanges(c, kZero, std::size(kZero))) return 0;
+  if (InRanges(c, kWide, std::size(kWide))) return 2;
+  return 1;
+}
+
 // Characters that act on a terminal instead of showing: C0 controls, DEL, C1 controls (CSI,
 // OSC... in their one-character forms) and the bidirectional embeddings, overrides and isolates
 // that reorder what follows them.
@@ -100,10 +132,10 @@ std::string Printable(std::string_view s) {
   return out;
 }
 
-// Code points in `s`, its width in a table.
+// Terminal cells `s` takes (`s` holds no controls: Printable's output).
 size_t DisplayWidth(std::string_view s) {
   size_t n = 0;
-  for (size_t i = 0; i < s.size(); NextCodePoint(s, i)) ++n;
+  for (size_t i = 0; i < s.size();) n += CellWidth(NextCodePoint(s, i));
   return n;
 }
 

@@ -21,9 +21,10 @@ Result<std::string> ParseDurationArg(std::string_view text);
 std::string FormatTimeLeft(Timestamp end, Timestamp now);
 
 // Renders rows under a header as left-aligned columns separated by two spaces; the last column is
-// not padded. Widths count UTF-8 code points. Short rows are padded with empty cells. Characters
-// that would act on the terminal (controls such as newline or escape, bidirectional overrides)
-// are shown as escapes: \n, \x1b, \u202e.
+// not padded. Widths are terminal cells: East Asian wide characters count two, combining marks
+// none. Short rows are padded with empty cells. Characters that would act on the terminal
+// (controls such as newline or escape, bidirectional overrides) are shown as escapes: \n, \x1b,
+// \u202e.
 std::string RenderTable(const std::vector<std::string>& header,
                         const std::vector<std::vector<std::string>>& rows);
 
