@@ -1,5 +1,7 @@
 // pim activate / deactivate / extend, and the MFA step-up shared by request-making commands.
+#include <optional>
 #include <ostream>
+#include <string_view>
 
 #include "cli/cmd_util.h"
 #include "cli/commands.h"
@@ -40,21 +42,27 @@ Timestamp RequestEnd(const json::value& request, Timestamp now) {
   return start.is_max() ? Timestamp::FromSeconds((now + *d).micros() / 1000000) : start + *d;
 }
 
-// "Granted: Global Administrator at / until 2026-11-26 06:21:04Z (1h 0m left)".
+bool InForce(const json::value& request) {
+  const std::string status = Str(request, "status");
+  return EqualsIgnoreCase(status, "Granted") || EqualsIgnoreCase(status, "Provisioned") ||
+         EqualsIgnoreCase(status, "ScheduleCreated");
+}
+
+// "Granted: Global Administrator at / until 2026-11-26 06:21:04Z (1h 0m left)". `end` is when
+// the role now ends (Max(): permanent); nullopt leaves it unsaid.
 void PrintOutcome(Context& ctx, const json::value& request, const std::string& role_name,
-                  const std::string& scope) {
+                  const std::string& scope, std::optional<Timestamp> end) {
   const std::string status = Str(request, "status");
   ctx.out << (status.empty() ? "Submitted" : status) << ": " << role_name << " at " << scope;
   const Timestamp now = ctx.clock.Now();
   if (EqualsIgnoreCase(status, "PendingApproval")) {
     ctx.out << "; waiting for approval (approval id " << Str(request, "approvalId") << ")";
-  } else if (EqualsIgnoreCase(status, "Granted") || EqualsIgnoreCase(status, "Provisioned") ||
-             EqualsIgnoreCase(status, "ScheduleCreated")) {
-    const Timestamp end = RequestEnd(request, now);
-    if (end.is_max()) {
+  } else if (InForce(request) && end.has_value()) {
+    if (end->is_max()) {
       ctx.out << ", permanent";
     } else {
-      ctx.out << " until " << FormatTimestamp(end) << " (" << FormatTimeLeft(end, now) << " left)";
+      ctx.out << " until " << FormatTimestamp(*end) << " (" << FormatTimeLeft(*end, now)
+              << " left)";
     }
   }
   ctx.out << "\nRequest id: " << Str(request, "id") << '\n';
@@ -88,9 +96,20 @@ Status SubmitSelfRequest(Context& ctx, const ActivateOptions& o, const char* act
                    SubmitRequest(ctx, *session, kAssignmentRequests, body, o.otp));
   if (ctx.json) {
     PrintJson(ctx, request);
-  } else {
-    PrintOutcome(ctx, request, dir.RoleName(role_id), o.scope);
+    return Status::Ok();
   }
+  std::optional<Timestamp> end;
+  if (std::string_view(action) != "selfExtend") {
+    end = RequestEnd(request, ctx.clock.Now());
+  } else if (const std::string schedule = Str(request, "targetScheduleId");
+             InForce(request) && !schedule.empty()) {
+    // An extension's duration is added to the activation's end (and capped by the
+    // eligibility's): the extended schedule tells where it landed.
+    Result<json::value> extended = session->api().Get(
+        std::string(kDirectory) + "/roleAssignmentSchedules/" + PathSegment(schedule));
+    if (extended.ok()) end = EndOf(*extended);
+  }
+  PrintOutcome(ctx, request, dir.RoleName(role_id), o.scope, end);
   return Status::Ok();
 }
 

@@ -118,6 +118,31 @@ TEST_F(CommandsTest, PendingApprovalPrintsApprovalId) {
             "appr-2)\nRequest id: req-2\n");
 }
 
+// An extension adds its duration to the activation's end (capped by the eligibility), which the
+// request does not carry: the new end is read from the extended schedule, not guessed as
+// now + duration.
+TEST_F(CommandsTest, ExtendShowsTheExtendedScheduleEnd) {
+  SignIn();
+  ExpectRoleDefinitions();
+  server_.Expect("POST", "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests", 201,
+                 R"({"id":"req-3","status":"Provisioned","action":"selfExtend",)"
+                 R"("targetScheduleId":"sched-1","scheduleInfo":{"startDateTime":null,)"
+                 R"("expiration":{"type":"afterDuration","endDateTime":null,)"
+                 R"("duration":"PT1H"}}})");
+  server_.Expect("GET", "/v1.0/roleManagement/directory/roleAssignmentSchedules/sched-1", 200,
+                 R"({"id":"sched-1","scheduleInfo":{"startDateTime":"2025-11-25T23:40:00Z",)"
+                 R"("expiration":{"type":"afterDateTime","endDateTime":"2026-11-26T01:20:00Z",)"
+                 R"("duration":"PT40M"}}})");
+  ASSERT_EQ(Pim({"extend", "Helpdesk Administrator", "--duration", "1h", "--justification",
+                 "INC-8 still on it"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(out_.str(),
+            "Provisioned: Helpdesk Administrator at / until 2026-11-26T01:20:00Z (1h 20m left)\n"
+            "Request id: req-3\n");
+  EXPECT_EQ(Str(SentJson(1), "action"), "selfExtend");
+}
+
 TEST_F(CommandsTest, ExpiredAccessTokenIsRefreshedOnceAndSaved) {
   SignIn();
   server_.Expect("GET", "/v1.0/pim/audit/verify", 401,
