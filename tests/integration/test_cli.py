@@ -3,10 +3,15 @@ and the config file's mode."""
 
 import json
 import os
+import pty
 import re
+import select
+import signal
 import stat
 import subprocess
+import termios
 import threading
+import time
 import unittest
 
 from harness import (ELIGIBILITY_INSTANCES, GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, PIM,
@@ -139,6 +144,38 @@ class CliTest(PimTestCase):
         self.assertEqual(self.api.get("/v1.0/me", token=saved).status, 401)
         self.assertEqual(self.api.get("/v1.0/me", token=self.requester2.token).status, 401)
         self.pim("logout", "roles", ok=False)
+
+    def test_ctrl_c_at_the_password_prompt_gives_the_terminal_back_with_echo_on(self):
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: pim on the terminal's slave side
+            env = dict(os.environ, PIM_CONFIG=self.config("pty"))
+            env.pop("PIM_PASSWORD", None)
+            try:
+                os.execve(PIM, [PIM, "login", "--server", self.server.base_url, "--user",
+                                self.requester.upn], env)
+            finally:
+                os._exit(127)
+        try:
+            def echo_on():
+                return bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+
+            seen, deadline = b"", time.time() + 30
+            while (b"Password for" not in seen or echo_on()) and time.time() < deadline:
+                if select.select([fd], [], [], 0.1)[0]:
+                    seen += os.read(fd, 1024)
+            self.assertIn(b"Password for", seen)
+            self.assertFalse(echo_on(), "the password prompt should not echo")
+            os.write(fd, b"\x03")  # Ctrl-C: the terminal sends SIGINT
+            _, status = os.waitpid(pid, 0)
+            pid = None
+            self.assertTrue(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT,
+                            "pim should end by SIGINT, status %r" % status)
+            self.assertTrue(echo_on(), "pim left the terminal with echo off")
+        finally:
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            os.close(fd)
 
     def test_full_scenario(self):
         # Administrator: eligibility and policies.
