@@ -5,10 +5,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli/api_client.h"
 #include "cli/config.h"
 #include "cli/format.h"
+#include "cli/prompt.h"
 #include "cli/qr.h"
 #include "core/temp_dir_testing.h"
 
@@ -145,6 +147,30 @@ TEST(IsMfaRequiredTest, ReadsInnerErrorCode) {
                                     "RoleAssignmentRequestPolicyValidationFailed",
                                     R"({"failedRules":["JustificationRule"]})")));
   EXPECT_FALSE(IsMfaRequired(Status::Ok()));
+}
+
+// Ctrl-D at a prompt: the terminal echoes nothing for it, so without a newline the error would
+// be printed on the prompt's line ("Authenticator code: pim: ...").
+TEST(TerminalPrompterTest, EndOfInputAtAPromptEndsThePromptLine) {
+  for (bool secret : {false, true}) {
+    std::istringstream in("");
+    std::ostringstream out;
+    TerminalPrompter prompter(in, out, /*interactive=*/true);
+    Result<std::string> r =
+        secret ? prompter.ReadSecret("Password: ") : prompter.ReadLine("Authenticator code: ");
+    EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(out.str(), secret ? "Password: \n" : "Authenticator code: \n");
+  }
+}
+
+TEST(TerminalPrompterTest, NotATerminalReadsTheNextLineWithoutPrompting) {
+  std::istringstream in("123456\r\n");
+  std::ostringstream out;
+  TerminalPrompter prompter(in, out, /*interactive=*/false);
+  EXPECT_EQ(*prompter.ReadLine("Authenticator code: "), "123456");
+  EXPECT_EQ(prompter.ReadLine("Authenticator code: ").status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(out.str(), "");
 }
 
 TEST(RenderQrTest, SquareOfHalfBlockLines) {

@@ -80,14 +80,20 @@ Result<std::string> TerminalPrompter::Read(std::string_view prompt, bool secret)
   if (interactive_) out_ << prompt << std::flush;
   std::string line;
   bool got = false;
+  bool line_ended = false;  // the prompt's line, on the terminal
   if (interactive_ && secret) {
     EchoOff echo_off;
     got = static_cast<bool>(std::getline(in_, line));
-    if (echo_off.active()) out_ << '\n';  // the user's Enter was not echoed
+    if (echo_off.active()) {
+      out_ << '\n';  // the user's Enter was not echoed
+      line_ended = true;
+    }
   } else {
     got = static_cast<bool>(std::getline(in_, line));
   }
   if (!got) {
+    // Ctrl-D echoes nothing: end the prompt's line so the error starts one of its own.
+    if (interactive_ && !line_ended) out_ << '\n';
     std::string what(prompt);
     while (!what.empty() && (what.back() == ' ' || what.back() == ':')) what.pop_back();
     return FailedPrecondition("no input given for " + what);
