@@ -93,7 +93,12 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
 
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
-    const std::string detail = error[0] != '\0' ? error : curl_easy_strerror(rc);
+    std::string detail = error[0] != '\0' ? error : curl_easy_strerror(rc);
+    if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+      detail +=
+          "; if the server's certificate comes from a private CA, sign in with "
+          "'pim login --cacert CA_FILE'";
+    }
     return Status(StatusCode::kUnavailable, "cannot reach " + request.url + ": " + detail);
   }
   long status = 0;

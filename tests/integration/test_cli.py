@@ -15,7 +15,7 @@ import time
 import unittest
 
 from harness import (ELIGIBILITY_INSTANCES, GLOBAL_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, PIM,
-                     SECURITY_ADMINISTRATOR, ASSIGNMENT_REQUESTS, Totp, run_pim)
+                     SECURITY_ADMINISTRATOR, ASSIGNMENT_REQUESTS, PimServer, Totp, run_pim)
 from pim_testcase import PimTestCase
 
 
@@ -176,6 +176,28 @@ class CliTest(PimTestCase):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             os.close(fd)
+
+    def test_a_server_certificate_from_a_private_ca_is_refused_until_given_with_cacert(self):
+        tls = PimServer()
+        try:
+            tls.tls_cert = os.path.join(tls.tmp, "cert.pem")
+            tls.tls_key = os.path.join(tls.tmp, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                            "ec_paramgen_curve:P-256", "-nodes", "-keyout", tls.tls_key, "-out",
+                            tls.tls_cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                            "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+            tls.init()
+            url = tls.start()
+            login = ["login", "--server", url, "--user", tls.admin_upn, "--password-stdin"]
+            out = self.pim("tls", *login, input=tls.admin_password + "\n", ok=False)
+            self.assertEqual(len(out.stderr.splitlines()), 1, out.stderr)
+            self.assertIn("certificate", out.stderr)
+            self.assertIn("--cacert", out.stderr)  # what to do about it
+            self.pim("tls", *login, "--cacert", tls.tls_cert, input=tls.admin_password + "\n")
+            out = self.pim("tls", "roles")
+            self.assertIn("Global Administrator", out.stdout)
+        finally:
+            tls.cleanup()
 
     def test_full_scenario(self):
         # Administrator: eligibility and policies.
