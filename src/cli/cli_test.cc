@@ -276,6 +276,14 @@ TEST_F(ConfigTest, MissingAndMalformedFiles) {
   EXPECT_EQ(LoadConfig(dir_ + "/none.json").status().code(), StatusCode::kNotFound);
   std::ofstream(dir_ + "/bad.json") << "not json";
   EXPECT_EQ(LoadConfig(dir_ + "/bad.json").status().code(), StatusCode::kInvalidArgument);
+  // The message says what to do: the file blocks every command, 'pim login' included.
+  std::ofstream(dir_ + "/empty.json").flush();
+  for (const char* name : {"/bad.json", "/empty.json"}) {
+    const std::string message = LoadConfig(dir_ + name).status().message();
+    EXPECT_NE(message.find(dir_ + name), std::string::npos) << message;
+    EXPECT_NE(message.find("remove it"), std::string::npos) << message;
+    EXPECT_NE(message.find("pim login"), std::string::npos) << message;
+  }
 }
 
 }  // namespace

@@ -65,7 +65,9 @@ Result<CliConfig> LoadConfig(const std::string& path) {
   text << in.rdbuf();
   Result<json::value> parsed = ParseJson(text.str());
   if (!parsed.ok() || !parsed->is_object()) {
-    return InvalidArgument("config file " + path + " is not a JSON object");
+    return InvalidArgument("config file " + path +
+                           " is not a pim config file (not a JSON object): remove it, or choose "
+                           "another with --config or PIM_CONFIG, then run 'pim login'");
   }
   const json::value& v = *parsed;
   CliConfig c;
