@@ -102,8 +102,11 @@ TEST_F(CommandsTest, ActivateMfaRequiredWithoutAnyCodeFailsClearly) {
                  R"({"error":{"code":"RoleAssignmentRequestPolicyValidationFailed",)"
                  R"("message":"MFA required","innerError":{"code":"MfaRequired"}}})");
   EXPECT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "PT1H"}), 1);
-  EXPECT_NE(err_.str().find("pass --otp CODE or set PIM_OTP"), std::string::npos) << err_.str();
-  EXPECT_EQ(prompter_.asked.size(), 1u);
+  // One line on stderr (the reason is part of the prompt, which a terminal shows).
+  EXPECT_EQ(err_.str(),
+            "pim: This role requires a fresh MFA code: pass --otp CODE or set PIM_OTP\n");
+  ASSERT_EQ(prompter_.asked.size(), 1u);
+  EXPECT_EQ(prompter_.asked[0], "This role requires a fresh MFA code.\nAuthenticator code: ");
 }
 
 TEST_F(CommandsTest, PendingApprovalPrintsApprovalId) {

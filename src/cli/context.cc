@@ -58,8 +58,9 @@ void PrintJson(Context& ctx, const json::value& v) { ctx.out << json::serialize(
 Result<std::string> ObtainOtp(Context& ctx, const std::string& flag, std::string_view why) {
   if (!flag.empty()) return flag;
   if (std::string env = ctx.env("PIM_OTP"); !env.empty()) return env;
-  ctx.err << why << '\n';
-  Result<std::string> code = ctx.prompter.ReadLine("Authenticator code: ");
+  // The reason is part of the prompt: shown on a terminal, and not printed before the error when
+  // there is no one to answer (the error says it again).
+  Result<std::string> code = ctx.prompter.ReadLine(std::string(why) + "\nAuthenticator code: ");
   if (!code.ok()) {
     std::string message(why);
     if (!message.empty() && message.back() == '.') message.pop_back();
