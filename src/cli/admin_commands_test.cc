@@ -206,5 +206,24 @@ TEST_F(OfflineVerifyTest, WithoutACheckpointKeptItRefusesToVouch) {
   EXPECT_EQ(out_.str(), "");
 }
 
+// pimd writes @odata.nextLink with the scheme and Host it was reached by: behind a proxy that
+// terminates TLS that is http://, and a Host header can name anything. The bearer token goes only
+// to the server pim signed in to: a link's path and query are followed there.
+TEST_F(CommandsTest, NextLinksAreFollowedOnTheSignedInServerOnly) {
+  SignIn();
+  server_.Expect(
+      "GET", "/v1.0/auditLogs/directoryAudits?$top=999", 200,
+      R"({"value":[{"id":"a3"}],)"
+      R"("@odata.nextLink":"http://proxy.internal:8080/v1.0/auditLogs/directoryAudits?$skiptoken=x"})");
+  server_.Expect(
+      "GET", "/v1.0/auditLogs/directoryAudits?$skiptoken=x", 200,
+      R"({"value":[{"id":"a2"}],)"
+      R"("@odata.nextLink":"https://elsewhere.example/v1.0/auditLogs/directoryAudits?$skiptoken=y"})");
+  server_.Expect("GET", "/v1.0/auditLogs/directoryAudits?$skiptoken=y", 200,
+                 R"({"value":[{"id":"a1"}]})");
+  ASSERT_EQ(Pim({"audit", "export"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "{\"id\":\"a3\"}\n{\"id\":\"a2\"}\n{\"id\":\"a1\"}\n");
+}
+
 }  // namespace
 }  // namespace pim::cli

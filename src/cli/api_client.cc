@@ -104,9 +104,15 @@ Status ApiClient::Guarded(const std::function<Status(bool adopted)>& refresh) {
 }
 
 std::string ApiClient::Url(std::string_view path) const {
-  if (path.starts_with("http://") || path.starts_with("https://")) return std::string(path);
   std::string base = session_.server;
   while (!base.empty() && base.back() == '/') base.pop_back();
+  if (path.starts_with("http://") || path.starts_with("https://")) {
+    // A link the server made (@odata.nextLink) names the scheme and host it was reached by:
+    // behind a proxy that terminates TLS that is http://, and a Host header can say anything.
+    // The bearer token goes only to the configured server, so only the path and query are kept.
+    const size_t start = path.find('/', path.find("://") + 3);
+    return base + std::string(start == std::string_view::npos ? "/" : path.substr(start));
+  }
   return base + std::string(path);
 }
 

@@ -48,7 +48,8 @@ class ApiClient {
   ApiClient(HttpTransport& transport, CliConfig& session, std::function<Status()> save,
             RefreshGuard guard = {});
 
-  // `path` is "/v1.0/..." (joined to the server URL) or an absolute URL (a nextLink).
+  // `path` is "/v1.0/..." or an absolute URL (a nextLink); either way it is sent to the session's
+  // server (of an absolute URL, only the path and query are used).
   // The JSON body of the answer; null for 204 or an empty body.
   Result<json::value> Get(std::string_view path);
   Result<json::value> Post(std::string_view path, const json::value& body);
