@@ -77,11 +77,15 @@ void Build(CLI::App& app, Context& ctx, Options& o, Action& chosen) {
   auto* enroll = mfa->add_subcommand("enroll", "Enroll an authenticator app");
   enroll->add_option("--code", o.enroll.code, "Code from the app (otherwise prompted)");
   enroll->add_flag("--no-verify", o.enroll.no_verify, "Only create it; verify with 'mfa verify'");
+  enroll->add_option("--otp", o.enroll.otp,
+                     "Code of an authenticator you already have, if one is verified");
   On(enroll, chosen, [&] { return MfaEnroll(ctx, o.enroll); });
   auto* verify = mfa->add_subcommand("verify", "Complete an enrollment with a code");
   verify->add_option("METHOD", o.method_id, "Method id printed by 'mfa enroll'")->required();
   verify->add_option("--code", o.code, "Code from the app")->required();
-  On(verify, chosen, [&] { return MfaVerify(ctx, o.method_id, o.code); });
+  verify->add_option("--otp", o.enroll.otp,
+                     "Code of an authenticator you already have, if one is verified");
+  On(verify, chosen, [&] { return MfaVerify(ctx, o.method_id, o.code, o.enroll.otp); });
 
   On(app.add_subcommand("roles", "Your eligible and active roles"), chosen,
      [&] { return Roles(ctx); });

@@ -72,11 +72,8 @@ void PrintOutcome(Context& ctx, const json::value& request, const std::string& r
 
 Result<json::value> SubmitRequest(Context& ctx, Session& session, const std::string& collection,
                                   const json::value& body, const std::string& otp) {
-  Result<json::value> created = session.api().Post(collection, body);
-  if (created.ok() || !IsMfaRequired(created.status())) return created;
-  ASSIGN_OR_RETURN(std::string code, ObtainOtp(ctx, otp, "This role requires a fresh MFA code."));
-  RETURN_IF_ERROR(session.api().RefreshWithOtp(code));
-  return session.api().Post(collection, body);
+  return WithMfaStepUp(ctx, session, otp, "This role requires a fresh MFA code.",
+                       [&] { return session.api().Post(collection, body); });
 }
 
 namespace {

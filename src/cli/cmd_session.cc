@@ -11,6 +11,8 @@ namespace pim::cli {
 namespace {
 
 constexpr std::string_view kOathMethods = "/v1.0/me/authentication/softwareOathMethods";
+constexpr std::string_view kSecondAuthenticator =
+    "Registering another authenticator needs a code from the one you have.";
 
 Result<std::string> ObtainPassword(Context& ctx, const LoginOptions& o) {
   if (o.password_stdin) {
@@ -99,7 +101,10 @@ Status Logout(Context& ctx, bool everywhere) {
 
 Status MfaEnroll(Context& ctx, const MfaEnrollOptions& o) {
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
-  ASSIGN_OR_RETURN(json::value method, session->api().Post(kOathMethods, json::object()));
+  ASSIGN_OR_RETURN(json::value method,
+                   WithMfaStepUp(ctx, *session, o.otp, kSecondAuthenticator, [&] {
+                     return session->api().Post(kOathMethods, json::object());
+                   }));
   const std::string id = Str(method, "id");
   if (id.empty()) return Status(StatusCode::kUnavailable, "server sent no method id");
   if (ctx.json) {
@@ -125,17 +130,18 @@ Status MfaEnroll(Context& ctx, const MfaEnrollOptions& o) {
     }
     code = *entered;
   }
-  return MfaVerify(ctx, id, code);
+  return MfaVerify(ctx, id, code, o.otp);
 }
 
-Status MfaVerify(Context& ctx, const std::string& method_id, const std::string& code) {
+Status MfaVerify(Context& ctx, const std::string& method_id, const std::string& code,
+                 const std::string& otp) {
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
   json::object body;
   body["code"] = code;
-  RETURN_IF_ERROR(
-      session->api()
-          .Post(std::string(kOathMethods) + "/" + PathSegment(method_id) + "/verify", body)
-          .status());
+  const std::string path = std::string(kOathMethods) + "/" + PathSegment(method_id) + "/verify";
+  RETURN_IF_ERROR(WithMfaStepUp(ctx, *session, otp, kSecondAuthenticator, [&] {
+                    return session->api().Post(path, body);
+                  }).status());
   if (!ctx.json) ctx.out << "MFA enrolled: authenticator codes are now accepted.\n";
   return Status::Ok();
 }

@@ -25,9 +25,13 @@ Status Logout(Context& ctx, bool everywhere = false);
 struct MfaEnrollOptions {
   std::string code;        // verify with this code instead of prompting
   bool no_verify = false;  // only create the method (verify later with MfaVerify)
+  std::string otp;         // a code of an authenticator already verified, when one is
 };
+// With an authenticator already verified, the server wants fresh MFA to register or verify
+// another: both step up as activation does (`otp`, $PIM_OTP or a prompt).
 Status MfaEnroll(Context& ctx, const MfaEnrollOptions& o);
-Status MfaVerify(Context& ctx, const std::string& method_id, const std::string& code);
+Status MfaVerify(Context& ctx, const std::string& method_id, const std::string& code,
+                 const std::string& otp = "");
 
 // --- the requester's roles and requests (cmd_roles.cc, cmd_activate.cc) ---
 Status Roles(Context& ctx);

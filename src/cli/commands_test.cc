@@ -109,6 +109,31 @@ TEST_F(CommandsTest, ActivateMfaRequiredWithoutAnyCodeFailsClearly) {
   EXPECT_EQ(prompter_.asked[0], "This role requires a fresh MFA code.\nAuthenticator code: ");
 }
 
+// Registering a second authenticator needs a recent code from the first (403, innerError.code
+// MfaRequired): 'mfa enroll' steps up like 'activate', with --otp, $PIM_OTP or a prompt.
+TEST_F(CommandsTest, MfaEnrollOfASecondAuthenticatorStepsUpWithTheFirst) {
+  SignIn();
+  const std::string methods = "/v1.0/me/authentication/softwareOathMethods";
+  server_.Expect("POST", methods, 403,
+                 R"({"error":{"code":"Authorization_RequestDenied","message":"registering )"
+                 R"(another authenticator needs a recent one-time code",)"
+                 R"("innerError":{"code":"MfaRequired"}}})");
+  server_.Expect(
+      "POST", "/oauth2/v2.0/token", 200,
+      R"({"access_token":"at2","refresh_token":"rt2","mfa_time":"2026-11-26T00:00:00Z"})");
+  server_.Expect("POST", methods, 201,
+                 R"({"id":"m-2","secretKey":"GEZDGNBVGY3TQOJQ",)"
+                 R"("otpauthUri":"otpauth://totp/pim:alice@pim.local?secret=GEZDGNBVGY3TQOJQ"})");
+  prompter_.answers = {"654321"};
+  ASSERT_EQ(Pim({"mfa", "enroll", "--no-verify"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Secret: GEZDGNBVGY3TQOJQ"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("pim mfa verify m-2 --code CODE"), std::string::npos) << out_.str();
+  EXPECT_EQ(server_.sent()[1].body, "grant_type=refresh_token&refresh_token=rt1&otp=654321");
+  EXPECT_EQ(server_.sent()[2].headers[1].second, "Bearer at2");
+  ASSERT_EQ(prompter_.asked.size(), 1u);
+  EXPECT_NE(prompter_.asked[0].find("Authenticator code: "), std::string::npos);
+}
+
 TEST_F(CommandsTest, PendingApprovalPrintsApprovalId) {
   SignIn();
   ExpectRoleDefinitions();

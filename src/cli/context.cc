@@ -70,4 +70,14 @@ Result<std::string> ObtainOtp(Context& ctx, const std::string& flag, std::string
   return code;
 }
 
+Result<json::value> WithMfaStepUp(Context& ctx, Session& session, const std::string& flag,
+                                  std::string_view why,
+                                  const std::function<Result<json::value>()>& call) {
+  Result<json::value> result = call();
+  if (result.ok() || !IsMfaRequired(result.status())) return result;
+  ASSIGN_OR_RETURN(std::string code, ObtainOtp(ctx, flag, why));
+  RETURN_IF_ERROR(session.api().RefreshWithOtp(code));
+  return call();
+}
+
 }  // namespace pim::cli

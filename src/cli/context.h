@@ -63,4 +63,11 @@ void PrintJson(Context& ctx, const json::value& v);
 // An OTP from `flag`, else $PIM_OTP, else a prompt. Error when none can be obtained.
 Result<std::string> ObtainOtp(Context& ctx, const std::string& flag, std::string_view why);
 
+// Runs `call`; when it is refused for want of fresh MFA (IsMfaRequired), obtains a code
+// (ObtainOtp with `flag` and `why`), refreshes the session's tokens with it and runs `call` once
+// more.
+Result<json::value> WithMfaStepUp(Context& ctx, Session& session, const std::string& flag,
+                                  std::string_view why,
+                                  const std::function<Result<json::value>()>& call);
+
 }  // namespace pim::cli
