@@ -216,7 +216,12 @@ int Run(const std::vector<std::string>& args, Context& ctx) {
       ctx.err << "pim: " << st.message() << '\n';
       return 1;
     }
-    ctx.out.flush();
+    // Output that could not be written (a full disk, a closed pipe) is a failure: a script
+    // reading 'pim --json ... > file' must not take an exit code of 0 for a result.
+    if (!ctx.out.flush()) {
+      ctx.err << "pim: cannot write the output to standard output\n";
+      return 1;
+    }
     return 0;
   } catch (const std::exception& e) {
     ctx.err << "pim: internal error: " << e.what() << '\n';

@@ -199,6 +199,17 @@ class CliTest(PimTestCase):
         finally:
             tls.cleanup()
 
+    def test_output_that_cannot_be_written_is_a_failure(self):
+        # A script's 'pim --json roles > file' on a full disk must not exit 0 with no file.
+        self.login("full", self.requester2)
+        for args in (["--json", "roles"], ["roles"], ["requests"], ["approvals"]):
+            with open("/dev/full", "w") as full:
+                out = subprocess.run([PIM] + args, stdout=full, stderr=subprocess.PIPE,
+                                     text=True, timeout=60,
+                                     env=dict(os.environ, PIM_CONFIG=self.config("full")))
+            self.assertNotEqual(out.returncode, 0, "pim %s > /dev/full exited 0" % " ".join(args))
+            self.assertTrue(out.stderr.startswith("pim: "), out.stderr)
+
     def test_full_scenario(self):
         # Administrator: eligibility and policies.
         self.login("admin", self.admin)
