@@ -244,6 +244,38 @@ TEST_F(ActivationTest, FutureStartIsScheduledAndBecomesEffectiveAtStart) {
   EXPECT_EQ(svc_->NextDeadline(), start + Duration::Hours(1));
 }
 
+// A scheduled activation revoked before it starts (its eligibility removed, its user deleted,
+// or deactivated by its holder) takes its request with it: Revoked, not ScheduleCreated for ever.
+TEST_F(ActivationTest, AScheduledActivationRevokedBeforeItStartsEndsItsRequest) {
+  for (int round = 0; round < 3; ++round) {
+    const std::string who = NewUser("sched" + std::to_string(round));
+    MakeEligible(who, kSecAdmin);
+    ScheduleRequestInput in = ActivationInput(who, kSecAdmin, Duration::Hours(1));
+    in.schedule_info.start = clock_.Now() + Duration::Hours(3);
+    auto r = svc_->SubmitRequest(Sign(who), in);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->status, "ScheduleCreated");
+    if (round == 0) {
+      ASSERT_TRUE(svc_->SubmitRequest(admin_, Input(ScheduleKind::kEligibility,
+                                                    RequestAction::kAdminRemove, who, kSecAdmin))
+                      .ok());
+    } else if (round == 1) {
+      ASSERT_TRUE(
+          svc_->SubmitRequest(Sign(who), Input(ScheduleKind::kAssignment,
+                                               RequestAction::kSelfDeactivate, who, kSecAdmin))
+              .ok());
+    } else {
+      ASSERT_TRUE(svc_->DeleteUser(admin_, who).ok());
+    }
+    auto after = svc_->GetRequest(admin_, ScheduleKind::kAssignment, r->id);
+    ASSERT_TRUE(after.ok()) << round;
+    EXPECT_EQ(after->status, "Revoked") << round;
+  }
+  clock_.Advance(Duration::Hours(3));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(CountActivity("Scheduled assignment started"), 0);
+}
+
 TEST_F(ActivationTest, CancelAScheduledActivationBeforeItStarts) {
   ScheduleRequestInput in = ActivationInput(alice_, kSecAdmin, Duration::Hours(1));
   in.schedule_info.start = clock_.Now() + Duration::Hours(3);

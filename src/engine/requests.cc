@@ -299,6 +299,16 @@ void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
   x.status = request_status::kRevoked;
   x.modified = now;
   s.PutSchedule(txn, x);
+  // The request of a schedule that had not started yet ends with it; it would otherwise say
+  // ScheduleCreated for ever (the start timer skips removed schedules). Cancelling the request
+  // itself then records Canceled over this.
+  if (const ScheduleRequest* made = s.requests.Find(x.created_using);
+      made != nullptr && made->status == request_status::kScheduleCreated) {
+    ScheduleRequest copy = *made;
+    copy.status = request_status::kRevoked;
+    copy.completed = now;
+    s.PutRequest(txn, copy);
+  }
   e.details.emplace_back("revokedScheduleId", x.id);
   s.Emit(txn, "scheduleRevoked", Payload(x));
   for (Schedule& a : derived) RevokeSchedule(s, txn, std::move(a), e);
