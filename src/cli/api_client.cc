@@ -92,7 +92,13 @@ bool IsMfaRequired(const Status& status) {
   if (status.error_code() == "MfaRequired") return true;
   if (status.details_json().empty()) return false;
   Result<json::value> inner = ParseJson(status.details_json());
-  return inner.ok() && Str(*inner, "code") == "MfaRequired";
+  if (!inner.ok() || Str(*inner, "code") != "MfaRequired") return false;
+  // Other rules failed as well (no justification, say): a retry after the step-up would fail
+  // on them, having spent the one-time code. Report them instead.
+  for (const json::value& rule : Arr(*inner, "failedRules")) {
+    if (!rule.is_string() || rule.get_string() != "MfaRule") return false;
+  }
+  return true;
 }
 
 ApiClient::ApiClient(HttpTransport& transport, CliConfig& session, std::function<Status()> save,

@@ -29,8 +29,8 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 std::string WithQuery(std::string path, const QueryParams& params);
 // application/x-www-form-urlencoded body.
 std::string FormEncode(const FormFields& fields);
-// True when `status` is a policy refusal because fresh MFA is missing (innerError.code
-// "MfaRequired").
+// True when `status` is a refusal for want of fresh MFA alone (innerError.code "MfaRequired", and
+// no failed rule but MfaRule): a step-up and a retry can succeed.
 bool IsMfaRequired(const Status& status);
 
 class ApiClient {

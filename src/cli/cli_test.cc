@@ -146,6 +146,11 @@ TEST(IsMfaRequiredTest, ReadsInnerErrorCode) {
   EXPECT_FALSE(IsMfaRequired(Status(StatusCode::kInvalidArgument, "x",
                                     "RoleAssignmentRequestPolicyValidationFailed",
                                     R"({"failedRules":["JustificationRule"]})")));
+  // MFA and more: a step-up would not make the request pass, only spend the code.
+  EXPECT_FALSE(IsMfaRequired(Status(StatusCode::kInvalidArgument, "x",
+                                    "RoleAssignmentRequestPolicyValidationFailed",
+                                    R"({"code":"MfaRequired","failedRules":["MfaRule",)"
+                                    R"("JustificationRule"]})")));
   EXPECT_FALSE(IsMfaRequired(Status::Ok()));
 }
 

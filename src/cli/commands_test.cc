@@ -109,6 +109,22 @@ TEST_F(CommandsTest, ActivateMfaRequiredWithoutAnyCodeFailsClearly) {
   EXPECT_EQ(prompter_.asked[0], "This role requires a fresh MFA code.\nAuthenticator code: ");
 }
 
+// MFA and a justification both missing: asking for a code would only spend it on a retry that
+// fails on the justification. The refusal is reported as it is, naming both rules.
+TEST_F(CommandsTest, ActivateMissingMfaAndMoreAsksForNoCode) {
+  SignIn();
+  ExpectRoleDefinitions();
+  server_.Expect("POST", "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests", 400,
+                 R"({"error":{"code":"RoleAssignmentRequestPolicyValidationFailed",)"
+                 R"("message":"The request failed the policy rules: MfaRule, JustificationRule",)"
+                 R"("innerError":{"code":"MfaRequired","failedRules":["MfaRule",)"
+                 R"("JustificationRule"]}}})");
+  EXPECT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "PT1H", "--otp", "123456"}), 1);
+  EXPECT_TRUE(prompter_.asked.empty());
+  EXPECT_NE(err_.str().find("JustificationRule"), std::string::npos) << err_.str();
+  EXPECT_TRUE(server_.done());  // no step-up, no retry
+}
+
 // Registering a second authenticator needs a recent code from the first (403, innerError.code
 // MfaRequired): 'mfa enroll' steps up like 'activate', with --otp, $PIM_OTP or a prompt.
 TEST_F(CommandsTest, MfaEnrollOfASecondAuthenticatorStepsUpWithTheFirst) {
