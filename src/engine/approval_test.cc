@@ -126,6 +126,24 @@ TEST_F(ApprovalTest, QuorumOfTwoNeedsTwoDistinctApprovers) {
   EXPECT_EQ(a->steps[0].review_result, "Approve");
 }
 
+// An approval counts toward the quorum while its approver still qualifies: one removed from the
+// approver group (or disabled, or deleted) before the quorum is reached no longer vouches.
+TEST_F(ApprovalTest, AnApproverTakenOutBeforeTheQuorumNoLongerCounts) {
+  std::string bob = NewUser("bob"), carol = NewUser("carol"), dave = NewUser("dave");
+  auto approvers = svc_->CreateGroup(admin_, {"approvers", "", true, {bob, carol, dave}});
+  ASSERT_TRUE(approvers.ok());
+  SetStages(kGA, {{{"groupMembers", approvers->id}}}, /*quorum=*/2);
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(Review(bob, *r, "Approve").ok());
+  ASSERT_TRUE(svc_->RemoveGroupMember(admin_, approvers->id, bob).ok());
+  ASSERT_TRUE(Review(carol, *r, "Approve").ok());
+  EXPECT_EQ(Status_(*r), "PendingApproval");  // bob's approval no longer counts
+  EXPECT_FALSE(Holds(alice_, kGA));
+  ASSERT_TRUE(Review(dave, *r, "Approve").ok());
+  EXPECT_EQ(Status_(*r), "Provisioned");
+}
+
 TEST_F(ApprovalTest, SerialStagesRunInOrder) {
   std::string bob = NewUser("bob"), carol = NewUser("carol");
   SetStages(kGA, {{{"singleUser", bob}}, {{"singleUser", carol}}});

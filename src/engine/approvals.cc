@@ -117,6 +117,18 @@ bool MayReviewNow(const EngineState& s, const std::string& principal, const Sche
   return IsListedApprover(s, principal, r, step);
 }
 
+// Whether an earlier approval still counts toward the stage's quorum: its approver still exists
+// and is enabled and, in a stage that lists approvers, is still listed (or a member of a listed
+// group). An approver taken out since (an account disabled as compromised, say) no longer vouches.
+// A fallback approver's review counts while the account lives: their role activation is meant to
+// end, as just-in-time access does.
+bool StillVouches(const EngineState& s, const std::string& reviewer, const ScheduleRequest& r,
+                  const ApprovalStep& step) {
+  if (!step.fallback_approvers) return IsListedApprover(s, reviewer, r, step);
+  const Principal* p = s.LivePrincipal(reviewer);
+  return p != nullptr && p->account_enabled;
+}
+
 void StartApproval(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequest& r,
                    const Policy& policy) {
   const Timestamp now = s.clock.Now();
@@ -259,7 +271,9 @@ Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& a
     return Status::Ok();
   }
   int approvals = 0;
-  for (const auto& rv : step.reviews) approvals += rv.result == "Approve" ? 1 : 0;
+  for (const auto& rv : step.reviews) {
+    approvals += rv.result == "Approve" && StillVouches(s, rv.reviewer_id, r, step) ? 1 : 0;
+  }
   if (approvals < step.quorum) {
     e.details.emplace_back("approvalsSoFar", std::to_string(approvals));
     s.PutApproval(txn, a);
