@@ -144,6 +144,29 @@ TEST_F(ApprovalTest, AnApproverTakenOutBeforeTheQuorumNoLongerCounts) {
   EXPECT_EQ(Status_(*r), "Provisioned");
 }
 
+// A stage's new approvers must exist: a stage of unknown ids could only time out.
+TEST_F(ApprovalTest, ANewApproverMustBeAUserOrGroupThatExists) {
+  std::string bob = NewUser("bob");
+  auto policy = svc_->EffectivePolicy(kGA, "/");
+  ASSERT_TRUE(policy.ok());
+  auto rule = RuleToGraph(*policy, "Approval_EndUser_Assignment");
+  ASSERT_TRUE(rule.ok());
+  const std::string unknown = "00000000-0000-4000-8000-000000000123";
+  for (const auto& [type, id] : std::vector<std::pair<std::string, std::string>>{
+           {"singleUser", unknown}, {"groupMembers", unknown}, {"groupMembers", bob}}) {
+    boost::json::object json = *rule;
+    boost::json::object a{{"@odata.type", "#microsoft.graph." + type}};
+    a[type == "groupMembers" ? "groupId" : "userId"] = id;
+    json["setting"].as_object()["approvalStages"].as_array()[0].as_object()["primaryApprovers"] =
+        boost::json::array{a};
+    auto st = svc_->PatchPolicyRule(admin_, policy->id, "Approval_EndUser_Assignment",
+                                    boost::json::serialize(json));
+    EXPECT_EQ(st.status().code(), StatusCode::kInvalidArgument) << type << " " << id;
+    EXPECT_NE(st.status().message().find(id), std::string::npos) << st.status().message();
+  }
+  SetStages(kGA, {{{"singleUser", bob}}});  // an existing user is accepted
+}
+
 TEST_F(ApprovalTest, SerialStagesRunInOrder) {
   std::string bob = NewUser("bob"), carol = NewUser("carol");
   SetStages(kGA, {{{"singleUser", bob}}, {{"singleUser", carol}}});

@@ -97,6 +97,51 @@ Result<Policy> PimService::GetPolicy(const Caller& caller, const std::string& po
   return *p;
 }
 
+namespace {
+
+// An approver added to a stage must be a user or group that exists: a stage whose approvers are
+// all unknown ids could only time out. (Approvers already in the policy are left alone, so that a
+// stage naming a user deleted since does not block every other change to the rule.)
+Status CheckNewApproversExist(const EngineState& s, const Policy& before, const Policy& after) {
+  auto known = [&](const ApproverSubject& a) {
+    for (const auto& stage : before.approval_enduser_assignment.approval_stages) {
+      for (const auto* list : {&stage.primary_approvers, &stage.escalation_approvers}) {
+        for (const ApproverSubject& b : *list) {
+          if (EqualsIgnoreCase(a.user_id, b.user_id) && EqualsIgnoreCase(a.group_id, b.group_id)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  };
+  const auto& stages = after.approval_enduser_assignment.approval_stages;
+  for (size_t i = 0; i < stages.size(); ++i) {
+    for (const char* which : {"primaryApprovers", "escalationApprovers"}) {
+      const auto& list = std::string_view(which) == "primaryApprovers"
+                             ? stages[i].primary_approvers
+                             : stages[i].escalation_approvers;
+      for (size_t k = 0; k < list.size(); ++k) {
+        const ApproverSubject& a = list[k];
+        if (known(a)) continue;
+        const bool group = !a.group_id.empty();
+        const std::string id = ToLower(group ? a.group_id : a.user_id);
+        const Principal* p = s.LivePrincipal(id);
+        const bool ok =
+            p != nullptr && (group ? s.group_ids.count(id) > 0 : p->kind == PrincipalKind::kUser);
+        if (!ok) {
+          return InvalidArgument("setting.approvalStages[" + std::to_string(i) + "]." + which +
+                                 "[" + std::to_string(k) + "]." + (group ? "groupId" : "userId") +
+                                 ": no " + (group ? "group" : "user") + " with id '" + id + "'");
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Policy> PimService::PatchPolicyRule(const Caller& caller,
                                            const std::string& requested_policy_id,
                                            const std::string& rule_id,
@@ -127,6 +172,7 @@ Result<Policy> PimService::PatchPolicyRule(const Caller& caller,
   }
   Policy updated = *current;
   RETURN_IF_ERROR(PatchRule(updated, rule_id, body));
+  RETURN_IF_ERROR(CheckNewApproversExist(s, *current, updated));
   auto before = RuleToGraph(*current, rule_id);
   auto after = RuleToGraph(updated, rule_id);
   updated.last_modified = s.clock.Now();
