@@ -6,6 +6,7 @@
 // throttled), "invalid_client" (Unauthenticated).
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstring>
 
@@ -174,10 +175,13 @@ bool CheckTotp(EngineState& s, Txn& txn, const std::string& user_id, const std::
     if (!sealed.ok()) return;
     auto secret = s.secrets.Open(*sealed);
     if (!secret.ok()) return;
-    step = VerifyTotp(*secret, code, now, cred.last_totp_step);
+    // The user's last step guards every verified method against a replayed code. A method being
+    // verified for the first time has never given a code: its own first code is not a replay,
+    // even in the step of a code another of the user's authenticators gave just before.
+    step = VerifyTotp(*secret, code, now, t.verified ? cred.last_totp_step : 0);
   });
   if (!step) return false;
-  cred.last_totp_step = *step;
+  cred.last_totp_step = std::max(cred.last_totp_step, *step);
   cred.failed_attempts = 0;
   s.PutCredential(txn, cred);
   return true;

@@ -237,6 +237,28 @@ TEST_F(AuthTest, TotpCodeIsAcceptedOnceAndProvesMfa) {
   EXPECT_FALSE(wrong.ok());
 }
 
+// A second authenticator's first code is accepted in the step in which the first one just gave
+// a code (the user enrolling it quickly): it has never given a code, so it is no replay. Once
+// verified, every method is guarded by the user's last step again.
+TEST_F(AuthTest, ASecondAuthenticatorIsVerifiedInTheStepTheFirstWasJustUsed) {
+  std::string first = EnrollAlice();
+  auto g = svc_->PasswordGrant("alice@pim.local", kPassword, TotpCode(first, clock_.Now()), "");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  Caller c = Sign(alice_);  // MFA just proven
+  auto e = svc_->EnrollTotp(c);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  auto second = Base32Decode(e->secret_key);
+  ASSERT_TRUE(second.ok());
+  const std::string code = TotpCode(*second, clock_.Now());
+  ASSERT_TRUE(svc_->VerifyTotpEnrollment(c, e->method.id, code).ok());
+  EXPECT_EQ(CountActivity("Sign-in failed"), 0);
+  // Its code, and the first's, of this step are both used now.
+  EXPECT_FALSE(svc_->PasswordGrant("alice@pim.local", kPassword, code, "").ok());
+  EXPECT_FALSE(
+      svc_->PasswordGrant("alice@pim.local", kPassword, TotpCode(first, clock_.Now()), "").ok());
+  EXPECT_FALSE(svc_->VerifyTotpEnrollment(c, e->method.id, code).ok());
+}
+
 TEST_F(AuthTest, FailedCodesCountTowardsTheLockout) {
   EnrollAlice();
   for (int i = 0; i < 5; ++i) {
