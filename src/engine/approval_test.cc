@@ -167,6 +167,26 @@ TEST_F(ApprovalTest, ANewApproverMustBeAUserOrGroupThatExists) {
   SetStages(kGA, {{{"singleUser", bob}}});  // an existing user is accepted
 }
 
+// An approver's justification is bounded like a requester's: it goes into every audit record and
+// notification of the review.
+TEST_F(ApprovalTest, AnApproversJustificationIsAtMost1000Characters) {
+  std::string bob = NewUser("bob");
+  SetStages(kGA, {{{"singleUser", bob}}});
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  auto a = svc_->GetApproval(admin_, r->approval_id);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(svc_->ReviewApprovalStep(Sign(bob), r->approval_id, a->steps[0].id, "Approve",
+                                     std::string(1001, 'x'))
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+  ASSERT_TRUE(svc_->ReviewApprovalStep(Sign(bob), r->approval_id, a->steps[0].id, "Approve",
+                                       std::string(1000, 'x'))
+                  .ok());
+  EXPECT_EQ(Status_(*r), "Provisioned");
+}
+
 TEST_F(ApprovalTest, SerialStagesRunInOrder) {
   std::string bob = NewUser("bob"), carol = NewUser("carol");
   SetStages(kGA, {{{"singleUser", bob}}, {{"singleUser", carol}}});

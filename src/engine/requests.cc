@@ -12,8 +12,6 @@
 namespace pim {
 namespace {
 
-constexpr size_t kMaxJustification = 1000;
-
 std::string Payload(const Schedule& x, const char* extra_key = nullptr,
                     const std::string& extra_value = {}) {
   std::string out;

@@ -24,6 +24,8 @@ namespace pim {
 // How near the end an activation may be self-extended, and how long after expiry a schedule may
 // be self-renewed; how near its end an eligibility may be self-extended.
 inline constexpr Duration kSelfExtendWindow = Duration::Minutes(30);
+// The longest justification a requester or an approver may give (characters, as bytes).
+inline constexpr size_t kMaxJustification = 1000;
 inline constexpr Duration kSelfRenewWindow = Duration::Days(14);
 inline constexpr Duration kEligibilityExtendWindow = Duration::Days(14);
 
