@@ -1,5 +1,6 @@
 // Command tests: approvals, administration, policies and the audit log.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <boost/json.hpp>
 #include <fstream>
@@ -129,6 +130,23 @@ TEST_F(CommandsTest, AuditExportFollowsNextLinkAsJsonLines) {
                  R"({"value":[{"id":"a1"}]})");
   ASSERT_EQ(Pim({"audit", "export"}), 0) << err_.str();
   EXPECT_EQ(out_.str(), "{\"id\":\"a3\"}\n{\"id\":\"a2\"}\n{\"id\":\"a1\"}\n");
+}
+
+TEST_F(CommandsTest, AnAuditExportFileIsReadableByItsOwnerOnly) {
+  SignIn();
+  const std::string path = dir_ + "/audit.jsonl";
+  std::ofstream(path) << "old\n";
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  server_.Expect("GET", "/v1.0/auditLogs/directoryAudits?$top=999", 200,
+                 R"({"value":[{"id":"a1"}]})");
+  ASSERT_EQ(Pim({"audit", "export", "--output", path}), 0) << err_.str();
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, R"({"id":"a1"})");
 }
 
 TEST_F(CommandsTest, AuditExportSealedReadsTheRecordsAsHashedOldestFirst) {

@@ -1,6 +1,12 @@
-// pim audit list / verify / export / checkpoint.
+// pim audit list / verify / export / checkpoint / public-key.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -253,6 +259,14 @@ Status AuditExport(Context& ctx, const std::string& output, bool sealed) {
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
   std::ofstream file;
   if (!output.empty()) {
+    // The log names people, their justifications and tickets: readable by the owner only, as
+    // the config file is (a file there before is made so too).
+    const int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+      if (fd >= 0) ::close(fd);
+      return InvalidArgument("cannot write " + output + ": " + std::strerror(errno));
+    }
+    ::close(fd);
     file.open(output, std::ios::out | std::ios::trunc);
     if (!file) return InvalidArgument("cannot write " + output);
   }
