@@ -112,6 +112,11 @@ void Build(CLI::App& app, Context& ctx, Options& o, Action& chosen) {
   deactivate->add_option("--justification", o.justification, "Reason");
   On(deactivate, chosen, [&] { return Deactivate(ctx, o.role, o.scope, o.justification); });
 
+  auto* cancel = app.add_subcommand(
+      "cancel", "Withdraw a request waiting for approval, or a scheduled activation");
+  cancel->add_option("ID", o.id, "Request id (see 'pim requests')")->required();
+  On(cancel, chosen, [&] { return Cancel(ctx, o.id); });
+
   On(app.add_subcommand("approvals", "Requests waiting for your approval"), chosen,
      [&] { return Approvals(ctx); });
   for (bool approve : {true, false}) {

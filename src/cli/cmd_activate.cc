@@ -137,4 +137,17 @@ Status Extend(Context& ctx, const ActivateOptions& o) {
   return SubmitSelfRequest(ctx, o, "selfExtend");
 }
 
+Status Cancel(Context& ctx, const std::string& request_id) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  const std::string path = kAssignmentRequests + "/" + PathSegment(request_id);
+  RETURN_IF_ERROR(session->api().Post(path + "/cancel", json::object{}).status());
+  ASSIGN_OR_RETURN(json::value request, session->api().Get(path));
+  if (ctx.json) {
+    PrintJson(ctx, request);
+  } else {
+    ctx.out << "Canceled request " << Str(request, "id") << " (" << Str(request, "status") << ")\n";
+  }
+  return Status::Ok();
+}
+
 }  // namespace pim::cli

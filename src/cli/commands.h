@@ -50,6 +50,9 @@ Status Activate(Context& ctx, const ActivateOptions& o);
 Status Deactivate(Context& ctx, const std::string& role, const std::string& scope,
                   const std::string& justification);
 Status Extend(Context& ctx, const ActivateOptions& o);
+// Withdraws one of your requests still waiting for approval, or a scheduled activation that has
+// not started.
+Status Cancel(Context& ctx, const std::string& request_id);
 
 // --- approvers (cmd_approvals.cc) ---
 Status Approvals(Context& ctx);

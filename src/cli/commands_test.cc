@@ -125,6 +125,20 @@ TEST_F(CommandsTest, ActivateMissingMfaAndMoreAsksForNoCode) {
   EXPECT_TRUE(server_.done());  // no step-up, no retry
 }
 
+TEST_F(CommandsTest, CancelWithdrawsARequestAndShowsItsStatus) {
+  SignIn();
+  const std::string path = "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests/req-9";
+  server_.Expect("POST", path + "/cancel", 204, "");
+  server_.Expect("GET", path, 200, R"({"id":"req-9","status":"Canceled"})");
+  ASSERT_EQ(Pim({"cancel", "req-9"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "Canceled request req-9 (Canceled)\n");
+  server_.Expect("POST", path + "/cancel", 400,
+                 R"({"error":{"code":"BadRequest","message":"only pending or scheduled )"
+                 R"(requests can be cancelled"}})");
+  EXPECT_EQ(Pim({"cancel", "req-9"}), 1);
+  EXPECT_NE(err_.str().find("only pending or scheduled"), std::string::npos) << err_.str();
+}
+
 // Registering a second authenticator needs a recent code from the first (403, innerError.code
 // MfaRequired): 'mfa enroll' steps up like 'activate', with --otp, $PIM_OTP or a prompt.
 TEST_F(CommandsTest, MfaEnrollOfASecondAuthenticatorStepsUpWithTheFirst) {
