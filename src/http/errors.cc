@@ -2,7 +2,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cstdint>
 #include <random>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/ids.h"
@@ -64,7 +66,49 @@ std::string NewRequestId() {
   return FormatGuidV4(bytes);
 }
 
+// The length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates,
+// nothing past U+10FFFF) at the start of `s`, 0 when there is none.
+size_t Utf8SequenceAt(std::string_view s) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  size_t n;
+  uint32_t cp, min;
+  if ((lead & 0xE0) == 0xC0) {
+    n = 2, cp = lead & 0x1F, min = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    n = 3, cp = lead & 0x0F, min = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    n = 4, cp = lead & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (s.size() < n) return 0;
+  for (size_t i = 1; i < n; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
 }  // namespace
+
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const size_t n = Utf8SequenceAt(text);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      text.remove_prefix(1);
+    } else {
+      out.append(text.substr(0, n));
+      text.remove_prefix(n);
+    }
+  }
+  return out;
+}
 
 HttpResponse ErrorResponse(const Status& status) {
   Mapping mapping = MapCode(status.code());
@@ -100,7 +144,7 @@ HttpResponse ErrorResponse(const Status& status) {
   }
   boost::json::object error;
   error["code"] = status.error_code().empty() ? mapping.default_code : status.error_code();
-  error["message"] = status.message();
+  error["message"] = ValidUtf8(status.message());
   error["innerError"] = std::move(inner);
 
   response.status = http_status;
@@ -128,7 +172,7 @@ void AddRequestIds(HttpResponse& response, std::string_view client_request_id) {
   if (error == nullptr || !error->is_object()) return;
   auto* inner = error->as_object().if_contains("innerError");
   if (inner == nullptr || !inner->is_object()) return;
-  inner->as_object()["client-request-id"] = client_id;
+  inner->as_object()["client-request-id"] = ValidUtf8(client_id);
   response.body = boost::json::serialize(body);
 }
 

@@ -20,6 +20,33 @@ std::string Header(const HttpResponse& response, const std::string& name) {
   return "";
 }
 
+// Messages echo what a client sent (a path, an id, a query option), which need not be UTF-8.
+// The body stays JSON (RFC 8259: UTF-8), with U+FFFD for each byte that is not.
+TEST(ErrorResponseTest, InvalidUtf8InTheMessageBecomesReplacementCharacters) {
+  HttpResponse response =
+      ErrorResponse(NotFound("user '\xff\xfe' not found; '\xc3' at 6; caf\xc3\xa9; \xe2\x82"));
+  boost::system::error_code ec;
+  json::value body = json::parse(response.body, ec);
+  ASSERT_FALSE(ec) << ec.message() << ": " << response.body;
+  EXPECT_EQ(body.at("error").at("message"),
+            "user '\xef\xbf\xbd\xef\xbf\xbd' not found; '\xef\xbf\xbd' at 6; caf\xc3\xa9; "
+            "\xef\xbf\xbd\xef\xbf\xbd");
+}
+
+// The client's request id is echoed in innerError, with the same care.
+TEST(ErrorResponseTest, NonUtf8ClientRequestIdKeepsTheBodyJson) {
+  HttpResponse response = ErrorResponse(NotFound("gone"));
+  AddRequestIds(response,
+                "a\xff"
+                "b");
+  boost::system::error_code ec;
+  json::value body = json::parse(response.body, ec);
+  ASSERT_FALSE(ec) << ec.message() << ": " << response.body;
+  EXPECT_EQ(body.at("error").at("innerError").at("client-request-id"),
+            "a\xef\xbf\xbd"
+            "b");
+}
+
 TEST(ErrorResponseTest, MapsEveryStatusCode) {
   struct Case {
     Status status;

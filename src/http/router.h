@@ -106,6 +106,10 @@ class Router {
 // "MethodNotAllowed" 405, "RequestEntityTooLarge" 413, "RequestHeaderFieldsTooLarge" 431,
 // ResourceExhausted 429 (+ Retry-After), Unavailable 503, Internal 500.
 HttpResponse ErrorResponse(const Status& status);
+// `text` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD:
+// for client input (paths, ids, query options, form fields) echoed in a JSON body, which must
+// be UTF-8 (RFC 8259). Valid text is returned unchanged.
+std::string ValidUtf8(std::string_view text);
 // Graph's correlation ids, added to every answer just before it is written: when the caller
 // sent a `client-request-id` (may be empty: then nothing), the same header, echoed, and in a
 // Graph error body's innerError. (ErrorResponse already gave errors a `request-id` header, the

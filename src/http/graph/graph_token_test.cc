@@ -65,6 +65,15 @@ TEST_F(TokenTest, MalformedRequestsAreRfc6749Errors) {
   EXPECT_EQ(Call("GET", "/oauth2/v2.0/token").status, 405);
 }
 
+// An error description that echoes the request (here the grant type) is still JSON when the
+// request was not UTF-8.
+TEST_F(TokenTest, ErrorDescriptionEchoingNonUtf8IsStillJson) {
+  Reply r = Token("grant_type=%FF%C3");
+  ExpectOAuthError(r, 400, "unsupported_grant_type");
+  EXPECT_NE(r.Str("error_description").find("\xef\xbf\xbd\xef\xbf\xbd"), std::string::npos)
+      << Dump(r);
+}
+
 TEST_F(TokenTest, LockoutIs429WithRetryAfter) {
   std::string id = CreateUser("Locky", "locky@pim.local");
   ASSERT_FALSE(id.empty());

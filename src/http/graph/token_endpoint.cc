@@ -23,7 +23,7 @@ namespace {
 using Form = std::map<std::string, std::string>;
 
 HttpResponse OAuthError(int status, std::string_view error, std::string_view description) {
-  json::object body{{"error", error}, {"error_description", description}};
+  json::object body{{"error", error}, {"error_description", ValidUtf8(description)}};
   HttpResponse response = JsonResponse(status, ToJson(body));
   response.status = status;
   response.headers.emplace_back("Cache-Control", "no-store");
