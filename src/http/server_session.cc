@@ -321,6 +321,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (!bodiless) response_.body() = std::move(response.body);
     response_.keep_alive(keep_alive_ && !core_.stopping.load());
     response_.prepare_payload();
+    // RFC 9110 section 9.3.2: the answer to HEAD keeps the headers (Content-Length included) and
+    // sends no content, which the client would otherwise read as the start of its next answer.
+    if (method == "HEAD") response_.body().clear();
 
     Tcp().expires_after(core_.options.read_timeout);
     bhttp::async_write(stream_, response_,

@@ -317,6 +317,20 @@ TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_TRUE(wrong_method.keep_alive);
 }
 
+// RFC 9110 section 9.3.2: the answer to HEAD carries no content (whatever its status), or a
+// client would read that content as the start of the next answer on the connection.
+TEST_F(HttpServerTest, HeadIsAnsweredWithoutContent) {
+  StartServer();
+  RawClient client(port());
+  client.Send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n" + Get("/echo/after"));
+  Reply head = client.ReadHead();
+  EXPECT_NE(head.status, 0);
+  EXPECT_TRUE(head.keep_alive);
+  Reply next = client.Read();
+  ASSERT_EQ(next.status, 200) << "the HEAD answer had content";
+  EXPECT_EQ(json::parse(next.body).at("id"), "after");
+}
+
 TEST_F(HttpServerTest, BlockingRoutesRunOffTheIoThread) {
   StartServer();
   RawClient client(port());

@@ -37,11 +37,13 @@ struct Reply {
   }
 };
 
-// Reads one response from `stream`; status 0 when none could be read.
+// Reads one response from `stream`; status 0 when none could be read. `to_head`: the response
+// to a HEAD request, which has no content whatever its Content-Length says.
 template <class Stream>
-Reply ReadReply(Stream& stream, beast::flat_buffer& buffer) {
+Reply ReadReply(Stream& stream, beast::flat_buffer& buffer, bool to_head = false) {
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 << 20);
+  parser.skip(to_head);
   boost::system::error_code ec;
   bhttp::read(stream, buffer, parser, ec);
   Reply reply;
@@ -75,6 +77,8 @@ class RawClient {
     asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
   }
   Reply Read() { return ReadReply(socket_, buffer_); }
+  // Reads the answer to a HEAD request.
+  Reply ReadHead() { return ReadReply(socket_, buffer_, /*to_head=*/true); }
   // Bytes the server has sent that are not read yet (without blocking).
   size_t Available() {
     boost::system::error_code ec;
