@@ -158,6 +158,15 @@ std::string Get(uint16_t port, const std::string& path) {
                       "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 }
 
+// A password grant with a wrong password: refused, and audited (a change pimd commits).
+std::string FailedSignIn(uint16_t port) {
+  const std::string form = "grant_type=password&username=admin%40pim.local&password=wrong";
+  return HttpExchange(port,
+                      "POST /oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                      "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                          std::to_string(form.size()) + "\r\n\r\n" + form);
+}
+
 class PimdProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -182,6 +191,17 @@ class PimdProcessTest : public ::testing::Test {
             "8192",
             "--argon2-passes",
             "1"};
+  }
+  // The port of `listening on http://127.0.0.1:PORT`, pimd's first line; 0 (and a failure) if
+  // the line is something else.
+  uint16_t ListeningPort(Child& server) {
+    std::smatch m;
+    std::string first = server.ReadLine();
+    if (!std::regex_match(first, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)"))) {
+      ADD_FAILURE() << first << "\n" << Stderr();
+      return 0;
+    }
+    return static_cast<uint16_t>(std::stoi(m[1]));
   }
   std::string StderrPath() const { return tmp_ + "/stderr"; }
   std::string Stderr() const { return ReadFile(StderrPath()); }
@@ -383,24 +403,14 @@ TEST_F(PimdProcessTest, StopsOnSigtermWhileAChangeWaitsForAnotherProcesssLock) {
   Child server({PIMD_BINARY, "--data", data_, "--listen", "127.0.0.1:0", "--argon2-memory-kib",
                 "8192", "--argon2-passes", "1"},
                StderrPath());
-  std::smatch m;
-  std::string first = server.ReadLine();
-  ASSERT_TRUE(std::regex_match(first, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)")))
-      << first << "\n"
-      << Stderr();
-  uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+  const uint16_t port = ListeningPort(server);
+  ASSERT_NE(port, 0);
   pim::Result<pim::sqlite::Connection> other =
       pim::sqlite::Connection::Open(data_ + "/pim.db", 100);
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   ASSERT_TRUE(other->Exec("BEGIN IMMEDIATE").ok());
   std::string answer;
-  std::thread client([&] {  // a failed sign-in is audited: a change, which waits for the lock
-    const std::string form = "grant_type=password&username=admin%40pim.local&password=wrong";
-    answer = HttpExchange(port,
-                          "POST /oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                          "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-                              std::to_string(form.size()) + "\r\n\r\n" + form);
-  });
+  std::thread client([&] { answer = FailedSignIn(port); });  // a change: it waits for the lock
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   server.Signal(SIGTERM);
   // The grace period (10 s) and one more wait for the lock (5 s) at most.
@@ -419,18 +429,9 @@ TEST_F(PimdProcessTest, WithTooLittleFreeSpaceChangesAre503AndReadsGoOn) {
   Child server({PIMD_BINARY, "--data", data_, "--listen", "127.0.0.1:0", "--min-free-mib",
                 std::to_string(int64_t{1} << 40)},  // more than any disk here has free
                StderrPath());
-  std::smatch m;
-  std::string first = server.ReadLine();
-  ASSERT_TRUE(std::regex_match(first, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)")))
-      << first << "\n"
-      << Stderr();
-  uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
-  const std::string form = "grant_type=password&username=admin%40pim.local&password=wrong";
-  std::string refused =
-      HttpExchange(port,
-                   "POST /oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                   "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-                       std::to_string(form.size()) + "\r\n\r\n" + form);
+  const uint16_t port = ListeningPort(server);
+  ASSERT_NE(port, 0);
+  std::string refused = FailedSignIn(port);
   EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0u) << refused;
   EXPECT_NE(refused.find("free disk space"), std::string::npos) << refused;
   EXPECT_EQ(Get(port, "/healthz").rfind("HTTP/1.1 200", 0), 0u);
