@@ -10,6 +10,7 @@
 // @odata.nextLink ($skiptoken = the sequence number of the page's last record). Past the bound
 // the link is emitted anyway, so a following page may be empty.
 #include <boost/json/array.hpp>
+#include <limits>
 
 #include "core/ids.h"
 #include "http/graph/codecs_audit.h"
@@ -164,8 +165,10 @@ Result<json::object> SealedRecordsPage(Store& store, const HttpRequest& request,
   if (options.skiptoken) {
     ASSIGN_OR_RETURN(after, DecodeSkipToken(*options.skiptoken, "seq"));
   }
-  ASSIGN_OR_RETURN(std::vector<SealedAuditRecord> records,
-                   store.ReadAuditAscending(after + 1, options.top + 1));
+  std::vector<SealedAuditRecord> records;
+  if (after < std::numeric_limits<int64_t>::max()) {  // a token past every record: an empty page
+    ASSIGN_OR_RETURN(records, store.ReadAuditAscending(after + 1, options.top + 1));
+  }
   const bool more = static_cast<int>(records.size()) > options.top;
   if (more) records.resize(static_cast<size_t>(options.top));
   json::array value;

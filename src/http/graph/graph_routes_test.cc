@@ -1,7 +1,9 @@
 // Directory, role definition, policy and audit routes over a real PimService.
 #include <cctype>
+#include <limits>
 
 #include "core/role_catalog.h"
+#include "http/graph/collection.h"
 #include "http/graph/graph_test_util.h"
 
 namespace pim::http::testing {
@@ -542,6 +544,13 @@ TEST_F(RoutesTest, TheSealedRecordsAreTheChainAsHashed) {
   Reply counted = Get("/v1.0/pim/audit/records?$count=true&$top=1", admin_token_);
   ASSERT_EQ(counted.status, 200) << Dump(counted);
   EXPECT_EQ(counted.obj().at("@odata.count").as_int64(), static_cast<int64_t>(records.size()));
+  // A token past every record (the largest sequence number) is an empty last page.
+  Reply past = Get("/v1.0/pim/audit/records?$skiptoken=" +
+                       EncodeSkipToken("seq", std::numeric_limits<int64_t>::max()),
+                   admin_token_);
+  ASSERT_EQ(past.status, 200) << Dump(past);
+  EXPECT_TRUE(past.obj().at("value").as_array().empty());
+  EXPECT_EQ(past.obj().if_contains("@odata.nextLink"), nullptr);
   for (const std::string& bad : {std::string("$top=0"), std::string("$skiptoken=nonsense"),
                                  std::string("$filter=sequence eq 1"), std::string("$orderby=x")}) {
     Reply refused = Get("/v1.0/pim/audit/records?" + bad, admin_token_);
