@@ -7,12 +7,21 @@
 namespace pim::http {
 
 Status ParseTarget(std::string_view target, HttpRequest& request) {
-  auto url = boost::urls::parse_origin_form(target);
+  // Origin form ("/path?query"), or absolute form ("http://host/path?query"), which a server
+  // must accept too (RFC 9112 section 3.2.2); only its path and query are used.
+  auto starts = [&](std::string_view scheme) {
+    return target.size() >= scheme.size() &&
+           EqualsIgnoreCase(target.substr(0, scheme.size()), scheme);
+  };
+  const bool absolute = starts("http://") || starts("https://");
+  auto url =
+      absolute ? boost::urls::parse_absolute_uri(target) : boost::urls::parse_origin_form(target);
   if (!url) {
     return InvalidArgument("The request target '" + std::string(target) +
                            "' is not a valid path and query: " + url.error().message());
   }
   request.path = url->path();
+  if (request.path.empty()) request.path = "/";
   request.query.clear();
   if (url->has_query()) {
     for (auto param : url->params(boost::urls::encoding_opts(/*space_as_plus=*/true))) {

@@ -23,8 +23,20 @@ TEST(ParseTargetTest, QuotesAndParenthesesMayBeEscaped) {
   EXPECT_TRUE(request.query.empty());
 }
 
-TEST(ParseTargetTest, RefusesWhatIsNotAnOriginFormTarget) {
-  for (const char* bad : {"", "*", "http://host/path", "/a b", "/bad%zz", "relative"}) {
+// A server must accept the absolute form too (RFC 9112 section 3.2.2); its path and query count.
+TEST(ParseTargetTest, AcceptsTheAbsoluteForm) {
+  HttpRequest request;
+  ASSERT_TRUE(ParseTarget("HTTP://127.0.0.1:8080/v1.0/me?$select=id", request).ok());
+  EXPECT_EQ(request.path, "/v1.0/me");
+  ASSERT_EQ(request.query.size(), 1u);
+  EXPECT_EQ(request.query[0].second, "id");
+  ASSERT_TRUE(ParseTarget("https://pim.example", request).ok());
+  EXPECT_EQ(request.path, "/");
+}
+
+TEST(ParseTargetTest, RefusesWhatIsNotAnOriginOrAbsoluteFormTarget) {
+  for (const char* bad :
+       {"", "*", "ftp://host/path", "http://ho st/", "/a b", "/bad%zz", "relative"}) {
     HttpRequest request;
     Status status = ParseTarget(bad, request);
     EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << bad;

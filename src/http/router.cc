@@ -230,12 +230,16 @@ void Router::Add(std::string method, std::string pattern, std::string route_name
 
 Result<RouteMatch> Router::Find(std::string_view method, std::string_view path) const {
   std::vector<std::string_view> parts = SplitPath(path);
-  if (const Route* best = parts.empty() ? nullptr : Best(*root_, parts, 0, method)) {
+  // HEAD is GET without the content (RFC 9110 section 9.3.2: the session drops the body and
+  // keeps Content-Length), so every GET route answers it.
+  const std::string_view lookup = method == "HEAD" ? std::string_view("GET") : method;
+  if (const Route* best = parts.empty() ? nullptr : Best(*root_, parts, 0, lookup)) {
     return RouteMatch{&best->handler, best->Capture(parts), best->name, best->blocking,
                       best->inline_if ? &best->inline_if : nullptr};
   }
   std::set<std::string> allowed;
   if (!parts.empty()) Methods(*root_, parts, 0, allowed);
+  if (allowed.count("GET")) allowed.insert("HEAD");
   if (allowed.empty()) {
     return NotFound("Resource not found for the segment path '" + std::string(path) + "'.");
   }

@@ -87,14 +87,28 @@ TEST(RouterTest, OtherMethodIsMethodNotAllowedListingTheAllowedOnes) {
   auto match = router.Find("PUT", "/v1.0/users/x");
   ASSERT_FALSE(match.ok());
   EXPECT_EQ(match.status().error_code(), "MethodNotAllowed");
-  EXPECT_EQ(match.status().details_json(), R"({"allowedMethods":["GET","PATCH"]})");
+  EXPECT_EQ(match.status().details_json(), R"({"allowedMethods":["GET","HEAD","PATCH"]})");
   HttpResponse response = ErrorResponse(match.status());
   EXPECT_EQ(response.status, 405);
   std::string allow;
   for (const auto& [name, value] : response.headers) {
     if (name == "Allow") allow = value;
   }
-  EXPECT_EQ(allow, "GET, PATCH");
+  EXPECT_EQ(allow, "GET, HEAD, PATCH");
+}
+
+// HEAD is GET without the content: every GET route answers it; a path without GET does not.
+TEST(RouterTest, HeadIsAnsweredByTheGetRoute) {
+  Router router;
+  router.Add("GET", "/v1.0/users/{id}", "users.get", Named("get"));
+  router.Add("POST", "/v1.0/users", "users.create", Named("create"), true);
+  auto head = router.Find("HEAD", "/v1.0/users/x");
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(head->route_name, "users.get");
+  EXPECT_EQ(head->params.at("id"), "x");
+  auto none = router.Find("HEAD", "/v1.0/users");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().details_json(), R"({"allowedMethods":["POST"]})");
 }
 
 TEST(RouterTest, ALessSpecificRouteOfTheMethodBeatsAMoreSpecificOneOfAnother) {
@@ -105,7 +119,7 @@ TEST(RouterTest, ALessSpecificRouteOfTheMethodBeatsAMoreSpecificOneOfAnother) {
   EXPECT_EQ(router.Find("POST", "/v1.0/me/x")->route_name, "me");
   auto put = router.Find("PUT", "/v1.0/me/x");
   ASSERT_FALSE(put.ok());
-  EXPECT_EQ(put.status().details_json(), R"({"allowedMethods":["GET","POST"]})");
+  EXPECT_EQ(put.status().details_json(), R"({"allowedMethods":["GET","HEAD","POST"]})");
 }
 
 // The most specific at the first segment where two matching patterns differ, whichever part of

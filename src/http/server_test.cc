@@ -313,7 +313,7 @@ TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   Reply wrong_method = client.Read();
   EXPECT_EQ(wrong_method.status, 405);
   EXPECT_EQ(ErrorCode(wrong_method), "MethodNotAllowed");
-  EXPECT_EQ(wrong_method.Header("allow"), "GET, POST");
+  EXPECT_EQ(wrong_method.Header("allow"), "GET, HEAD, POST");
   EXPECT_TRUE(wrong_method.keep_alive);
 }
 
@@ -329,6 +329,20 @@ TEST_F(HttpServerTest, HeadIsAnsweredWithoutContent) {
   Reply next = client.Read();
   ASSERT_EQ(next.status, 200) << "the HEAD answer had content";
   EXPECT_EQ(json::parse(next.body).at("id"), "after");
+}
+
+// HEAD answers as GET would, without the content: same status, same Content-Length.
+TEST_F(HttpServerTest, HeadOfAGetRouteIsItsAnswerWithoutTheContent) {
+  StartServer();
+  RawClient client(port());
+  client.Send(Get("/hello"));
+  Reply get = client.Read();
+  ASSERT_EQ(get.status, 200);
+  client.Send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  Reply head = client.ReadHead();
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), std::to_string(get.body.size()));
+  EXPECT_EQ(client.Available(), 0u);
 }
 
 TEST_F(HttpServerTest, BlockingRoutesRunOffTheIoThread) {
