@@ -59,11 +59,18 @@ Status Login(Context& ctx, const LoginOptions& o) {
   session.config().user_id = Str(me, "id");
   session.config().user_principal_name = Str(me, "userPrincipalName");
   RETURN_IF_ERROR(session.Save());
+  // The session this config held before is replaced: end it on its server, so that a copy of its
+  // refresh token (valid for 14 days) cannot be used. Best effort: the new session is in place.
+  const bool ended = !previous->config().signed_in() || previous->api().RevokeSession().ok();
   if (ctx.json) {
     PrintJson(ctx, me);
   } else {
     ctx.out << "Signed in to " << config.server << " as " << session.config().user_principal_name
             << '\n';
+  }
+  if (!ended) {
+    ctx.err << "(The previous session could not be ended on its server; its tokens stay valid "
+               "until they expire.)\n";
   }
   return Status::Ok();
 }

@@ -33,6 +33,24 @@ TEST_F(CommandsTest, LoginStoresTokensAndUserInA0600File) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+// Signing in again replaces the session in the config file: the old one ends on the server too.
+TEST_F(CommandsTest, LoginOverASessionEndsTheOldOne) {
+  SignIn();  // tokens at1 / rt1
+  env_["PIM_PASSWORD"] = "correct horse battery";
+  server_.Expect("POST", "/oauth2/v2.0/token", 200,
+                 R"({"access_token":"at2","token_type":"Bearer","expires_in":3600,)"
+                 R"("refresh_token":"rt2"})");
+  server_.Expect(
+      "GET", "/v1.0/me", 200,
+      std::string(R"({"id":")") + kAlice + R"(","userPrincipalName":"alice@pim.local"})");
+  server_.Expect("POST", "/oauth2/v2.0/revoke", 200, "{}");
+  ASSERT_EQ(Pim({"login", "--user", "alice@pim.local"}), 0) << err_.str();
+  ASSERT_EQ(server_.sent().size(), 3u);
+  EXPECT_EQ(server_.sent()[2].body, "token=rt1&token_type_hint=refresh_token");
+  EXPECT_EQ(LoadConfig(config_path_)->refresh_token, "rt2");
+  EXPECT_EQ(err_.str(), "");
+}
+
 TEST_F(CommandsTest, LoginFailureShowsOAuthErrorAndExits1) {
   env_["PIM_PASSWORD"] = "wrong password";
   server_.Expect("POST", "/oauth2/v2.0/token", 400,
