@@ -317,6 +317,31 @@ TEST_F(ActivationTest, ActivationIsCappedAtTheEligibilityEnd) {
   EXPECT_EQ(s->end, clock_.Now() + Duration::Minutes(30));
 }
 
+// A request to extend an eligibility that no administrator decided before it expired is
+// canceled when it expires: it would otherwise wait for ever (adminExtend needs an eligibility in
+// force).
+TEST_F(ActivationTest, AnUndecidedEligibilityExtensionEndsWhenTheEligibilityExpires) {
+  std::string bob = NewUser("bob");
+  ScheduleRequestInput in =
+      Input(ScheduleKind::kEligibility, RequestAction::kAdminAssign, bob, kSecAdmin);
+  in.schedule_info.duration = Duration::Days(20);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  const Timestamp end = clock_.Now() + Duration::Days(20);
+  clock_.Advance(Duration::Days(7));
+  ScheduleRequestInput ext =
+      Input(ScheduleKind::kEligibility, RequestAction::kSelfExtend, bob, kSecAdmin);
+  ext.schedule_info.duration = Duration::Days(30);
+  auto pending = svc_->SubmitRequest(Sign(bob), ext);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  ASSERT_EQ(pending->status, "PendingAdminDecision");
+  clock_.Set(end);
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  auto after = svc_->GetRequest(admin_, ScheduleKind::kEligibility, pending->id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, "Canceled");
+  EXPECT_EQ(CountActivity("Eligibility expired"), 1);
+}
+
 TEST_F(ActivationTest, EligibilitySelfExtendWaitsForAnAdministrator) {
   std::string bob = NewUser("bob");
   ScheduleRequestInput in =

@@ -187,6 +187,46 @@ TEST_F(ApprovalTest, AnApproversJustificationIsAtMost1000Characters) {
   EXPECT_EQ(Status_(*r), "Provisioned");
 }
 
+// A request to extend an activation ends with the activation: deactivated (or expired) before
+// anyone decided, the request is canceled and its approval no longer awaits a review.
+TEST_F(ApprovalTest, AnExtensionRequestEndsWithTheActivation) {
+  std::string bob = NewUser("bob");
+  MakeEligible(alice_, kSecAdmin);
+  SetStages(kSecAdmin, {{{"singleUser", bob}}}, 1, /*extension=*/true);
+  EditRule(kSecAdmin, "Approval_EndUser_Assignment", [](boost::json::object& rule) {
+    rule["setting"].as_object()["isApprovalRequired"] = false;
+  });
+  for (bool deactivate : {true, false}) {
+    auto r = Activate(alice_, kSecAdmin, Duration::Hours(1));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    const Timestamp end = clock_.Now() + Duration::Hours(1);
+    clock_.Set(end - Duration::Minutes(10));
+    ScheduleRequestInput ext =
+        Input(ScheduleKind::kAssignment, RequestAction::kSelfExtend, alice_, kSecAdmin);
+    ext.schedule_info.duration = Duration::Hours(1);
+    auto e = svc_->SubmitRequest(Sign(alice_), ext);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    ASSERT_EQ(e->status, "PendingApproval");
+    if (deactivate) {
+      ASSERT_TRUE(svc_->SubmitRequest(Sign(alice_),
+                                      Input(ScheduleKind::kAssignment,
+                                            RequestAction::kSelfDeactivate, alice_, kSecAdmin))
+                      .ok());
+    } else {
+      clock_.Set(end);
+      ASSERT_TRUE(svc_->RunDueTimers().ok());
+    }
+    auto after = svc_->GetRequest(admin_, ScheduleKind::kAssignment, e->id);
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(after->status, "Canceled") << deactivate;
+    EXPECT_EQ(Review(bob, *e, "Approve").code(), StatusCode::kFailedPrecondition) << deactivate;
+    auto waiting = svc_->ListRequestsForCurrentUser(Sign(bob), ScheduleKind::kAssignment, true);
+    ASSERT_TRUE(waiting.ok());
+    EXPECT_TRUE(waiting->empty()) << deactivate;
+    clock_.Advance(Duration::Hours(1));
+  }
+}
+
 TEST_F(ApprovalTest, SerialStagesRunInOrder) {
   std::string bob = NewUser("bob"), carol = NewUser("carol");
   SetStages(kGA, {{{"singleUser", bob}}, {{"singleUser", carol}}});

@@ -195,8 +195,8 @@ Status PimService::DeleteUser(const Caller& caller, const std::string& id) {
   s.RevokeSessionsOf(txn, p.id);
   // Deleting a principal ends its grants now (they would otherwise outlive the account), and
   // the requests still waiting for a decision, so nobody approves a role for it.
-  RevokeSchedulesOf(s, txn, p.id, e);
   CancelPendingRequestsOf(s, txn, p.id, kRequestorDeleted, e);
+  RevokeSchedulesOf(s, txn, p.id, e);
   s.ResyncPrincipalInIndex(txn, p.id);
   s.Audit(txn, caller, std::move(e));
   s.Commit(lock, std::move(txn));

@@ -333,8 +333,8 @@ Status PimService::DeleteServicePrincipal(const Caller& caller, const std::strin
   s.RevokeSessionsOf(txn, p.id);
   // Its grants and undecided requests end now, as a deleted user's do (they would otherwise
   // outlive the principal).
-  RevokeSchedulesOf(s, txn, p.id, e);
   CancelPendingRequestsOf(s, txn, p.id, kRequestorDeleted, e);
+  RevokeSchedulesOf(s, txn, p.id, e);
   s.ResyncPrincipalInIndex(txn, p.id);
   s.Audit(txn, caller, std::move(e));
   s.Commit(lock, std::move(txn));

@@ -309,6 +309,8 @@ void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
   }
   e.details.emplace_back("revokedScheduleId", x.id);
   s.Emit(txn, "scheduleRevoked", Payload(x));
+  // A request to extend or renew it waits for nothing any more.
+  CancelPendingRequestsOf(s, txn, x.principal_id, kTargetEnded, e, x.id);
   for (Schedule& a : derived) RevokeSchedule(s, txn, std::move(a), e);
 }
 
@@ -356,10 +358,12 @@ std::string RequestCanceledPayload(const ScheduleRequest& r) {
 }
 
 void CancelPendingRequestsOf(EngineState& s, Txn& txn, const std::string& principal,
-                             const std::string& reason, AuditEvent& e) {
+                             const std::string& reason, AuditEvent& e,
+                             const std::string& target_schedule_id) {
   const Timestamp now = s.clock.Now();
   std::vector<ScheduleRequest> pending;
   s.requests.ForEachCurrentOf(principal, [&](const ScheduleRequest& r) {
+    if (!target_schedule_id.empty() && r.target_schedule_id != target_schedule_id) return;
     if (r.status == request_status::kPendingApproval ||
         r.status == request_status::kPendingAdminDecision) {
       pending.push_back(r);

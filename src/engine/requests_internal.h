@@ -125,10 +125,15 @@ std::string RequestCanceledPayload(const ScheduleRequest& r);
 // Cancels every request of `principal` still waiting for a decision (PendingApproval, whose open
 // approval steps are completed, or PendingAdminDecision) with `reason`, emits "requestCanceled"
 // for each and names them in `e` (detail "canceledRequestId"). A request whose approval stage
-// has already timed out is recorded as timed out instead. For a principal that is going away.
+// has already timed out is recorded as timed out instead. For a principal that is going away;
+// with `target_schedule_id`, only their requests about that schedule (to extend or renew it),
+// for a schedule that has ended.
 void CancelPendingRequestsOf(EngineState& s, Txn& txn, const std::string& principal,
-                             const std::string& reason, AuditEvent& e);
+                             const std::string& reason, AuditEvent& e,
+                             const std::string& target_schedule_id = {});
 inline constexpr const char* kRequestorDeleted = "Canceled because the requestor was deleted";
+inline constexpr const char* kTargetEnded =
+    "Canceled because the role assignment or eligibility it was about has ended";
 
 // The activity names of admin actions for a schedule kind.
 const char* AdminActivity(RequestAction action, ScheduleKind kind, bool permanent);

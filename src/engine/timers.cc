@@ -43,8 +43,11 @@ AuditEvent ScheduleEvent(const EngineState& s, const Schedule& x, const char* ac
 
 void ScheduleEnded(EngineState& s, Txn& txn, const std::string& key, const Schedule& x) {
   const bool assignment = x.kind == ScheduleKind::kAssignment;
-  txn.events.push_back(ScheduleEvent(
-      s, x, assignment ? activity::kAssignmentExpired : activity::kEligibilityExpired, "Unassign"));
+  AuditEvent e = ScheduleEvent(
+      s, x, assignment ? activity::kAssignmentExpired : activity::kEligibilityExpired, "Unassign");
+  // A request to extend it that nobody decided in time waits for nothing any more.
+  CancelPendingRequestsOf(s, txn, x.principal_id, kTargetEnded, e, x.id);
+  txn.events.push_back(std::move(e));
   s.MarkTimerDone(txn, key);
   s.Emit(txn, assignment ? "roleExpired" : "eligibilityExpired", SchedulePayload(x));
   if (assignment) {
