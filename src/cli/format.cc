@@ -1,8 +1,12 @@
 #include "cli/format.h"
 
+#include <locale.h>
+#include <wchar.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cwchar>
 #include <iterator>
 
 #include "cli/json_util.h"
@@ -31,67 +35,44 @@ int64_t UnitSeconds(char unit) {
   }
 }
 
-// The code point starting at s[i], advancing i past it. A malformed sequence reads as one
-// U+FFFD per byte (the server sends valid UTF-8; this only keeps widths finite).
-char32_t NextCodePoint(std::string_view s, size_t& i) {
-  const unsigned char lead = static_cast<unsigned char>(s[i]);
-  size_t extra = 0;
-  if (lead < 0x80) {
-    ++i;
-    return lead;
-  } else if ((lead & 0xE0) == 0xC0) {
-    extra = 1;
-  } else if ((lead & 0xF0) == 0xE0) {
-    extra = 2;
-  } else if ((lead & 0xF8) == 0xF0) {
-    extra = 3;
+// Text from the server is UTF-8 whatever the user's locale: libc decodes it and measures it
+// (mbrtowc, wcwidth) under C.UTF-8, made current for the calling thread while a scope lives.
+class Utf8Scope {
+ public:
+  Utf8Scope() : previous_(Utf8Locale() != nullptr ? uselocale(Utf8Locale()) : nullptr) {}
+  ~Utf8Scope() {
+    if (previous_ != nullptr) uselocale(previous_);
   }
-  if (extra == 0 || i + extra >= s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t c = lead & (0x3F >> extra);
-  for (size_t k = 1; k <= extra; ++k) {
-    const unsigned char b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    c = (c << 6) | (b & 0x3F);
-  }
-  i += extra + 1;
-  return c;
-}
+  Utf8Scope(const Utf8Scope&) = delete;
+  Utf8Scope& operator=(const Utf8Scope&) = delete;
 
-struct Range {
-  char32_t first, last;
+ private:
+  static locale_t Utf8Locale() {
+    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
+    return utf8;
+  }
+  locale_t previous_;
 };
 
-bool InRanges(char32_t c, const Range* ranges, size_t n) {
-  for (size_t k = 0; k < n; ++k) {
-    if (c >= ranges[k].first && c <= ranges[k].last) return true;
+// The code point starting at s[i], advancing i past it; a byte that starts no well-formed
+// sequence reads as U+FFFD (the server sends valid UTF-8; this only keeps widths finite).
+char32_t NextCodePoint(std::string_view s, size_t& i) {
+  std::mbstate_t state{};
+  wchar_t c = 0;
+  const size_t n = std::mbrtowc(&c, s.data() + i, s.size() - i, &state);
+  if (n == 0 || n == static_cast<size_t>(-1) || n == static_cast<size_t>(-2)) {
+    ++i;
+    return n == 0 ? U'\0' : U'\uFFFD';
   }
-  return false;
+  i += n;
+  return static_cast<char32_t>(c);
 }
 
-// Terminal cells a printable code point takes: 0 for combining marks and zero-width characters,
-// 2 for East Asian wide and fullwidth ones (CJK, Hangul, kana, fullwidth forms, most emoji),
-// else 1. The common blocks of Unicode's EastAsianWidth W/F and of general category Mn.
+// Terminal cells a printable code point takes (wcwidth: 0 for combining marks, 2 for East
+// Asian wide and fullwidth characters).
 int CellWidth(char32_t c) {
-  static constexpr Range kZero[] = {
-      {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A},
-      {0x064B, 0x065F}, {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E},
-      {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F}, {0x2060, 0x2064},
-      {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF}};
-  static constexpr Range kWide[] = {{0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF},
-                                    {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
-                                    {0xA960, 0xA97F},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
-                                    {0xFE10, 0xFE19},   {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},
-                                    {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF},
-                                    {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
-  if (InRanges(c, kZero, std::size(kZero))) return 0;
-  if (InRanges(c, kWide, std::size(kWide))) return 2;
-  return 1;
+  const int width = wcwidth(static_cast<wchar_t>(c));
+  return width < 0 ? 1 : width;
 }
 
 // Characters that act on a terminal instead of showing: C0 controls, DEL, C1 controls (CSI,
@@ -105,6 +86,7 @@ bool IsControl(char32_t c) {
 // `s` as it may be shown in a table cell: controls written as escapes (\n, \t, \r, \xHH below
 // U+0080, \uHHHH above).
 std::string Printable(std::string_view s) {
+  const Utf8Scope utf8;
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
@@ -134,6 +116,7 @@ std::string Printable(std::string_view s) {
 
 // Terminal cells `s` takes (`s` holds no controls: Printable's output).
 size_t DisplayWidth(std::string_view s) {
+  const Utf8Scope utf8;
   size_t n = 0;
   for (size_t i = 0; i < s.size();) n += CellWidth(NextCodePoint(s, i));
   return n;
