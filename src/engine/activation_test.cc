@@ -307,10 +307,7 @@ TEST_F(ActivationTest, SelfRenewAfterExpiry) {
 
 TEST_F(ActivationTest, ActivationIsCappedAtTheEligibilityEnd) {
   std::string bob = NewUser("bob");
-  ScheduleRequestInput in =
-      Input(ScheduleKind::kEligibility, RequestAction::kAdminAssign, bob, kSecAdmin);
-  in.schedule_info.duration = Duration::Minutes(30);
-  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  MakeEligibleFor(bob, kSecAdmin, Duration::Minutes(30));
   auto r = Activate(bob, kSecAdmin, Duration::Hours(2));
   ASSERT_TRUE(r.ok());
   auto s = svc_->GetSchedule(admin_, ScheduleKind::kAssignment, r->target_schedule_id);
@@ -322,15 +319,10 @@ TEST_F(ActivationTest, ActivationIsCappedAtTheEligibilityEnd) {
 // force).
 TEST_F(ActivationTest, AnUndecidedEligibilityExtensionEndsWhenTheEligibilityExpires) {
   std::string bob = NewUser("bob");
-  ScheduleRequestInput in =
-      Input(ScheduleKind::kEligibility, RequestAction::kAdminAssign, bob, kSecAdmin);
-  in.schedule_info.duration = Duration::Days(20);
-  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  MakeEligibleFor(bob, kSecAdmin, Duration::Days(20));
   const Timestamp end = clock_.Now() + Duration::Days(20);
   clock_.Advance(Duration::Days(7));
-  ScheduleRequestInput ext =
-      Input(ScheduleKind::kEligibility, RequestAction::kSelfExtend, bob, kSecAdmin);
-  ext.schedule_info.duration = Duration::Days(30);
+  ScheduleRequestInput ext = EligibilityExtensionInput(bob, kSecAdmin, Duration::Days(30));
   auto pending = svc_->SubmitRequest(Sign(bob), ext);
   ASSERT_TRUE(pending.ok()) << pending.status().ToString();
   ASSERT_EQ(pending->status, "PendingAdminDecision");
@@ -344,13 +336,8 @@ TEST_F(ActivationTest, AnUndecidedEligibilityExtensionEndsWhenTheEligibilityExpi
 
 TEST_F(ActivationTest, EligibilitySelfExtendWaitsForAnAdministrator) {
   std::string bob = NewUser("bob");
-  ScheduleRequestInput in =
-      Input(ScheduleKind::kEligibility, RequestAction::kAdminAssign, bob, kSecAdmin);
-  in.schedule_info.duration = Duration::Days(20);
-  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
-  ScheduleRequestInput ext =
-      Input(ScheduleKind::kEligibility, RequestAction::kSelfExtend, bob, kSecAdmin);
-  ext.schedule_info.duration = Duration::Days(30);
+  MakeEligibleFor(bob, kSecAdmin, Duration::Days(20));
+  ScheduleRequestInput ext = EligibilityExtensionInput(bob, kSecAdmin, Duration::Days(30));
   EXPECT_EQ(svc_->SubmitRequest(Sign(bob), ext).status().code(), StatusCode::kInvalidArgument);
   clock_.Advance(Duration::Days(7));
   auto pending = svc_->SubmitRequest(Sign(bob), ext);

@@ -332,9 +332,7 @@ TEST_F(AdminRequestTest, ShorteningAnEligibilityDoesNotFulfilItsHoldersRequestTo
   ASSERT_TRUE(svc_->SubmitRequest(admin_, Assign(ScheduleKind::kEligibility, alice_, kSecAdmin,
                                                  Duration::Days(10)))
                   .ok());
-  ScheduleRequestInput ext =
-      Input(ScheduleKind::kEligibility, RequestAction::kSelfExtend, alice_, kSecAdmin);
-  ext.schedule_info.duration = Duration::Days(30);
+  ScheduleRequestInput ext = EligibilityExtensionInput(alice_, kSecAdmin, Duration::Days(30));
   auto pending = svc_->SubmitRequest(Sign(alice_), ext);
   ASSERT_TRUE(pending.ok()) << pending.status().ToString();
   ASSERT_EQ(pending->status, "PendingAdminDecision");

@@ -52,6 +52,24 @@ class ApprovalTest : public EngineTest {
     return svc_->ReviewApprovalStep(Sign(who), r.approval_id, a->steps.at(stage).id, result,
                                     "looks right");
   }
+  // Security Administrator with approval (by `approver`) for extensions only; alice activates
+  // it for an hour and, 10 minutes before the end, asks to extend it by an hour. Returns the
+  // pending extension request; `end` is the activation's end.
+  Result<ScheduleRequest> AskToExtend(const std::string& approver, Timestamp& end) {
+    SetStages(kSecAdmin, {{{"singleUser", approver}}}, 1, /*extension=*/true);
+    EditRule(kSecAdmin, "Approval_EndUser_Assignment", [](boost::json::object& rule) {
+      rule["setting"].as_object()["isApprovalRequired"] = false;
+    });
+    auto r = Activate(alice_, kSecAdmin, Duration::Hours(1));
+    if (!r.ok()) return r.status();
+    EXPECT_EQ(r->status, "Provisioned");
+    end = clock_.Now() + Duration::Hours(1);
+    clock_.Set(end - Duration::Minutes(10));
+    ScheduleRequestInput ext =
+        Input(ScheduleKind::kAssignment, RequestAction::kSelfExtend, alice_, kSecAdmin);
+    ext.schedule_info.duration = Duration::Hours(1);
+    return svc_->SubmitRequest(Sign(alice_), ext);
+  }
   std::string Status_(const ScheduleRequest& r) {
     return svc_->GetRequest(admin_, ScheduleKind::kAssignment, r.id)->status;
   }
@@ -192,19 +210,9 @@ TEST_F(ApprovalTest, AnApproversJustificationIsAtMost1000Characters) {
 TEST_F(ApprovalTest, AnExtensionRequestEndsWithTheActivation) {
   std::string bob = NewUser("bob");
   MakeEligible(alice_, kSecAdmin);
-  SetStages(kSecAdmin, {{{"singleUser", bob}}}, 1, /*extension=*/true);
-  EditRule(kSecAdmin, "Approval_EndUser_Assignment", [](boost::json::object& rule) {
-    rule["setting"].as_object()["isApprovalRequired"] = false;
-  });
   for (bool deactivate : {true, false}) {
-    auto r = Activate(alice_, kSecAdmin, Duration::Hours(1));
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    const Timestamp end = clock_.Now() + Duration::Hours(1);
-    clock_.Set(end - Duration::Minutes(10));
-    ScheduleRequestInput ext =
-        Input(ScheduleKind::kAssignment, RequestAction::kSelfExtend, alice_, kSecAdmin);
-    ext.schedule_info.duration = Duration::Hours(1);
-    auto e = svc_->SubmitRequest(Sign(alice_), ext);
+    Timestamp end;
+    auto e = AskToExtend(bob, end);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     ASSERT_EQ(e->status, "PendingApproval");
     if (deactivate) {
@@ -402,19 +410,8 @@ TEST_F(ApprovalTest, RenewingAnExpiredActivationNeedsApprovalLikeActivatingAgain
 TEST_F(ApprovalTest, ExtensionNeedsApprovalWhenThePolicySaysSo) {
   std::string bob = NewUser("bob");
   MakeEligible(alice_, kSecAdmin);
-  SetStages(kSecAdmin, {{{"singleUser", bob}}}, 1, /*extension=*/true);
-  EditRule(kSecAdmin, "Approval_EndUser_Assignment", [](boost::json::object& rule) {
-    rule["setting"].as_object()["isApprovalRequired"] = false;
-  });
-  auto r = Activate(alice_, kSecAdmin, Duration::Hours(1));
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->status, "Provisioned");
-  const Timestamp end = clock_.Now() + Duration::Hours(1);
-  clock_.Set(end - Duration::Minutes(10));
-  ScheduleRequestInput ext =
-      Input(ScheduleKind::kAssignment, RequestAction::kSelfExtend, alice_, kSecAdmin);
-  ext.schedule_info.duration = Duration::Hours(1);
-  auto e = svc_->SubmitRequest(Sign(alice_), ext);
+  Timestamp end;
+  auto e = AskToExtend(bob, end);
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(e->status, "PendingApproval");
   ASSERT_TRUE(Review(bob, *e, "Approve").ok());

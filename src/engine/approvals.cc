@@ -199,9 +199,7 @@ Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& a
   if (caller.anonymous()) return Unauthenticated("sign-in required");
   std::optional<std::string> decision = NormalizeResult(result);
   if (!decision) return InvalidArgument("reviewResult must be Approve or Deny");
-  if (justification.size() > kMaxJustification) {
-    return InvalidArgument("justification must be at most 1000 characters");
-  }
+  RETURN_IF_ERROR(CheckJustificationLength(justification));
   ExclusiveLock lock(s.mu);
   const Timestamp now = s.clock.Now();
   const Approval* found = s.approvals.Find(ToLower(approval_id));

@@ -93,6 +93,24 @@ class EngineTest : public ::testing::Test {
     return r.ok() ? *r : ScheduleRequest{};
   }
 
+  // adminAssign of an eligibility that ends after `d`.
+  void MakeEligibleFor(const std::string& who, const std::string& role, Duration d) {
+    ScheduleRequestInput in =
+        Input(ScheduleKind::kEligibility, RequestAction::kAdminAssign, who, role);
+    in.schedule_info.duration = d;
+    auto r = svc_->SubmitRequest(admin_, in);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+
+  // selfExtend of `who`'s eligibility by `d` (decided by an administrator).
+  ScheduleRequestInput EligibilityExtensionInput(const std::string& who, const std::string& role,
+                                                 Duration d) {
+    ScheduleRequestInput in =
+        Input(ScheduleKind::kEligibility, RequestAction::kSelfExtend, who, role);
+    in.schedule_info.duration = d;
+    return in;
+  }
+
   ScheduleRequestInput ActivationInput(const std::string& who, const std::string& role, Duration d,
                                        const std::string& scope = "/") {
     ScheduleRequestInput in =

@@ -1,6 +1,7 @@
 // Policies: seeding the catalog, the effective policy of (role, scope), reading and patching
 // rules; and the audit-log read/verify entry points.
 #include <boost/json.hpp>
+#include <set>
 
 #include "core/ids.h"
 #include "core/role_catalog.h"
@@ -103,37 +104,31 @@ namespace {
 // all unknown ids could only time out. (Approvers already in the policy are left alone, so that a
 // stage naming a user deleted since does not block every other change to the rule.)
 Status CheckNewApproversExist(const EngineState& s, const Policy& before, const Policy& after) {
-  auto known = [&](const ApproverSubject& a) {
-    for (const auto& stage : before.approval_enduser_assignment.approval_stages) {
-      for (const auto* list : {&stage.primary_approvers, &stage.escalation_approvers}) {
-        for (const ApproverSubject& b : *list) {
-          if (EqualsIgnoreCase(a.user_id, b.user_id) && EqualsIgnoreCase(a.group_id, b.group_id)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
+  auto key = [](const ApproverSubject& a) {
+    return a.group_id.empty() ? "u:" + ToLower(a.user_id) : "g:" + ToLower(a.group_id);
   };
+  std::set<std::string> known;
+  for (const auto& stage : before.approval_enduser_assignment.approval_stages) {
+    for (const ApproverSubject& a : stage.primary_approvers) known.insert(key(a));
+    for (const ApproverSubject& a : stage.escalation_approvers) known.insert(key(a));
+  }
   const auto& stages = after.approval_enduser_assignment.approval_stages;
   for (size_t i = 0; i < stages.size(); ++i) {
-    for (const char* which : {"primaryApprovers", "escalationApprovers"}) {
-      const auto& list = std::string_view(which) == "primaryApprovers"
-                             ? stages[i].primary_approvers
-                             : stages[i].escalation_approvers;
-      for (size_t k = 0; k < list.size(); ++k) {
-        const ApproverSubject& a = list[k];
-        if (known(a)) continue;
+    for (const auto& [which, list] :
+         {std::pair{"primaryApprovers", &stages[i].primary_approvers},
+          std::pair{"escalationApprovers", &stages[i].escalation_approvers}}) {
+      for (size_t k = 0; k < list->size(); ++k) {
+        const ApproverSubject& a = (*list)[k];
+        if (known.count(key(a))) continue;
         const bool group = !a.group_id.empty();
         const std::string id = ToLower(group ? a.group_id : a.user_id);
         const Principal* p = s.LivePrincipal(id);
-        const bool ok =
-            p != nullptr && (group ? s.group_ids.count(id) > 0 : p->kind == PrincipalKind::kUser);
-        if (!ok) {
-          return InvalidArgument("setting.approvalStages[" + std::to_string(i) + "]." + which +
-                                 "[" + std::to_string(k) + "]." + (group ? "groupId" : "userId") +
-                                 ": no " + (group ? "group" : "user") + " with id '" + id + "'");
+        if (p != nullptr && (group ? s.group_ids.count(id) > 0 : p->kind == PrincipalKind::kUser)) {
+          continue;
         }
+        return InvalidArgument("setting.approvalStages[" + std::to_string(i) + "]." + which + "[" +
+                               std::to_string(k) + "]." + (group ? "groupId" : "userId") + ": no " +
+                               (group ? "group" : "user") + " with id '" + id + "'");
       }
     }
   }

@@ -55,9 +55,7 @@ Result<Prepared> PrepareRequest(EngineState& s, const Caller& caller,
   }
   if (in.directory_scope_id.empty()) return InvalidArgument("directoryScopeId is required");
   ASSIGN_OR_RETURN(std::string scope, NormalizeScope(in.directory_scope_id));
-  if (in.justification.size() > kMaxJustification) {
-    return InvalidArgument("justification must be at most 1000 characters");
-  }
+  RETURN_IF_ERROR(CheckJustificationLength(in.justification));
   if (!in.target_schedule_id.empty() && !IsGuid(in.target_schedule_id)) {
     return InvalidArgument("targetScheduleId must be a GUID");
   }

@@ -26,6 +26,11 @@ namespace pim {
 inline constexpr Duration kSelfExtendWindow = Duration::Minutes(30);
 // The longest justification a requester or an approver may give (characters, as bytes).
 inline constexpr size_t kMaxJustification = 1000;
+inline Status CheckJustificationLength(const std::string& justification) {
+  if (justification.size() <= kMaxJustification) return Status::Ok();
+  return InvalidArgument("justification must be at most " + std::to_string(kMaxJustification) +
+                         " characters");
+}
 inline constexpr Duration kSelfRenewWindow = Duration::Days(14);
 inline constexpr Duration kEligibilityExtendWindow = Duration::Days(14);
 

@@ -50,10 +50,7 @@ TEST_F(TimerTest, ExpiryMissedWhileDownIsRecordedAfterRestart) {
 }
 
 TEST_F(TimerTest, EligibilityExpiryAndDeactivatedActivationsAreNotDoubleRecorded) {
-  ScheduleRequestInput in =
-      Input(ScheduleKind::kEligibility, RequestAction::kAdminAssign, alice_, kSecAdmin);
-  in.schedule_info.duration = Duration::Days(1);
-  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  MakeEligibleFor(alice_, kSecAdmin, Duration::Days(1));
   ASSERT_TRUE(Activate(alice_, kSecAdmin, Duration::Hours(1)).ok());
   ASSERT_TRUE(
       svc_->SubmitRequest(Sign(alice_), Input(ScheduleKind::kAssignment,
