@@ -8,6 +8,7 @@
 #include "http/graph/codecs_directory.h"
 #include "http/graph/codecs_role.h"
 #include "http/graph/codecs_schedule.h"
+#include "http/graph/json_fields.h"
 #include "http/router.h"
 
 namespace pim::http {
@@ -92,6 +93,26 @@ TEST(ScheduleRequestCodecTest, RefusesMalformedJson) {
   Expect400(Decode("[]"), {"JSON object"});
   Expect400(Decode(""), {"empty"});
   Expect400(Decode(R"({"action":"selfActivate",})"), {"JSON"});
+}
+
+// A member named twice would be read as its last copy here and may be read as its first by a
+// proxy or a log in front of pimd; either way one of them decides unseen. Refused at any depth,
+// even when both copies agree.
+TEST(ScheduleRequestCodecTest, RefusesAMemberNamedTwice) {
+  std::string body = kGoodRequest;
+  std::string twice = body;
+  twice.insert(1, R"("principalId": "00000000-0000-4000-8000-000000000002", )");
+  Expect400(Decode(twice), {"principalId", "more than once"});
+  std::string nested = body;
+  nested.insert(nested.find("\"ticketNumber\""), R"("ticketNumber": "INC1", )");
+  Expect400(Decode(nested), {"ticketInfo.ticketNumber", "more than once"});
+  std::string in_array = R"({"a": [1, {"x": 1, "y": {"z": 1, "z": 1}}]})";
+  Result<json::object> parsed = ParseJsonObject(in_array);
+  Expect400(parsed.status(), {"a[1].y.z", "more than once"});
+  // Escapes name the same member: "\u0061" is "a".
+  Expect400(ParseJsonObject(R"({"a": 1, "\u0061": 2})").status(), {"'a'", "more than once"});
+  // The same name in sibling objects is not a repeat.
+  EXPECT_TRUE(ParseJsonObject(R"({"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]})").ok());
 }
 
 TEST(ScheduleRequestCodecTest, RefusesWrongJsonTypes) {

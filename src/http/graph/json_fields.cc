@@ -1,25 +1,201 @@
 #include "http/graph/json_fields.h"
 
 #include <algorithm>
-#include <boost/json/parse.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/value_stack.hpp>
+#include <set>
 
 #include "core/ids.h"
 
 namespace pim::http {
 namespace json = boost::json;
 
+namespace {
+
+// What json::parser allows: the basic_parser handlers below build or walk the same values.
+struct HandlerLimits {
+  static constexpr std::size_t max_object_size = json::object::max_size();
+  static constexpr std::size_t max_array_size = json::array::max_size();
+  static constexpr std::size_t max_key_size = json::string::max_size();
+  static constexpr std::size_t max_string_size = json::string::max_size();
+};
+
+// Builds the value as json::parse does (a value_stack fed by the parser) and counts the members
+// of every object as written. json::object keeps the last of a repeated name, so the value holds
+// fewer members than the text did exactly when some object named a member twice.
+struct CountingHandler : HandlerLimits {
+  json::value_stack st;
+  std::size_t members = 0;
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_object_begin(boost::system::error_code&) { return true; }
+  bool on_object_end(std::size_t n, boost::system::error_code&) {
+    members += n;
+    st.push_object(n);
+    return true;
+  }
+  bool on_array_begin(boost::system::error_code&) { return true; }
+  bool on_array_end(std::size_t n, boost::system::error_code&) {
+    st.push_array(n);
+    return true;
+  }
+  bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
+    st.push_key(s);
+    return true;
+  }
+  bool on_string_part(json::string_view s, std::size_t, boost::system::error_code&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, boost::system::error_code&) {
+    st.push_string(s);
+    return true;
+  }
+  bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t i, json::string_view, boost::system::error_code&) {
+    st.push_int64(i);
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, boost::system::error_code&) {
+    st.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, json::string_view, boost::system::error_code&) {
+    st.push_double(d);
+    return true;
+  }
+  bool on_bool(bool b, boost::system::error_code&) {
+    st.push_bool(b);
+    return true;
+  }
+  bool on_null(boost::system::error_code&) {
+    st.push_null();
+    return true;
+  }
+  bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(json::string_view, boost::system::error_code&) { return true; }
+};
+
+std::size_t MembersIn(const json::value& v) {
+  std::size_t n = 0;
+  if (const json::array* a = v.if_array()) {
+    for (const json::value& e : *a) n += MembersIn(e);
+  } else if (const json::object* o = v.if_object()) {
+    n = o->size();
+    for (const json::key_value_pair& kv : *o) n += MembersIn(kv.value());
+  }
+  return n;
+}
+
+// Only when a name was repeated: parses again keeping every name of each open object, and stops
+// at the first repeat, whose dotted path it leaves in `path`.
+struct RepeatFinder : HandlerLimits {
+  struct Frame {
+    bool object = false;
+    std::set<std::string, std::less<>> names;
+    std::string name;       // of the member being read (objects)
+    std::size_t index = 0;  // of the element being read (arrays)
+  };
+  std::vector<Frame> frames;
+  std::string key;
+  std::string path;
+
+  std::string Where() const {
+    std::string out;
+    for (const Frame& f : frames) {
+      if (f.object) {
+        if (!out.empty()) out += '.';
+        out += f.name;
+      } else {
+        out += '[' + std::to_string(f.index) + ']';
+      }
+    }
+    return out;
+  }
+  bool Ended() {
+    if (!frames.empty() && !frames.back().object) ++frames.back().index;
+    return true;
+  }
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_object_begin(boost::system::error_code&) {
+    frames.emplace_back().object = true;
+    return true;
+  }
+  bool on_object_end(std::size_t, boost::system::error_code&) {
+    frames.pop_back();
+    return Ended();
+  }
+  bool on_array_begin(boost::system::error_code&) {
+    frames.emplace_back();
+    return true;
+  }
+  bool on_array_end(std::size_t, boost::system::error_code&) {
+    frames.pop_back();
+    return Ended();
+  }
+  bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
+    key.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, boost::system::error_code& ec) {
+    key.append(s.data(), s.size());
+    Frame& f = frames.back();
+    f.name = std::move(key);
+    key.clear();
+    if (!f.names.insert(f.name).second) {
+      path = Where();
+      ec = json::error::syntax;  // stops the parser here
+      return false;
+    }
+    return true;
+  }
+  bool on_string_part(json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_string(json::string_view, std::size_t, boost::system::error_code&) { return Ended(); }
+  bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, boost::system::error_code&) { return Ended(); }
+  bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code&) { return Ended(); }
+  bool on_double(double, json::string_view, boost::system::error_code&) { return Ended(); }
+  bool on_bool(bool, boost::system::error_code&) { return Ended(); }
+  bool on_null(boost::system::error_code&) { return Ended(); }
+  bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(json::string_view, boost::system::error_code&) { return true; }
+};
+
+std::string RepeatedMemberPath(std::string_view body) {
+  json::basic_parser<RepeatFinder> parser(json::parse_options{});
+  boost::system::error_code ec;
+  parser.write_some(false, body.data(), body.size(), ec);
+  return parser.handler().path;
+}
+
+}  // namespace
+
 Result<json::object> ParseJsonObject(std::string_view body) {
   size_t start = body.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) {
     return InvalidArgument("The request body is empty; a JSON object is required.");
   }
+  json::basic_parser<CountingHandler> parser(json::parse_options{});
+  parser.handler().st.reset();
   boost::system::error_code ec;
-  json::value value = json::parse(json::string_view(body.data(), body.size()), ec);
+  std::size_t used = parser.write_some(false, body.data(), body.size(), ec);
+  if (!ec && used < body.size()) ec = json::error::extra_data;
   if (ec) {
     return InvalidArgument("The request body is not valid JSON: " + ec.message() + ".");
   }
+  json::value value = parser.handler().st.release();
   json::object* object = value.if_object();
   if (object == nullptr) return InvalidArgument("The request body must be a JSON object.");
+  if (MembersIn(value) != parser.handler().members) {
+    return InvalidArgument("The request body names '" + RepeatedMemberPath(body) +
+                           "' more than once.");
+  }
   return std::move(*object);
 }
 
