@@ -243,5 +243,28 @@ TEST_F(CommandsTest, NextLinksAreFollowedOnTheSignedInServerOnly) {
   EXPECT_EQ(out_.str(), "{\"id\":\"a3\"}\n{\"id\":\"a2\"}\n{\"id\":\"a1\"}\n");
 }
 
+// Behind a proxy serving pimd under a path: a link pimd made with --public-url carries that path
+// and is followed as it is; one made without it carries only pimd's own path, which is followed
+// under the signed-in server's. The path is never doubled, and a look-alike host gets nothing.
+TEST_F(CommandsTest, NextLinksKeepTheSignedInServersPath) {
+  SignIn("http://pim.test/pim/");
+  server_.Expect(
+      "GET", "/pim/v1.0/auditLogs/directoryAudits?$top=999", 200,
+      R"({"value":[{"id":"a4"}],)"
+      R"("@odata.nextLink":"http://pim.test/pim/v1.0/auditLogs/directoryAudits?$skiptoken=x"})");
+  server_.Expect(
+      "GET", "/pim/v1.0/auditLogs/directoryAudits?$skiptoken=x", 200,
+      R"({"value":[{"id":"a3"}],)"
+      R"("@odata.nextLink":"http://127.0.0.1:8080/v1.0/auditLogs/directoryAudits?$skiptoken=y"})");
+  server_.Expect(
+      "GET", "/pim/v1.0/auditLogs/directoryAudits?$skiptoken=y", 200,
+      R"({"value":[{"id":"a2"}],)"
+      R"("@odata.nextLink":"http://pim.test.evil/v1.0/auditLogs/directoryAudits?$skiptoken=z"})");
+  server_.Expect("GET", "/pim/v1.0/auditLogs/directoryAudits?$skiptoken=z", 200,
+                 R"({"value":[{"id":"a1"}]})");
+  ASSERT_EQ(Pim({"audit", "export"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "{\"id\":\"a4\"}\n{\"id\":\"a3\"}\n{\"id\":\"a2\"}\n{\"id\":\"a1\"}\n");
+}
+
 }  // namespace
 }  // namespace pim::cli

@@ -113,9 +113,12 @@ std::string ApiClient::Url(std::string_view path) const {
   std::string base = session_.server;
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (path.starts_with("http://") || path.starts_with("https://")) {
-    // A link the server made (@odata.nextLink) names the scheme and host it was reached by:
-    // behind a proxy that terminates TLS that is http://, and a Host header can say anything.
-    // The bearer token goes only to the configured server, so only the path and query are kept.
+    // A link the server made (@odata.nextLink). Under the configured server (pimd behind a proxy
+    // with --public-url, which may carry a path), it is followed as it is. Otherwise it names
+    // the scheme and host pimd was reached by: behind a proxy that terminates TLS that is
+    // http://, and a Host header can say anything. The bearer token goes only to the configured
+    // server, so only pimd's path and query are kept, under the server's.
+    if (path.starts_with(base + "/")) return std::string(path);
     const size_t start = path.find('/', path.find("://") + 3);
     return base + std::string(start == std::string_view::npos ? "/" : path.substr(start));
   }

@@ -90,9 +90,9 @@ class CommandsTest : public ::testing::Test {
     EXPECT_TRUE(server_.done()) << "the command skipped scripted requests";
   }
 
-  void SignIn() {
+  void SignIn(std::string server = "http://pim.test") {
     CliConfig c;
-    c.server = "http://pim.test";
+    c.server = std::move(server);
     c.access_token = "at1";
     c.refresh_token = "rt1";
     c.user_id = kAlice;
