@@ -43,6 +43,10 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout = std::chrono::seconds(75);  // between requests
   // Stop(): how long in-flight requests may take before the remaining connections are cut.
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);
+  // When set, the base of every link in answers (@odata.nextLink, @odata.context) instead of
+  // the scheme and Host header of each request: behind a reverse proxy that ends TLS, the
+  // request pimd sees is http:// and its Host is whatever the proxy sends.
+  std::string public_url;
   int io_threads = 1;
   int worker_threads = 8;
   // Run(), after the grace period, once the remaining connections are cut: called before Run()

@@ -232,7 +232,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     for (const auto& field : req) AddHeader(request, field.name_string(), field.value());
     request.body = std::move(req.body());
     request.remote_ip = remote_ip_;
-    request.base_url = BaseUrl(core_.tls, req[bhttp::field::host], core_.local_host_port);
+    request.base_url = core_.options.public_url.empty()
+                           ? BaseUrl(core_.tls, req[bhttp::field::host], core_.local_host_port)
+                           : core_.options.public_url;
     client_request_id_ = request.Header("client-request-id");
 
     Status target_ok = ParseTarget(request.target, request);

@@ -192,6 +192,18 @@ TEST_F(HttpServerTest, BaseUrlFallsBackToTheLocalAddressWithoutAUsableHost) {
             "http://127.0.0.1:" + std::to_string(port()));
 }
 
+// Behind a proxy ending TLS, pimd sees http:// and the proxy's Host: links must use the URL
+// clients reach it at, whatever the request says.
+TEST_F(HttpServerTest, APublicUrlIsTheBaseWhateverTheHostHeaderSays) {
+  ServerOptions options;
+  options.public_url = "https://pim.example.org/pim";
+  StartServer(options);
+  RawClient client(port());
+  client.Send(Get("/echo/x", "") + "GET /echo/y HTTP/1.1\r\nHost: attacker.example\r\n\r\n");
+  EXPECT_EQ(json::parse(client.Read().body).at("base_url"), "https://pim.example.org/pim");
+  EXPECT_EQ(json::parse(client.Read().body).at("base_url"), "https://pim.example.org/pim");
+}
+
 TEST_F(HttpServerTest, OversizedBodyGets413AndTheServerStillAnswers) {
   ServerOptions options;
   options.max_body = 1024;

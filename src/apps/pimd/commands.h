@@ -26,6 +26,7 @@ struct ServeOptions : CommonOptions {
   std::string tls_cert;
   std::string tls_key;
   bool insecure_http = false;
+  std::string public_url;  // the base of the links pimd writes; empty: from each request's Host
   int64_t mfa_freshness_seconds = 0;  // 0: engine default (300)
   int64_t min_free_mib = 128;         // below this much free space, changes are refused (0: off)
 };

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <boost/url/parse.hpp>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,25 @@ namespace pim::pimd {
 namespace {
 constexpr size_t kMinPasswordLength = 12;
 }  // namespace
+
+Result<std::string> ParsePublicUrl(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return InvalidArgument("--public-url: " + std::string(why) + ", got '" + std::string(text) +
+                           "'");
+  };
+  auto url = boost::urls::parse_absolute_uri(text);
+  if (!url) return bad("expected an absolute http:// or https:// URL");
+  if (url->scheme_id() != boost::urls::scheme::http &&
+      url->scheme_id() != boost::urls::scheme::https) {
+    return bad("expected an http:// or https:// URL");
+  }
+  if (url->encoded_host().empty()) return bad("the URL has no host");
+  if (url->has_userinfo()) return bad("a user name or password does not belong in it");
+  if (url->has_query() || url->has_fragment()) return bad("it cannot carry a query or fragment");
+  std::string out(text);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  return out;
+}
 
 Result<ListenAddress> ParseListen(std::string_view text) {
   ListenAddress out;

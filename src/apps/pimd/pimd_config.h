@@ -35,6 +35,11 @@ bool IsLoopback(std::string_view host);
 // "http://HOST:PORT" / "https://[V6]:PORT".
 std::string ListenUrl(bool tls, const std::string& host, uint16_t port);
 
+// Checks --public-url: an absolute http:// or https:// URL with a host, no user name, query or
+// fragment. Returns it without a trailing '/' (a path is kept: a proxy may serve pimd under one).
+// InvalidArgument naming the option otherwise.
+Result<std::string> ParsePublicUrl(std::string_view text);
+
 // Reads a password file: one trailing newline ("\n" or "\r\n") is ignored; the password must be
 // at least 12 characters. InvalidArgument naming the file otherwise.
 Result<std::string> ReadPasswordFile(const std::string& path);

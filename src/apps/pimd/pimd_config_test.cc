@@ -46,6 +46,24 @@ TEST(ListenUrlTest, FormatsSchemeHostAndPort) {
   EXPECT_EQ(ListenUrl(true, "::1", 8443), "https://[::1]:8443");
 }
 
+TEST(PublicUrlTest, AcceptsHttpAndHttpsUrlsWithAHostAndDropsATrailingSlash) {
+  EXPECT_EQ(ParsePublicUrl("https://pim.example.org").value(), "https://pim.example.org");
+  EXPECT_EQ(ParsePublicUrl("https://pim.example.org/").value(), "https://pim.example.org");
+  EXPECT_EQ(ParsePublicUrl("http://[::1]:8443/pim/").value(), "http://[::1]:8443/pim");
+  EXPECT_EQ(ParsePublicUrl("HTTPS://Pim.Example.org:443").value(), "HTTPS://Pim.Example.org:443");
+}
+
+TEST(PublicUrlTest, RefusesWhatCannotBeALinkBase) {
+  for (const char* bad :
+       {"", "pim.example.org", "/pim", "ftp://pim.example.org", "https://", "https:///x",
+        "https://user:pw@pim.example.org", "https://pim.example.org/?a=1",
+        "https://pim.example.org/#top", "https://pim example.org", "https://pim.example.org/\"x"}) {
+    Result<std::string> url = ParsePublicUrl(bad);
+    ASSERT_FALSE(url.ok()) << bad;
+    EXPECT_NE(url.status().message().find("--public-url"), std::string::npos) << bad;
+  }
+}
+
 class PasswordFileTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& content) {

@@ -221,6 +221,12 @@ int RunServe(const ServeOptions& options) {
     return Fail("--tls-cert and --tls-key go together");
   }
   bool tls = !options.tls_cert.empty();
+  std::string public_url;
+  if (!options.public_url.empty()) {
+    Result<std::string> url = ParsePublicUrl(options.public_url);
+    if (!url.ok()) return Fail(url.status().message());
+    public_url = std::move(url).value();
+  }
   if (!tls && !IsLoopback(listen->host) && !options.insecure_http) {
     return Fail("refusing to serve plain HTTP on the non-loopback address " + listen->host +
                 "; give --tls-cert and --tls-key, or --insecure-http to accept the risk");
@@ -306,6 +312,7 @@ int RunServe(const ServeOptions& options) {
   server_options.port = listen->port;
   server_options.tls_cert = options.tls_cert;
   server_options.tls_key = options.tls_key;
+  server_options.public_url = public_url;
   // A request still waiting after the grace period for a write lock another process holds (a
   // sqlite3 shell left in a transaction) would keep pimd from stopping until it is released.
   server_options.on_abandon = [&store = *engine.store] { store.AbandonLockWaits(); };
@@ -321,6 +328,7 @@ int RunServe(const ServeOptions& options) {
 
   std::cout << "listening on " << ListenUrl(tls, listen->host, server.port()) << std::endl;
   spdlog::info("serving {} on port {}", paths.dir, server.port());
+  if (!public_url.empty()) spdlog::info("links in answers start with {}", public_url);
 
   {
     TimerThread timers(service, engine.clock, [&free_space] { return free_space.low(); });

@@ -205,8 +205,12 @@ std::string NextLink(const HttpRequest& request, std::string_view skiptoken) {
   append("$skiptoken", skiptoken);
   boost::urls::url url;
   auto base = boost::urls::parse_uri(request.base_url);
-  if (base) url = *base;
-  url.set_path(request.path);
+  std::string path = request.path;
+  if (base) {
+    url = *base;
+    path = std::string(base->path()) + path;  // a --public-url may serve pimd under a path
+  }
+  url.set_path(path);
   url.set_encoded_query(query);
   return std::string(url.buffer());
 }

@@ -126,6 +126,13 @@ TEST(NextLinkTest, EscapesPlusSoTimestampsSurvive) {
   EXPECT_EQ(next.Query("$filter"), r.Query("$filter"));
 }
 
+// pimd behind a proxy that serves it under a path (--public-url https://proxy/pim): links keep it.
+TEST(NextLinkTest, KeepsThePathOfAPublicUrl) {
+  HttpRequest r = Request("/v1.0/users?$top=2");
+  r.base_url = "https://pim.example.org/pim";
+  EXPECT_EQ(NextLink(r, "T"), "https://pim.example.org/pim/v1.0/users?$top=2&$skiptoken=T");
+}
+
 TEST(BuildPageTest, PagesToTheEndWithFilterCountAndSelect) {
   std::string target = "/v1.0/users?$top=2&$filter=displayName eq 'even'&$count=true&$select=mail";
   std::vector<std::string> seen;
