@@ -47,6 +47,48 @@ TEST_F(AdminRequestTest, EligiblePrivilegedRoleAdministratorMustActivateFirst) {
   EXPECT_EQ(svc_->SubmitRequest(Sign(pra), other).status().code(), StatusCode::kPermissionDenied);
 }
 
+// An administrator who could give themselves a role would hold it without anyone else's say:
+// refused for themselves and for any group they belong to (nested too), audited, nothing made.
+// They may still remove their own, and grant to others.
+TEST_F(AdminRequestTest, AnAdministratorCannotGrantThemselvesARole) {
+  std::string pra = NewUser("pra");
+  MakeEligible(pra, kPRA);
+  ASSERT_TRUE(Activate(pra, kPRA, Duration::Hours(1)).ok());
+  auto inner_group = svc_->CreateGroup(admin_, {"inner", "", true, {pra}});
+  ASSERT_TRUE(inner_group.ok()) << inner_group.status().ToString();
+  const std::string inner = inner_group->id;
+  auto outer_group = svc_->CreateGroup(admin_, {"outer", "", true, {inner}});
+  ASSERT_TRUE(outer_group.ok()) << outer_group.status().ToString();
+  const std::string outer = outer_group->id;
+  for (const std::string& target : {pra, inner, outer}) {
+    for (ScheduleKind kind : {ScheduleKind::kEligibility, ScheduleKind::kAssignment}) {
+      auto r = svc_->SubmitRequest(Sign(pra), Assign(kind, target, kSecAdmin, Duration::Days(1)));
+      EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied) << target;
+      EXPECT_NE(r.status().message().find("another administrator"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(CountActivity("Request refused: not permitted (adminAssign)"), 6);
+  EXPECT_FALSE(Holds(pra, kSecAdmin));
+  // The eligibility it activated with can be neither extended nor renewed by its holder.
+  for (RequestAction action :
+       {RequestAction::kAdminExtend, RequestAction::kAdminUpdate, RequestAction::kAdminRenew}) {
+    ScheduleRequestInput in = Input(ScheduleKind::kEligibility, action, pra, kPRA);
+    in.schedule_info.duration = Duration::Days(400);
+    EXPECT_EQ(svc_->SubmitRequest(Sign(pra), in).status().code(), StatusCode::kPermissionDenied);
+  }
+  // Granting to someone else works; a break-glass administrator may grant to the PRA.
+  auto other = svc_->SubmitRequest(
+      Sign(pra), Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, Duration::Days(1)));
+  EXPECT_TRUE(other.ok()) << other.status().ToString();
+  auto by_admin = svc_->SubmitRequest(
+      admin_, Assign(ScheduleKind::kEligibility, pra, kSecAdmin, Duration::Days(1)));
+  EXPECT_TRUE(by_admin.ok()) << by_admin.status().ToString();
+  // And removing one's own is allowed.
+  auto removed = svc_->SubmitRequest(
+      Sign(pra), Input(ScheduleKind::kEligibility, RequestAction::kAdminRemove, pra, kSecAdmin));
+  EXPECT_TRUE(removed.ok()) << removed.status().ToString();
+}
+
 TEST_F(AdminRequestTest, ActiveAssignmentsFollowTheAdminPolicy) {
   // Default: active assignments need a justification and an end within 180 days.
   auto permanent = Assign(ScheduleKind::kAssignment, alice_, kReader, std::nullopt);

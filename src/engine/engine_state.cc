@@ -238,6 +238,11 @@ bool EngineState::IsMemberOf(const std::string& principal, const std::string& gr
   return GroupsOf(principal).count(group_id) > 0;
 }
 
+bool EngineState::GrantsToSelf(const Caller& caller, const std::string& target) const {
+  if (IsBreakGlass(caller.principal_id)) return false;
+  return target == caller.principal_id || IsMemberOf(caller.principal_id, target);
+}
+
 std::set<std::string> EngineState::GroupsOf(const std::string& principal) const {
   // Up from the principal through the groups listing it: a group counts (and leads further up)
   // only while it is live, as a member of a deleted group belongs to nothing through it.

@@ -162,6 +162,9 @@ struct EngineState {
   std::set<std::string> GroupsOf(const std::string& principal) const;
   // True when `principal` is a member of `group_id`, transitively.
   bool IsMemberOf(const std::string& principal, const std::string& group_id) const;
+  // True when what is given to `target` reaches `caller`: `target` is the caller or a group the
+  // caller belongs to, transitively. No administrator may grant that way, except break-glass.
+  bool GrantsToSelf(const Caller& caller, const std::string& target) const;
   // True for break-glass accounts, principals holding or eligible for any role (not ended),
   // directly or through a group they belong to (transitively), and approvers (IsApprover): who
   // takes over such an account takes over what it may do or approve.

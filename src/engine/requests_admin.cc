@@ -240,6 +240,14 @@ Result<ScheduleRequest> HandleAdminRequest(EngineState& s, ExclusiveLock& lock,
                          "managing role eligibility and assignments needs an active Privileged "
                          "Role Administrator or Global Administrator role");
   }
+  // Four eyes: no administrator grants, lengthens, renews or changes a role of their own,
+  // directly or through a group they belong to; another administrator must. Break-glass
+  // accounts are outside the workflow (every use of them is audited). Removing is allowed.
+  if (p.req.action != RequestAction::kAdminRemove && s.GrantsToSelf(caller, p.req.principal_id)) {
+    return RefuseRequest(s, lock, caller, p,
+                         "an administrator cannot assign, update, extend or renew a role for "
+                         "themselves or for a group they belong to; another administrator must");
+  }
   switch (p.req.action) {
     case RequestAction::kAdminAssign:
     case RequestAction::kAdminRenew:
