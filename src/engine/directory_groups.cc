@@ -25,6 +25,10 @@ constexpr Duration kClientSecretLifetime = Duration::Days(730);
 constexpr const char* kNeedAppAdmin =
     "managing service principals needs an active Application Administrator, Privileged Role "
     "Administrator or Global Administrator role";
+// Membership of such a group is a role (or the power to approve one) given without policy.
+constexpr const char* kNoSelfMembership =
+    "an administrator cannot add themselves, or a group they belong to, to a role-assignable or "
+    "approver group (or a group nested in one); another administrator must";
 constexpr const char* kNeedGlobalAdmin =
     "managing a privileged service principal needs an active Global Administrator role";
 
@@ -154,6 +158,9 @@ Result<Principal> PimService::CreateGroup(const Caller& caller, const NewGroup& 
   for (const auto& raw : group.member_ids) {
     std::string m = ToLower(raw);
     if (!IsGuid(m) || !s.LivePrincipal(m)) return NotFound("member '" + raw + "' not found");
+    if (group.is_assignable_to_role && s.GrantsToSelf(caller, m)) {
+      return s.RefuseForbidden(lock, caller, std::move(e), kNoSelfMembership);
+    }
     if (std::find(g.members.begin(), g.members.end(), m) == g.members.end()) g.members.push_back(m);
   }
   Txn txn;
@@ -182,6 +189,9 @@ Status PimService::AddGroupMember(const Caller& caller, const std::string& group
   }
   std::string m = ToLower(member_id);
   if (!IsGuid(m) || !s.LivePrincipal(m)) return NotFound("member '" + member_id + "' not found");
+  if (ConfersRoles(s, g) && s.GrantsToSelf(caller, m)) {
+    return s.RefuseForbidden(lock, caller, std::move(e), kNoSelfMembership);
+  }
   if (m == g.id || s.IsMemberOf(g.id, m)) {
     return InvalidArgument("adding this member would make the group contain itself");
   }

@@ -196,6 +196,37 @@ TEST_F(DirectoryTest, GroupsConferRolesTransitivelyAndRefuseCycles) {
   EXPECT_FALSE(Holds(alice, testing_util::kReader));
 }
 
+// Membership of a role-assignable group is its roles: an administrator who could join one (or
+// put a group of theirs in it) would give themselves a role no one else saw. Refused and
+// audited; granting to others, joining a plain group, and break-glass accounts are unaffected.
+TEST_F(DirectoryTest, AnAdministratorCannotJoinAGroupThatCarriesRoles) {
+  std::string pra = NewUser("pra");
+  MakeEligible(pra, testing_util::kPRA);
+  ASSERT_TRUE(Activate(pra, testing_util::kPRA, Duration::Hours(1)).ok());
+  std::string alice = NewUser("alice");
+  auto readers = svc_->CreateGroup(admin_, {"readers", "", true, {}});
+  ASSERT_TRUE(readers.ok());
+  ScheduleRequestInput in = Input(ScheduleKind::kAssignment, RequestAction::kAdminAssign,
+                                  readers->id, testing_util::kReader);
+  in.schedule_info.duration = Duration::Days(30);
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  auto mine = svc_->CreateGroup(Sign(pra), {"mine", "", false, {pra}});
+  ASSERT_TRUE(mine.ok()) << mine.status().ToString();  // a plain group: no roles in it
+
+  for (const std::string& member : {pra, mine->id}) {
+    EXPECT_EQ(svc_->AddGroupMember(Sign(pra), readers->id, member).code(),
+              StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(svc_->CreateGroup(Sign(pra), {"own", "", true, {alice, pra}}).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(CountActivity("Add member to group"), 2);  // the two refusals, audited
+  EXPECT_FALSE(Holds(pra, testing_util::kReader));
+
+  EXPECT_TRUE(svc_->AddGroupMember(Sign(pra), readers->id, alice).ok());
+  EXPECT_TRUE(Holds(alice, testing_util::kReader));
+  EXPECT_TRUE(svc_->AddGroupMember(admin_, readers->id, admin_.principal_id).ok());
+}
+
 TEST_F(DirectoryTest, DisablingAUserWithdrawsItsDecisions) {
   std::string alice = NewUser("alice");
   ScheduleRequestInput in =
