@@ -27,6 +27,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "http/forwarded.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
@@ -47,6 +48,9 @@ struct ServerOptions {
   // the scheme and Host header of each request: behind a reverse proxy that ends TLS, the
   // request pimd sees is http:// and its Host is whatever the proxy sends.
   std::string public_url;
+  // Peers whose X-Forwarded-For names the client (request.remote_ip; see forwarded.h). Empty:
+  // the TCP peer is the client, whatever the header says.
+  TrustedProxies trusted_proxies;
   int io_threads = 1;
   int worker_threads = 8;
   // Run(), after the grace period, once the remaining connections are cut: called before Run()

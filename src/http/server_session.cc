@@ -231,7 +231,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     request.target = std::string(req.target());
     for (const auto& field : req) AddHeader(request, field.name_string(), field.value());
     request.body = std::move(req.body());
-    request.remote_ip = remote_ip_;
+    request.remote_ip = core_.options.trusted_proxies.empty()
+                            ? remote_ip_
+                            : ClientAddress(remote_ip_, request.Header("x-forwarded-for"),
+                                            core_.options.trusted_proxies);
     request.base_url = core_.options.public_url.empty()
                            ? BaseUrl(core_.tls, req[bhttp::field::host], core_.local_host_port)
                            : core_.options.public_url;

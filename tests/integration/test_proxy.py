@@ -1,6 +1,8 @@
 """pimd behind a real nginx that ends TLS and serves it under /pim/, as a security team would put
 it on a network: with --public-url every link in an answer leads back through the proxy over
-https, whatever Host header the request carried, and `pim` signs in and pages through it."""
+https, whatever Host header the request carried, and `pim` signs in and pages through it; with
+--trusted-proxy the audit log names the client's address, which the proxy reports, and not one a
+client made up."""
 
 import os
 import shutil
@@ -42,6 +44,8 @@ http {{
       proxy_pass http://127.0.0.1:{upstream_port}/;
       proxy_http_version 1.1;
       proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_bind 127.0.0.2;  # pimd sees the proxy at 127.0.0.2, its clients at 127.0.0.1
     }}
   }}
 }}
@@ -55,7 +59,7 @@ class ProxyTest(PimTestCase):
             raise unittest.SkipTest("nginx is not installed (scripts/install-deps.sh installs it)")
         cls.nginx_port = free_port()
         cls.public = "https://127.0.0.1:%d/pim" % cls.nginx_port
-        cls.server_args = ("--public-url", cls.public + "/")
+        cls.server_args = ("--public-url", cls.public + "/", "--trusted-proxy", "127.0.0.2")
         super().setUpClass()
         cls.nginx = None
         try:
@@ -126,6 +130,26 @@ class ProxyTest(PimTestCase):
         r = self.api.get("/v1.0/users?$top=1", token=self.admin.token,
                          headers={"Host": "attacker.example"})
         self.assertTrue(self.expect(r, 200)["@odata.nextLink"].startswith(self.public + "/"))
+
+    def failed_sign_in_address(self, client, headers):
+        user = self.new_user("Proxy Target %d" % len(self.all_audits()), sign_in=False)
+        r = client.form("/pim/oauth2/v2.0/token" if client is self.proxy else "/oauth2/v2.0/token",
+                        {"grant_type": "password", "username": user.upn,
+                         "password": "wrong-password-1"}, headers=headers)
+        self.assertEqual(r.status, 400, r)
+        for record in self.all_audits():
+            initiator = record["initiatedBy"].get("user", {})
+            if record["activityDisplayName"] == "Sign-in failed" and initiator.get("id") == user.id:
+                return initiator["ipAddress"]
+        self.fail("no audit record of the failed sign-in of %s" % user.upn)
+
+    def test_the_audit_log_names_the_client_the_trusted_proxy_reports(self):
+        spoofed = {"X-Forwarded-For": "203.0.113.9"}
+        # Through nginx (trusted): the address nginx saw, not the one the client claimed.
+        self.assertEqual(self.failed_sign_in_address(self.proxy, spoofed), "127.0.0.1")
+        self.assertEqual(self.failed_sign_in_address(self.proxy, None), "127.0.0.1")
+        # Straight to pimd from an address that is not a trusted proxy: the header is ignored.
+        self.assertEqual(self.failed_sign_in_address(self.api, spoofed), "127.0.0.1")
 
     def test_pim_signs_in_and_pages_through_the_proxy(self):
         # More role definitions than one default page (100), so resolving the last one by name

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace pim::pimd {
 
@@ -27,8 +28,9 @@ struct ServeOptions : CommonOptions {
   std::string tls_key;
   bool insecure_http = false;
   std::string public_url;  // the base of the links pimd writes; empty: from each request's Host
-  int64_t mfa_freshness_seconds = 0;  // 0: engine default (300)
-  int64_t min_free_mib = 128;         // below this much free space, changes are refused (0: off)
+  std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For names the client
+  int64_t mfa_freshness_seconds = 0;         // 0: engine default (300)
+  int64_t min_free_mib = 128;  // below this much free space, changes are refused (0: off)
 };
 
 // `pimd init`: creates DIR (0700), its keys and database and the first administrator; prints

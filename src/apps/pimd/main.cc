@@ -2,7 +2,7 @@
 //   pimd init --data DIR [--admin-upn UPN] [--admin-password-file F] [--demo [--demo-url URL]]
 //             [--argon2-memory-kib N --argon2-passes N]
 //   pimd --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F] [--insecure-http]
-//        [--public-url URL]
+//        [--public-url URL] [--trusted-proxy ADDR[/BITS]]...
 //        [--argon2-memory-kib N --argon2-passes N] [--mfa-freshness-seconds N]
 //        [--min-free-mib N]
 // Logs go to standard error; standard output carries only the lines of CONTRACT.md "Processes".
@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
                  "the URL clients reach pimd at, behind a reverse proxy (e.g. "
                  "https://pim.example.org): the base of @odata.nextLink and @odata.context "
                  "instead of the request's Host header");
+  app.add_option("--trusted-proxy", serve.trusted_proxies,
+                 "an address or network (ADDR[/BITS]) of a reverse proxy whose X-Forwarded-For "
+                 "names the client, for audit records and sign-in throttling; repeatable");
   app.add_option("--mfa-freshness-seconds", serve.mfa_freshness_seconds,
                  "how recent MFA must be for activations that require it (default 300)")
       ->check(CLI::PositiveNumber);

@@ -227,6 +227,11 @@ int RunServe(const ServeOptions& options) {
     if (!url.ok()) return Fail(url.status().message());
     public_url = std::move(url).value();
   }
+  http::TrustedProxies trusted_proxies;
+  for (const std::string& network : options.trusted_proxies) {
+    Status added = trusted_proxies.Add(network);
+    if (!added.ok()) return Fail(added.message());
+  }
   if (!tls && !IsLoopback(listen->host) && !options.insecure_http) {
     return Fail("refusing to serve plain HTTP on the non-loopback address " + listen->host +
                 "; give --tls-cert and --tls-key, or --insecure-http to accept the risk");
@@ -313,6 +318,7 @@ int RunServe(const ServeOptions& options) {
   server_options.tls_cert = options.tls_cert;
   server_options.tls_key = options.tls_key;
   server_options.public_url = public_url;
+  server_options.trusted_proxies = trusted_proxies;
   // A request still waiting after the grace period for a write lock another process holds (a
   // sqlite3 shell left in a transaction) would keep pimd from stopping until it is released.
   server_options.on_abandon = [&store = *engine.store] { store.AbandonLockWaits(); };
