@@ -59,6 +59,19 @@ TEST_F(AuthTest, WrongPasswordIsInvalidGrantAndAudited) {
   EXPECT_EQ(missing.status().error_code(), "invalid_request");
 }
 
+// Password spraying tries names that do not exist: the record of each attempt must still say
+// where it came from, though no user initiated it (an "app" initiator has no ipAddress member).
+TEST_F(AuthTest, AFailedSignInOfAnUnknownNameRecordsItsSourceAddress) {
+  ASSERT_FALSE(
+      svc_->PasswordGrant("nobody@pim.local", kPassword, std::nullopt, "198.51.100.7").ok());
+  auto records = store_.ReadAuditAscending(0, 1 << 30);
+  ASSERT_TRUE(records.ok());
+  ASSERT_FALSE(records->empty());
+  const std::string& last = records->back().canonical;
+  EXPECT_NE(last.find("Sign-in failed"), std::string::npos) << last;
+  EXPECT_NE(last.find(R"({"key":"ipAddress","value":"198.51.100.7"})"), std::string::npos) << last;
+}
+
 TEST_F(AuthTest, FiveFailuresLockFor15MinutesDurablyAcrossRestart) {
   for (int i = 0; i < 5; ++i) {
     auto g = svc_->PasswordGrant("alice@pim.local", "wrong password!", std::nullopt, "10.0.0.1");

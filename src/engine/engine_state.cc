@@ -115,19 +115,22 @@ AuditEvent EngineState::Event(const Caller& caller, const char* category, const 
   e.category = category;
   e.activity = activity;
   e.operation_type = operation_type;
+  e.initiator_ip = caller.ip;
   if (caller.anonymous()) {
     e.initiator_type = "app";
     e.initiator_id = "pim";
-    e.initiator_ip = caller.ip;
-    return e;
+  } else {
+    e.initiator_id = caller.principal_id;
+    if (const Principal* p = principals.Find(caller.principal_id)) {
+      e.initiator_type = p->kind == PrincipalKind::kServicePrincipal ? "app" : "user";
+      e.initiator_upn = p->user_principal_name;
+      e.initiator_display_name = p->display_name;
+    }
   }
-  e.initiator_id = caller.principal_id;
-  e.initiator_ip = caller.ip;
-  if (const Principal* p = principals.Find(caller.principal_id)) {
-    e.initiator_type = p->kind == PrincipalKind::kServicePrincipal ? "app" : "user";
-    e.initiator_upn = p->user_principal_name;
-    e.initiator_display_name = p->display_name;
-  }
+  // Graph's app initiator has no address (docs/AUDIT.md): an unknown name's failed sign-in or a
+  // service principal's request keeps where it came from as a detail.
+  if (e.initiator_type == "app" && !caller.ip.empty())
+    e.details.emplace_back("ipAddress", caller.ip);
   return e;
 }
 
