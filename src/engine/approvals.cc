@@ -34,12 +34,23 @@ std::optional<std::string> NormalizeResult(const std::string& result) {
   return std::nullopt;
 }
 
-// Grants what an approved request asked for; marks it Failed when that is no longer possible.
+// Why nothing may be granted to `principal` now (its account deleted or disabled), or empty.
+std::string RequesterRefusal(const EngineState& s, const std::string& principal) {
+  const Principal* p = s.LivePrincipal(principal);
+  if (p == nullptr) return "the requestor's account was deleted";
+  if (!p->account_enabled) return "the requestor's account is disabled";
+  return {};
+}
+
+// Grants what an approved request asked for; marks it Failed when that is no longer possible
+// (the requester's account disabled or deleted, the eligibility or the activation ended, ...).
 void FinishApproved(EngineState& s, Txn& txn, const Caller& approver, ScheduleRequest r,
                     const Details& extra) {
   const Timestamp now = s.clock.Now();
-  std::string failure;
-  if (r.action == RequestAction::kSelfExtend) {
+  // Disabling or deleting an account cancels its pending requests; one still pending comes from
+  // a database written before disabling did.
+  std::string failure = RequesterRefusal(s, r.principal_id);
+  if (failure.empty() && r.action == RequestAction::kSelfExtend) {
     const Schedule* target = s.schedules.Find(r.target_schedule_id);
     const Schedule* elig = nullptr;
     Result<Window> w = target ? ExtensionWindow(s, r, *target, now, &elig)
@@ -50,7 +61,7 @@ void FinishApproved(EngineState& s, Txn& txn, const Caller& approver, ScheduleRe
       return;
     }
     failure = w.status().message();
-  } else {
+  } else if (failure.empty()) {
     Result<Window> w = ResolveWindow(r.schedule_info, now);
     Status free =
         CheckNoActivation(s, r.principal_id, r.role_definition_id, r.directory_scope_id, now, r.id);

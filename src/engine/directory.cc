@@ -145,7 +145,13 @@ Result<Principal> PimService::UpdateUser(const Caller& caller, const std::string
   }
   s.PutPrincipal(txn, p);
   if (kill_sessions) s.RevokeSessionsOf(txn, p.id);
-  if (enabled_changed) s.ResyncPrincipalInIndex(txn, p.id);
+  if (enabled_changed) {
+    // A disabled account's just-in-time access ends now, not just while it is disabled:
+    // re-enabling it restores its standing grants only. Re-enabling ends it too, for an account
+    // disabled by a version that left it in place (nothing else can hold any while disabled).
+    EndJustInTimeAccessOf(s, txn, p.id, kRequestorDisabled, e);
+    s.ResyncPrincipalInIndex(txn, p.id);
+  }
   s.Audit(txn, caller, std::move(e));
   s.Commit(lock, std::move(txn));
   return p;

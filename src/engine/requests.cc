@@ -2,6 +2,7 @@
 // grant/revoke building blocks they share (see requests_internal.h for the status model).
 #include <algorithm>
 #include <boost/json.hpp>
+#include <optional>
 
 #include "core/json_writer.h"
 #include "core/scope.h"
@@ -346,6 +347,35 @@ void RevokeSchedulesOf(EngineState& s, Txn& txn, const std::string& principal, A
     if (!x.removed && x.end > now) ended.push_back(x);
   });
   for (Schedule& x : ended) RevokeSchedule(s, txn, std::move(x), e);
+}
+
+void EndJustInTimeAccessOf(EngineState& s, Txn& txn, const std::string& principal,
+                           const std::string& reason, AuditEvent& e) {
+  // Undecided requests first, so they say why they ended rather than that their target did.
+  CancelPendingRequestsOf(s, txn, principal, reason, e);
+  const Timestamp now = s.clock.Now();
+  std::vector<Schedule> activations;
+  s.schedules.ForEachCurrentOf(principal, [&](const Schedule& x) {
+    if (x.kind == ScheduleKind::kAssignment && x.assignment_type == "Activated" && !x.removed &&
+        x.end > now) {
+      activations.push_back(x);
+    }
+  });
+  for (Schedule& x : activations) {
+    std::optional<ScheduleRequest> scheduled;
+    if (const ScheduleRequest* made = s.requests.Find(x.created_using);
+        made != nullptr && made->status == request_status::kScheduleCreated && x.start > now) {
+      scheduled = *made;
+    }
+    RevokeSchedule(s, txn, std::move(x), e);
+    if (!scheduled) continue;
+    scheduled->status = request_status::kCanceled;
+    scheduled->completed = now;
+    scheduled->cancel_reason = reason;
+    s.PutRequest(txn, *scheduled);
+    e.details.emplace_back("canceledRequestId", scheduled->id);
+    s.Emit(txn, "requestCanceled", RequestCanceledPayload(*scheduled));
+  }
 }
 
 std::string RequestCanceledPayload(const ScheduleRequest& r) {

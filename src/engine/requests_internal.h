@@ -139,6 +139,17 @@ void CancelPendingRequestsOf(EngineState& s, Txn& txn, const std::string& princi
 inline constexpr const char* kRequestorDeleted = "Canceled because the requestor was deleted";
 inline constexpr const char* kTargetEnded =
     "Canceled because the role assignment or eligibility it was about has ended";
+inline constexpr const char* kRequestorDisabled =
+    "Canceled because the requestor's account was disabled";
+
+// Ends the just-in-time access of `principal`, whose account is disabled: cancels its requests
+// still waiting for a decision (CancelPendingRequestsOf with `reason`) and revokes its
+// activations (Activated assignments, in force or scheduled, made with its own eligibility or a
+// group's: RevokeSchedule), naming each in `e`. The request of an activation that has not started
+// yet is Canceled with `reason`, as cancelling it would, with a "requestCanceled" event.
+// Eligibilities and Assigned roles stay: they are an administrator's standing decisions.
+void EndJustInTimeAccessOf(EngineState& s, Txn& txn, const std::string& principal,
+                           const std::string& reason, AuditEvent& e);
 
 // The activity names of admin actions for a schedule kind.
 const char* AdminActivity(RequestAction action, ScheduleKind kind, bool permanent);
