@@ -390,5 +390,73 @@ TEST_F(AdminRequestTest, ShorteningAnEligibilityDoesNotFulfilItsHoldersRequestTo
             "Provisioned");
 }
 
+// An activation rests on the eligibility it was made with (activatedUsing): an administrator's
+// adminExtend or adminUpdate of the activation cannot carry it past that eligibility's window
+// either (an administrator who wants the role to last longer assigns it: an Assigned role, under
+// the Admin_Assignment rules). Within the window, the administrator may move it.
+TEST_F(AdminRequestTest, AnActivationCannotBeChangedPastItsEligibility) {
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, Assign(ScheduleKind::kEligibility, alice_, kSecAdmin,
+                                                 Duration::Days(10)))
+                  .ok());
+  const Timestamp elig_end = clock_.Now() + Duration::Days(10);
+  auto act = Activate(alice_, kSecAdmin, Duration::Hours(4));
+  ASSERT_TRUE(act.ok()) << act.status().ToString();
+  const Timestamp act_end = clock_.Now() + Duration::Hours(4);
+  auto refused = [&](ScheduleRequestInput in) {
+    in.target_schedule_id = act->target_schedule_id;
+    auto r = svc_->SubmitRequest(admin_, in);
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status().error_code(), "RoleAssignmentRequestPolicyValidationFailed");
+    EXPECT_NE(r.status().details_json().find("ExpirationRule"), std::string::npos);
+    EXPECT_NE(r.status().details_json().find(FormatTimestamp(elig_end)), std::string::npos);
+    EXPECT_NE(r.status().message().find(FormatTimestamp(elig_end)), std::string::npos)
+        << r.status().message();
+  };
+  ScheduleRequestInput ext =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminExtend, alice_, kSecAdmin);
+  ext.schedule_info.duration = Duration::Days(20);
+  refused(ext);
+  ScheduleRequestInput upd =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminUpdate, alice_, kSecAdmin);
+  upd.schedule_info.end = elig_end + Duration::Hours(1);
+  refused(upd);
+  EXPECT_EQ(CountActivity("Request refused by policy (adminExtend)"), 1);
+  EXPECT_EQ(CountActivity("Request refused by policy (adminUpdate)"), 1);
+  EXPECT_EQ(svc_->GetSchedule(admin_, ScheduleKind::kAssignment, act->target_schedule_id)->end,
+            act_end);
+  EXPECT_FALSE(svc_->HasRole(alice_, kSecAdmin, "/", act_end).allowed);
+  // Up to the eligibility's end is the administrator's call.
+  ext.target_schedule_id = act->target_schedule_id;
+  ext.schedule_info.duration.reset();
+  ext.schedule_info.end = elig_end;
+  auto ok = svc_->SubmitRequest(admin_, ext);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(svc_->HasRole(alice_, kSecAdmin, "/", elig_end - Duration::Micros(1)).allowed);
+  EXPECT_FALSE(svc_->HasRole(alice_, kSecAdmin, "/", elig_end).allowed);
+}
+
+// Nor before the eligibility's start: a scheduled activation moved earlier by adminUpdate.
+TEST_F(AdminRequestTest, AScheduledActivationCannotBeMovedBeforeItsEligibility) {
+  const Timestamp start = clock_.Now() + Duration::Days(1);
+  ScheduleRequestInput in =
+      Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, Duration::Days(10));
+  in.schedule_info.start = start;
+  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
+  ScheduleRequestInput act = ActivationInput(alice_, kSecAdmin, Duration::Hours(1));
+  act.schedule_info.start = start + Duration::Hours(1);
+  auto r = svc_->SubmitRequest(Sign(alice_), act);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ScheduleRequestInput upd =
+      Input(ScheduleKind::kAssignment, RequestAction::kAdminUpdate, alice_, kSecAdmin);
+  upd.target_schedule_id = r->target_schedule_id;
+  upd.schedule_info.start = clock_.Now();
+  upd.schedule_info.end = start + Duration::Hours(2);
+  auto moved = svc_->SubmitRequest(admin_, upd);
+  EXPECT_EQ(moved.status().error_code(), "RoleAssignmentRequestPolicyValidationFailed");
+  EXPECT_NE(moved.status().message().find(FormatTimestamp(start)), std::string::npos)
+      << moved.status().message();
+  EXPECT_FALSE(Holds(alice_, kSecAdmin));
+}
+
 }  // namespace
 }  // namespace pim

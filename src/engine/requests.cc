@@ -125,6 +125,11 @@ Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, c
                     "off in the policy for this role",
                 st.error_code(), st.details_json());
   }
+  return RefusePolicy(s, lock, caller, p, std::move(st), verdict.failed_rules);
+}
+
+Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
+                    Status st, const std::vector<std::string>& failed_rules) {
   if (p.req.is_validation_only) return st;
   std::string activity =
       std::string("Request refused by policy (") + RequestActionName(p.req.action) + ")";
@@ -136,7 +141,7 @@ Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, c
   e.targets.push_back(s.RoleTarget(p.req.role_definition_id));
   AddRequestDetails(e, p.req, nullptr);
   std::string rules;
-  for (const auto& r : verdict.failed_rules) rules += (rules.empty() ? "" : ",") + r;
+  for (const auto& r : failed_rules) rules += (rules.empty() ? "" : ",") + r;
   e.details.emplace_back("failedRules", rules);
   Txn txn;
   s.Audit(txn, caller, std::move(e));

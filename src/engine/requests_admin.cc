@@ -7,7 +7,8 @@
 // Windows: adminAssign/adminRenew take scheduleInfo as given (start defaults to now). For
 // adminUpdate/adminExtend a schedule that has started keeps its start; a duration counts from
 // now; the policy judges the span from max(start, now) to the new end. adminExtend must move the
-// end later.
+// end later. An activation they change (targetScheduleId naming it) stays within the window of
+// the eligibility it was made with.
 #include <boost/json.hpp>
 
 #include "engine/requests_internal.h"
@@ -45,6 +46,39 @@ Status CheckAdminPolicy(EngineState& s, ExclusiveLock& lock, const Caller& calle
   }
   if (v.ok()) return Status::Ok();
   return RefusePolicy(s, lock, caller, p, v);
+}
+
+// OK when activation `x` moved to [start, end) still lies within the eligibility it was made with
+// (ActivationEligibility), as GrantActivation and selfExtend keep it; otherwise the committed
+// refusal: a failed ExpirationRule naming the eligibility's window (innerError
+// eligibilityScheduleId, eligibilityStartDateTime, eligibilityEndDateTime).
+Status CheckWithinEligibility(EngineState& s, ExclusiveLock& lock, const Caller& caller,
+                              const Prepared& p, const Schedule& x, Timestamp start,
+                              Timestamp end) {
+  const Schedule* elig = ActivationEligibility(s, x, std::max(x.start, p.now));
+  boost::json::object details{{"failedRules", boost::json::array{"ExpirationRule"}}};
+  std::string why;
+  if (elig == nullptr) {
+    why = "the eligibility the activation was made with has ended";
+  } else {
+    details["eligibilityScheduleId"] = elig->id;
+    details["eligibilityStartDateTime"] = FormatTimestamp(elig->start);
+    details["eligibilityEndDateTime"] = elig->end.is_max() ? "" : FormatTimestamp(elig->end);
+    if (end > elig->end) {
+      why = "an activation cannot end after the eligibility it was made with (" + elig->id +
+            "), which ends at " + FormatTimestamp(elig->end);
+    } else if (start < elig->start) {
+      why = "an activation cannot start before the eligibility it was made with (" + elig->id +
+            "), which starts at " + FormatTimestamp(elig->start);
+    } else {
+      return Status::Ok();
+    }
+  }
+  Status refusal(StatusCode::kInvalidArgument,
+                 "The request failed the policy rules: ExpirationRule. ExpirationRule: " + why +
+                     "; to give the role beyond it, adminAssign an active assignment",
+                 "RoleAssignmentRequestPolicyValidationFailed", boost::json::serialize(details));
+  return RefusePolicy(s, lock, caller, p, std::move(refusal), {"ExpirationRule"});
 }
 
 // Marks the eligibility requests awaiting an administrator (selfExtend/selfRenew of the same
@@ -170,6 +204,11 @@ Result<ScheduleRequest> AdminChange(EngineState& s, ExclusiveLock& lock, const C
   if (extend) {
     if (target->end.is_max()) return InvalidArgument("the schedule has no end to extend");
     if (w.end <= target->end) return InvalidArgument("adminExtend must move the end later");
+  }
+  // An activation never outlasts the eligibility it was made with, an administrator's change
+  // included: a role beyond it is an Assigned one (adminAssign, under the Admin_Assignment rules).
+  if (target->kind == ScheduleKind::kAssignment && target->assignment_type == "Activated") {
+    RETURN_IF_ERROR(CheckWithinEligibility(s, lock, caller, p, *target, new_start, w.end));
   }
   std::optional<Duration> requested;
   if (!w.end.is_max()) requested = w.end - std::max(new_start, p.now);

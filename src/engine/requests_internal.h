@@ -60,6 +60,10 @@ Result<ScheduleRequest> HandleAdminRequest(EngineState& s, ExclusiveLock& lock,
 // Audits a policy refusal (unless validation-only), commits it and returns the refusal.
 Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
                     const PolicyVerdict& verdict);
+// RefusePolicy for a refusal built elsewhere (`refusal`, InvalidArgument), naming `failed_rules`
+// in the audit record.
+Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
+                    Status refusal, const std::vector<std::string>& failed_rules);
 // Audits a forbidden action (unless validation-only) and returns PermissionDenied.
 Status RefuseRequest(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
                      const std::string& why);
@@ -98,6 +102,11 @@ void FitActivationsToEligibility(EngineState& s, Txn& txn, const Schedule& eligi
                                  AuditEvent& e);
 // RevokeSchedule of every schedule of `principal` not yet ended or removed (it is being deleted).
 void RevokeSchedulesOf(EngineState& s, Txn& txn, const std::string& principal, AuditEvent& e);
+
+// The eligibility activation `x` was made with (activatedUsing) when it is in force at `at` and
+// x's principal still holds it (directly, or as a member of the group holding it); for an
+// activation that names none, the eligibility FindEligibility finds at `at`. nullptr otherwise.
+const Schedule* ActivationEligibility(const EngineState& s, const Schedule& x, Timestamp at);
 
 // The new end of selfExtend request `r` on activation `target` at `now` (scheduleInfo's duration
 // is added to the current end; an endDateTime must lie after it), capped at the end of the

@@ -120,6 +120,19 @@ Result<ScheduleRequest> HandleSelfDeactivate(EngineState& s, ExclusiveLock& lock
   return r;
 }
 
+const Schedule* ActivationEligibility(const EngineState& s, const Schedule& x, Timestamp at) {
+  if (x.activated_using.empty()) {
+    return FindEligibility(s, x.principal_id, x.role_definition_id, x.directory_scope_id, at);
+  }
+  const Schedule* made_with = s.schedules.Find(x.activated_using);
+  if (made_with == nullptr || !made_with->ActiveAt(at)) return nullptr;
+  if (made_with->principal_id != x.principal_id &&
+      !s.IsMemberOf(x.principal_id, made_with->principal_id)) {
+    return nullptr;
+  }
+  return made_with;
+}
+
 Result<Window> ExtensionWindow(const EngineState& s, const ScheduleRequest& r,
                                const Schedule& target, Timestamp now,
                                const Schedule** eligibility) {
@@ -131,15 +144,7 @@ Result<Window> ExtensionWindow(const EngineState& s, const ScheduleRequest& r,
   // The eligibility the activation was made with, not any other the holder has: the activation
   // ends with that one (RevokeSchedule, FitActivationsToEligibility), and an end granted on
   // another's strength would outlive it once that other one is removed.
-  const Schedule* elig = nullptr;
-  if (target.activated_using.empty()) {
-    elig = FindEligibility(s, r.principal_id, r.role_definition_id, r.directory_scope_id, now);
-  } else if (const Schedule* made_with = s.schedules.Find(target.activated_using);
-             made_with != nullptr && made_with->ActiveAt(now) &&
-             (made_with->principal_id == r.principal_id ||
-              s.IsMemberOf(r.principal_id, made_with->principal_id))) {
-    elig = made_with;
-  }
+  const Schedule* elig = ActivationEligibility(s, target, now);
   if (!elig) return FailedPrecondition("the eligibility for this role has ended");
   if (elig->end < w.end) w.end = elig->end;
   if (w.end <= target.end) {
