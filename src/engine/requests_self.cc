@@ -158,7 +158,9 @@ Result<ScheduleRequest> HandleSelfExtend(EngineState& s, ExclusiveLock& lock, co
                                          Prepared p) {
   ScheduleRequest& r = p.req;
   const Schedule* target = nullptr;
-  s.schedules.ForEach([&](const Schedule& x) {
+  // The requester's own schedules and requests only: a walk over everybody's would grow with the
+  // tenant's history, under the engine's exclusive lock.
+  s.schedules.ForEachCurrentOf(r.principal_id, [&](const Schedule& x) {
     if (target || x.kind != ScheduleKind::kAssignment || !SameTriple(x, r)) return;
     if (x.assignment_type != "Activated" || !x.ActiveAt(p.now)) return;
     if (!r.target_schedule_id.empty() && x.id != r.target_schedule_id) return;
@@ -169,7 +171,7 @@ Result<ScheduleRequest> HandleSelfExtend(EngineState& s, ExclusiveLock& lock, co
     return InvalidArgument("an activation can be extended only in its last 30 minutes");
   }
   std::string pending;
-  s.requests.ForEach([&](const ScheduleRequest& q) {
+  s.requests.ForEachCurrentOf(r.principal_id, [&](const ScheduleRequest& q) {
     if (q.action == RequestAction::kSelfExtend && q.status == request_status::kPendingApproval &&
         q.target_schedule_id == target->id) {
       pending = q.id;
@@ -215,7 +217,8 @@ Result<ScheduleRequest> HandleEligibilitySelfRequest(EngineState& s, ExclusiveLo
   (void)w;  // validated here; the administrator decides the new window
   const Schedule* target = nullptr;
   bool in_force = false;
-  s.schedules.ForEach([&](const Schedule& x) {
+  // The requester's eligibilities, ended ones included (selfRenew); not everybody's.
+  s.schedules.ForEachOf(r.principal_id, [&](const Schedule& x) {
     if (x.kind != ScheduleKind::kEligibility || !SameTriple(x, r) || x.removed) return;
     if (x.ActiveAt(p.now)) in_force = true;
     bool fits =
@@ -229,7 +232,7 @@ Result<ScheduleRequest> HandleEligibilitySelfRequest(EngineState& s, ExclusiveLo
                                     "last 14 days and none in force");
   }
   std::string pending;
-  s.requests.ForEach([&](const ScheduleRequest& q) {
+  s.requests.ForEachCurrentOf(r.principal_id, [&](const ScheduleRequest& q) {
     if (q.kind == ScheduleKind::kEligibility && q.action == r.action &&
         q.status == request_status::kPendingAdminDecision && q.principal_id == r.principal_id &&
         q.role_definition_id == r.role_definition_id &&
