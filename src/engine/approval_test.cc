@@ -252,6 +252,78 @@ TEST_F(ApprovalTest, SerialStagesRunInOrder) {
   EXPECT_TRUE(Holds(alice_, kGA));
 }
 
+// Separation of duties: who approved one stage of a request may not review a later one, even
+// when listed there too (here through a group): two stages mean two people.
+TEST_F(ApprovalTest, AnEarlierStagesApproverMayNotReviewALaterStage) {
+  std::string bob = NewUser("bob"), carol = NewUser("carol");
+  auto group = svc_->CreateGroup(admin_, {"second-stage", "", true, {bob, carol}});
+  ASSERT_TRUE(group.ok());
+  SetStages(kGA, {{{"singleUser", bob}}, {{"groupMembers", group->id}}});
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(Review(bob, *r, "Approve", 0).ok());
+  auto a = svc_->GetApproval(admin_, r->approval_id);
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->steps[1].status, "InProgress");
+  EXPECT_FALSE(svc_->IsAssignedApprover(Sign(bob), *a, a->steps[1]));
+  EXPECT_TRUE(svc_->IsAssignedApprover(Sign(carol), *a, a->steps[1]));
+  EXPECT_TRUE(
+      svc_->ListRequestsForCurrentUser(Sign(bob), ScheduleKind::kAssignment, true)->empty());
+  EXPECT_EQ(svc_->ListRequestsForCurrentUser(Sign(carol), ScheduleKind::kAssignment, true)->size(),
+            1u);
+  Status refused = Review(bob, *r, "Approve", 1);
+  EXPECT_EQ(refused.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.message().find("earlier stage"), std::string::npos) << refused.message();
+  EXPECT_EQ(CountActivity("Review of a later stage by an earlier stage's approver refused"), 1);
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+  EXPECT_FALSE(Holds(alice_, kGA));
+  ASSERT_TRUE(Review(carol, *r, "Approve", 1).ok());
+  EXPECT_TRUE(Holds(alice_, kGA));
+}
+
+// The same for stages falling back to the active Privileged Role and Global Administrators.
+TEST_F(ApprovalTest, AnEarlierStagesFallbackApproverMayNotReviewALaterStage) {
+  std::string pra = NewUser("pra");
+  MakeEligible(pra, kPRA);
+  ASSERT_TRUE(Activate(pra, kPRA, Duration::Hours(8)).ok());
+  SetStages(kGA, std::vector<std::vector<std::pair<std::string, std::string>>>(2));
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(Review(admin_.principal_id, *r, "Approve", 0).ok());
+  auto a = svc_->GetApproval(admin_, r->approval_id);
+  ASSERT_TRUE(a.ok());
+  EXPECT_FALSE(svc_->IsAssignedApprover(admin_, *a, a->steps[1]));
+  EXPECT_TRUE(svc_->ListRequestsForCurrentUser(admin_, ScheduleKind::kAssignment, true)->empty());
+  EXPECT_EQ(Review(admin_.principal_id, *r, "Approve", 1).code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+  ASSERT_TRUE(Review(pra, *r, "Approve", 1).ok());
+  EXPECT_TRUE(Holds(alice_, kGA));
+}
+
+// A later stage whose only approver approved an earlier one has nobody left: it times out like
+// any stage nobody reviews.
+TEST_F(ApprovalTest, ALaterStageWithNobodyLeftTimesOut) {
+  std::string bob = NewUser("bob");
+  SetStages(kGA, {{{"singleUser", bob}}, {{"singleUser", bob}}});
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  clock_.Advance(Duration::Hours(1));
+  ASSERT_TRUE(Review(bob, *r, "Approve", 0).ok());
+  EXPECT_EQ(Review(bob, *r, "Approve", 1).code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(
+      svc_->ListRequestsForCurrentUser(Sign(bob), ScheduleKind::kAssignment, true)->empty());
+  clock_.Advance(Duration::Days(1) - Duration::Micros(1));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+  clock_.Advance(Duration::Micros(1));
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  auto after = svc_->GetRequest(admin_, ScheduleKind::kAssignment, r->id);
+  EXPECT_EQ(after->status, "Canceled");
+  EXPECT_EQ(after->cancel_reason, "Approval stage timed out");
+  EXPECT_EQ(svc_->GetApproval(admin_, r->approval_id)->steps[1].status, "Expired");
+  EXPECT_FALSE(Holds(alice_, kGA));
+}
+
 TEST_F(ApprovalTest, OneDenyDeniesTheRequest) {
   std::string bob = NewUser("bob"), carol = NewUser("carol");
   SetStages(kGA, {{{"singleUser", bob}, {"singleUser", carol}}}, /*quorum=*/2);

@@ -1,8 +1,9 @@
 // The approval workflow (CONTRACT.md "Approvals"): serial stages, each completing after
 // pimQuorum distinct approvals (one Deny denies the request); the requester never counts, even
-// through a group; a stage without listed approvers falls back to the active Privileged Role
-// Administrators and Global Administrators. When the last stage approves, the activation (or
-// extension) is granted at that instant: the duration clock starts then.
+// through a group; whoever approved one stage may not review a later one (separation of duties);
+// a stage without listed approvers falls back to the active Privileged Role Administrators and
+// Global Administrators. When the last stage approves, the activation (or extension) is granted
+// at that instant: the duration clock starts then.
 #include <boost/json.hpp>
 
 #include "core/role_catalog.h"
@@ -119,13 +120,24 @@ bool IsListedApprover(const EngineState& s, const std::string& principal, const 
   return false;
 }
 
+bool ApprovedEarlierStage(const Approval& a, const ApprovalStep& step,
+                          const std::string& principal) {
+  for (const auto& earlier : a.steps) {
+    if (earlier.id == step.id) return false;
+    for (const auto& rv : earlier.reviews) {
+      if (rv.reviewer_id == principal && rv.result == "Approve") return true;
+    }
+  }
+  return false;
+}
+
 bool MayReviewNow(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
-                  const ApprovalStep& step) {
+                  const Approval& a, const ApprovalStep& step) {
   if (step.status != "InProgress" || r.status != request_status::kPendingApproval) return false;
   for (const auto& rv : step.reviews) {
     if (rv.reviewer_id == principal) return false;
   }
-  return IsListedApprover(s, principal, r, step);
+  return !ApprovedEarlierStage(a, step, principal) && IsListedApprover(s, principal, r, step);
 }
 
 // Whether an earlier approval still counts toward the stage's quorum: its approver still exists
@@ -200,7 +212,7 @@ bool PimService::IsAssignedApprover(const Caller& caller, const Approval& approv
                                     const ApprovalStep& step) const {
   SharedLock lock(state_->mu);
   const ScheduleRequest* r = state_->requests.Find(approval.request_id);
-  return r && MayReviewNow(*state_, caller.principal_id, *r, step);
+  return r && MayReviewNow(*state_, caller.principal_id, *r, approval, step);
 }
 
 Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& approval_id,
@@ -261,6 +273,12 @@ Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& a
     return s.RefuseForbidden(lock, caller, std::move(e),
                              "you are not an approver of this approval step");
   }
+  if (ApprovedEarlierStage(a, step, caller.principal_id)) {
+    e.activity = "Review of a later stage by an earlier stage's approver refused";
+    return s.RefuseForbidden(lock, caller, std::move(e),
+                             "you approved an earlier stage of this request; another approver "
+                             "must review this stage (separation of duties)");
+  }
   if (step.approver_justification_required && !IsGiven(justification)) {
     return InvalidArgument("a justification is required to review this step");
   }
@@ -284,7 +302,9 @@ Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& a
   }
   int approvals = 0;
   for (const auto& rv : step.reviews) {
-    approvals += rv.result == "Approve" && StillVouches(s, rv.reviewer_id, r, step) ? 1 : 0;
+    // An earlier stage's approver never counts (a review stored before that was refused).
+    if (rv.result != "Approve" || ApprovedEarlierStage(a, step, rv.reviewer_id)) continue;
+    approvals += StillVouches(s, rv.reviewer_id, r, step) ? 1 : 0;
   }
   if (approvals < step.quorum) {
     e.details.emplace_back("approvalsSoFar", std::to_string(approvals));

@@ -201,7 +201,7 @@ Result<std::vector<ScheduleRequest>> PimService::ListRequestsForCurrentUser(
     if (r.status != request_status::kPendingApproval) return;
     const Approval* a = s.approvals.Find(r.approval_id);
     const ApprovalStep* st = a ? CurrentStep(*a) : nullptr;
-    if (st && MayReviewNow(s, caller.principal_id, r, *st)) out.push_back(r);
+    if (st && MayReviewNow(s, caller.principal_id, r, *a, *st)) out.push_back(r);
   });
   return out;
 }

@@ -120,9 +120,14 @@ Result<Window> ExtensionWindow(const EngineState& s, const ScheduleRequest& r,
 // step's status; the requester (principal or creator of r) is never an approver.
 bool IsListedApprover(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
                       const ApprovalStep& step);
-// IsListedApprover, and the step is InProgress and `principal` has not reviewed it yet.
+// IsListedApprover, and the step is InProgress, `principal` has not reviewed it yet and did not
+// approve an earlier stage of `a` (ApprovedEarlierStage).
 bool MayReviewNow(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
-                  const ApprovalStep& step);
+                  const Approval& a, const ApprovalStep& step);
+// Separation of duties: true when `principal` approved a stage of `a` that comes before `step`
+// (matched by id). Such a person may not review `step`, nor count toward its quorum.
+bool ApprovedEarlierStage(const Approval& a, const ApprovalStep& step,
+                          const std::string& principal);
 // The step currently in progress, or nullptr.
 const ApprovalStep* CurrentStep(const Approval& a);
 
