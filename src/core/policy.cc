@@ -15,9 +15,11 @@ namespace {
 
 namespace json = boost::json;
 
-// Validation context: the rule id, for messages that name the rule and the field.
+// Validation context: the rule id, for messages that name the rule and the field, and whether
+// the JSON is a client's (RuleSource::kRequest) or the store's.
 struct Ctx {
   std::string rule_id;
+  RuleSource source = RuleSource::kRequest;
   Status Bad(const std::string& field, const std::string& what) const {
     return InvalidArgument(rule_id + ": " + field + " " + what);
   }
@@ -394,6 +396,10 @@ Status ReadSetting(const Ctx& ctx, const json::value& v, ApprovalRule* rule) {
 Status CheckApproval(const Ctx& ctx, const ApprovalRule& rule) {
   const std::string& mode = rule.approval_mode;
   size_t stages = rule.approval_stages.size();
+  if (ctx.source == RuleSource::kRequest && mode == "Parallel") {
+    return ctx.Bad("setting.approvalMode",
+                   "Parallel is not supported: pim supports SingleStage, Serial and NoApproval");
+  }
   if (mode == "Serial" && stages == 0) {
     return ctx.Bad("setting.approvalStages",
                    "must hold at least one stage when approvalMode is "
@@ -424,12 +430,14 @@ Status ReadApproval(const Ctx& ctx, const json::object& obj, ApprovalRule* rule)
 
 }  // namespace
 
-Status PatchRule(Policy& policy, std::string_view rule_id, const json::value& body) {
+Status PatchRule(Policy& policy, std::string_view rule_id, const json::value& body,
+                 RuleSource source) {
   PolicyRuleRef ref = FindRule(policy, rule_id);
   if (std::holds_alternative<std::monostate>(ref)) {
     return NotFound("no rule '" + std::string(rule_id) + "' in role management policy");
   }
   Ctx ctx;
+  ctx.source = source;
   for (const std::string& id : PolicyRuleIds()) {
     if (EqualsIgnoreCase(id, rule_id)) ctx.rule_id = id;
   }

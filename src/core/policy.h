@@ -71,7 +71,9 @@ struct ApprovalRule {
   bool is_approval_required = false;
   bool is_approval_required_for_extension = false;
   bool is_requestor_justification_required = true;
-  std::string approval_mode = "SingleStage";  // SingleStage | Serial | Parallel | NoApproval
+  // SingleStage | Serial | NoApproval. Graph's Parallel is refused by a PATCH; a policy stored
+  // with it by an earlier pim still loads and runs its stages in order, as Serial.
+  std::string approval_mode = "SingleStage";
   std::vector<ApprovalStageSetting> approval_stages;
 };
 
@@ -144,10 +146,16 @@ Policy MakeRecommendedGlobalAdminPolicy(std::string id);
 boost::json::object PolicyToGraph(const Policy& policy, bool with_rules);
 // One rule's Graph JSON with its "@odata.type". NotFound for an unknown rule id.
 Result<boost::json::object> RuleToGraph(const Policy& policy, std::string_view rule_id);
+// Where a rule's JSON comes from. A client's PATCH (kRequest) is also refused settings pim does not
+// implement (approvalMode Parallel); the store's text (kStored, DecodePolicy) may hold them, as
+// written by an earlier pim that accepted them, and must keep loading.
+enum class RuleSource { kRequest, kStored };
+
 // Replaces rule `rule_id` from Graph JSON. Validates types, enum values, durations (via
 // ParseDuration), @odata.type (when present it must match the rule's). InvalidArgument naming the
 // field on bad input, NotFound for an unknown rule id; `policy` unchanged on error.
-Status PatchRule(Policy& policy, std::string_view rule_id, const boost::json::value& json);
+Status PatchRule(Policy& policy, std::string_view rule_id, const boost::json::value& json,
+                 RuleSource source = RuleSource::kRequest);
 
 // Persistence: the full policy, rules included, and back.
 std::string EncodePolicy(const Policy& policy);

@@ -205,7 +205,7 @@ Result<Policy> DecodePolicy(std::string_view text) {
     for (const json::value& rule : rules->get_array()) {
       const json::value* rule_id = rule.is_object() ? rule.get_object().if_contains("id") : nullptr;
       if (rule_id == nullptr || !rule_id->is_string()) return Corrupt("a rule has no id");
-      Status st = PatchRule(p, rule_id->get_string(), rule);
+      Status st = PatchRule(p, rule_id->get_string(), rule, RuleSource::kStored);
       if (!st.ok()) return Corrupt(st.message());
     }
   }

@@ -335,6 +335,33 @@ TEST(PolicyPatchTest, RejectsBadInputAndLeavesPolicyUnchanged) {
   }
 }
 
+// Graph's Parallel mode is not implemented: a PATCH asking for it is refused rather than run as
+// Serial. A policy stored with it (by an earlier pim, which accepted it) still loads, and the next
+// PATCH of its approval rule must choose a supported mode.
+TEST(PolicyPatchTest, ParallelApprovalModeIsRefusedButStillLoadsFromTheStore) {
+  Policy p = MakeRecommendedGlobalAdminPolicy("ga");
+  const std::string before = EncodePolicy(p);
+  Status st = PatchRule(p, "Approval_EndUser_Assignment",
+                        json::parse(R"({"setting": {"approvalMode": "parallel"}})"));
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("setting.approvalMode"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("SingleStage, Serial and NoApproval"), std::string::npos)
+      << st.message();
+  EXPECT_EQ(EncodePolicy(p), before);
+
+  Policy stored = CustomPolicy();
+  stored.approval_enduser_assignment.approval_mode = "Parallel";
+  Result<Policy> loaded = DecodePolicy(EncodePolicy(stored));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->approval_enduser_assignment.approval_mode, "Parallel");
+  st = PatchRule(*loaded, "Approval_EndUser_Assignment",
+                 json::parse(R"({"setting": {"isApprovalRequiredForExtension": false}})"));
+  EXPECT_NE(st.message().find("setting.approvalMode"), std::string::npos) << st.message();
+  EXPECT_TRUE(PatchRule(*loaded, "Approval_EndUser_Assignment",
+                        json::parse(R"({"setting": {"approvalMode": "Serial"}})"))
+                  .ok());
+}
+
 TEST(PolicyEncodingTest, RoundTripsEverything) {
   Policy p = CustomPolicy();
   p.description = "Custom policy";
