@@ -144,6 +144,7 @@ struct ApprovalReview {
   std::string result;  // "Approve" | "Deny"
   std::string justification;
   Timestamp at;
+  bool escalation = false;  // given as an escalation approver (not a primary or fallback one)
 };
 
 // One stage of an approval (Graph beta approvalStep).
@@ -161,6 +162,11 @@ struct ApprovalStep {
   std::vector<std::string> approver_user_ids;   // singleUser approvers
   std::vector<std::string> approver_group_ids;  // groupMembers approvers
   bool fallback_approvers = false;              // none listed: active PRA/GA holders approve
+  // Escalation: from `started` + escalation_minutes on, these may review the step too, in
+  // addition to the approvers above (same quorum). 0: the step does not escalate.
+  int escalation_minutes = 0;
+  std::vector<std::string> escalation_user_ids;
+  std::vector<std::string> escalation_group_ids;
   std::vector<ApprovalReview> reviews;
   std::optional<Timestamp> started;
 };

@@ -416,6 +416,26 @@ Status CheckApproval(const Ctx& ctx, const ApprovalRule& rule) {
   if (required && stages == 0) {
     return ctx.Bad("setting.approvalStages", "must hold a stage when approval is required");
   }
+  if (ctx.source == RuleSource::kStored) return Status::Ok();
+  for (size_t i = 0; i < stages; ++i) {
+    const ApprovalStageSetting& stage = rule.approval_stages[i];
+    if (!stage.is_escalation_enabled) continue;
+    const std::string field = "setting.approvalStages[" + std::to_string(i) + "].";
+    if (stage.escalation_approvers.empty()) {
+      return ctx.Bad(field + "escalationApprovers",
+                     "must name at least one approver when isEscalationEnabled is true");
+    }
+    if (stage.escalation_time_in_minutes <= 0) {
+      return ctx.Bad(field + "escalationTimeInMinutes",
+                     "must be greater than 0 when isEscalationEnabled is true");
+    }
+    const int64_t timeout_minutes = int64_t{stage.approval_stage_timeout_in_days} * 1440;
+    if (stage.escalation_time_in_minutes >= timeout_minutes) {
+      return ctx.Bad(field + "escalationTimeInMinutes",
+                     "must be less than the stage's timeout (approvalStageTimeOutInDays x 1440 = " +
+                         std::to_string(timeout_minutes) + " minutes)");
+    }
+  }
   return Status::Ok();
 }
 

@@ -147,8 +147,10 @@ boost::json::object PolicyToGraph(const Policy& policy, bool with_rules);
 // One rule's Graph JSON with its "@odata.type". NotFound for an unknown rule id.
 Result<boost::json::object> RuleToGraph(const Policy& policy, std::string_view rule_id);
 // Where a rule's JSON comes from. A client's PATCH (kRequest) is also refused settings pim does not
-// implement (approvalMode Parallel); the store's text (kStored, DecodePolicy) may hold them, as
-// written by an earlier pim that accepted them, and must keep loading.
+// implement (approvalMode Parallel) and inconsistent escalation settings (enabled without
+// escalationApprovers, or without an escalationTimeInMinutes > 0 and below the stage's timeout);
+// the store's text (kStored, DecodePolicy) may hold them, as written by an earlier pim that
+// accepted them, and must keep loading.
 enum class RuleSource { kRequest, kStored };
 
 // Replaces rule `rule_id` from Graph JSON. Validates types, enum values, durations (via

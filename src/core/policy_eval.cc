@@ -120,6 +120,19 @@ std::vector<ApprovalStep> BuildApprovalSteps(const Policy& policy) {
       }
     }
     step.fallback_approvers = step.approver_user_ids.empty() && step.approver_group_ids.empty();
+    // A stage stored by an earlier pim may be enabled without approvers or a time: it never
+    // escalates (a PATCH refuses such a stage).
+    if (stage.is_escalation_enabled && stage.escalation_time_in_minutes > 0 &&
+        !stage.escalation_approvers.empty()) {
+      step.escalation_minutes = stage.escalation_time_in_minutes;
+      for (const ApproverSubject& subject : stage.escalation_approvers) {
+        if (subject.odata_type == "#microsoft.graph.groupMembers") {
+          step.escalation_group_ids.push_back(subject.group_id);
+        } else {
+          step.escalation_user_ids.push_back(subject.user_id);
+        }
+      }
+    }
     steps.push_back(std::move(step));
   }
   return steps;

@@ -362,6 +362,50 @@ TEST(PolicyPatchTest, ParallelApprovalModeIsRefusedButStillLoadsFromTheStore) {
                   .ok());
 }
 
+// With escalation enabled a stage must name its escalation approvers and escalate before it times
+// out; a stage stored otherwise by an earlier pim (which accepted anything) still loads.
+TEST(PolicyPatchTest, EscalationSettingsAreCheckedOnPatchButStoredOnesLoad) {
+  struct Case {
+    const char* stage;
+    const char* field;
+  };
+  const std::string approver =
+      std::string(R"([{"@odata.type": "#microsoft.graph.singleUser", "userId": ")") + kUser +
+      R"("}])";
+  for (const Case& c : std::vector<Case>{
+           {R"("isEscalationEnabled": true, "escalationTimeInMinutes": 60,
+               "escalationApprovers": [])",
+            "setting.approvalStages[0].escalationApprovers"},
+           {R"("isEscalationEnabled": true, "escalationTimeInMinutes": 0, "escalationApprovers": )",
+            "setting.approvalStages[0].escalationTimeInMinutes"},
+           {R"("isEscalationEnabled": true, "approvalStageTimeOutInDays": 2,
+               "escalationTimeInMinutes": 2880, "escalationApprovers": )",
+            "setting.approvalStages[0].escalationTimeInMinutes"},
+       }) {
+    std::string stage = c.stage;
+    if (stage.back() == ' ') stage += approver;
+    Policy p = MakeRecommendedGlobalAdminPolicy("ga");
+    const std::string before = EncodePolicy(p);
+    Status st = PatchRule(p, "Approval_EndUser_Assignment",
+                          json::parse(R"({"setting": {"approvalStages": [{)" + stage + "}]}}"));
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << stage;
+    EXPECT_NE(st.message().find(c.field), std::string::npos) << st.message();
+    EXPECT_EQ(EncodePolicy(p), before);
+  }
+  Policy ok = MakeRecommendedGlobalAdminPolicy("ga");
+  EXPECT_TRUE(PatchRule(ok, "Approval_EndUser_Assignment",
+                        json::parse(R"({"setting": {"approvalStages": [{"isEscalationEnabled": true,
+                            "approvalStageTimeOutInDays": 2, "escalationTimeInMinutes": 2879,
+                            "escalationApprovers": )" +
+                                    approver + "}]}}"))
+                  .ok());
+
+  Policy stored = CustomPolicy();
+  stored.approval_enduser_assignment.approval_stages[1].escalation_time_in_minutes = 0;
+  stored.approval_enduser_assignment.approval_stages[1].escalation_approvers.clear();
+  EXPECT_TRUE(DecodePolicy(EncodePolicy(stored)).ok());
+}
+
 TEST(PolicyEncodingTest, RoundTripsEverything) {
   Policy p = CustomPolicy();
   p.description = "Custom policy";

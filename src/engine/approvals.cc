@@ -2,8 +2,9 @@
 // pimQuorum distinct approvals (one Deny denies the request); the requester never counts, even
 // through a group; whoever approved one stage may not review a later one (separation of duties);
 // a stage without listed approvers falls back to the active Privileged Role Administrators and
-// Global Administrators. When the last stage approves, the activation (or extension) is granted
-// at that instant: the duration clock starts then.
+// Global Administrators; a stage that escalates (escalation.cc) admits its escalation approvers
+// too from its escalation instant. When the last stage approves, the activation (or extension)
+// is granted at that instant: the duration clock starts then.
 #include <boost/json.hpp>
 
 #include "core/role_catalog.h"
@@ -101,23 +102,50 @@ const ApprovalStep* CurrentStep(const Approval& a) {
   return nullptr;
 }
 
-bool IsListedApprover(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
-                      const ApprovalStep& step) {
-  if (principal.empty() || principal == r.principal_id || principal == r.created_by) return false;
-  const Principal* p = s.LivePrincipal(principal);
-  if (!p || !p->account_enabled || p->kind != PrincipalKind::kUser) return false;
+namespace {
+
+// `principal` is one of `users` or a (transitive) member of one of `groups`.
+bool InList(const EngineState& s, const std::string& principal,
+            const std::vector<std::string>& users, const std::vector<std::string>& groups) {
+  for (const auto& u : users) {
+    if (EqualsIgnoreCase(u, principal)) return true;
+  }
+  for (const auto& g : groups) {
+    if (s.IsMemberOf(principal, ToLower(g))) return true;
+  }
+  return false;
+}
+
+// A primary approver of `step` (requester and account checks aside): listed, or for a fallback
+// stage an active GA/PRA at r's scope.
+bool IsPrimaryApprover(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
+                       const ApprovalStep& step) {
   if (step.fallback_approvers) {
     return s.HoldsAny(principal,
                       {role_ids::kGlobalAdministrator, role_ids::kPrivilegedRoleAdministrator},
                       r.directory_scope_id, s.clock.Now());
   }
-  for (const auto& u : step.approver_user_ids) {
-    if (EqualsIgnoreCase(u, principal)) return true;
-  }
-  for (const auto& g : step.approver_group_ids) {
-    if (s.IsMemberOf(principal, ToLower(g))) return true;
-  }
-  return false;
+  return InList(s, principal, step.approver_user_ids, step.approver_group_ids);
+}
+
+// An escalation approver of `step` now (requester and account checks aside): the step has
+// reached its escalation instant and lists `principal` among its escalation approvers. Judged by
+// the clock, not by whether the escalation timer has run.
+bool IsEscalationApprover(const EngineState& s, const std::string& principal,
+                          const ApprovalStep& step) {
+  std::optional<Timestamp> at = EscalationInstant(step);
+  return at && *at <= s.clock.Now() &&
+         InList(s, principal, step.escalation_user_ids, step.escalation_group_ids);
+}
+
+}  // namespace
+
+bool IsListedApprover(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
+                      const ApprovalStep& step) {
+  if (principal.empty() || principal == r.principal_id || principal == r.created_by) return false;
+  const Principal* p = s.LivePrincipal(principal);
+  if (!p || !p->account_enabled || p->kind != PrincipalKind::kUser) return false;
+  return IsPrimaryApprover(s, principal, r, step) || IsEscalationApprover(s, principal, step);
 }
 
 bool ApprovedEarlierStage(const Approval& a, const ApprovalStep& step,
@@ -141,14 +169,16 @@ bool MayReviewNow(const EngineState& s, const std::string& principal, const Sche
 }
 
 // Whether an earlier approval still counts toward the stage's quorum: its approver still exists
-// and is enabled and, in a stage that lists approvers, is still listed (or a member of a listed
-// group). An approver taken out since (an account disabled as compromised, say) no longer vouches.
-// A fallback approver's review counts while the account lives: their role activation is meant to
-// end, as just-in-time access does.
-bool StillVouches(const EngineState& s, const std::string& reviewer, const ScheduleRequest& r,
+// and is enabled and, in a stage that lists approvers or when given as an escalation approver, is
+// still listed (or a member of a listed group). An approver taken out since (an account disabled
+// as compromised, say) no longer vouches. A fallback approver's review counts while the account
+// lives: their role activation is meant to end, as just-in-time access does.
+bool StillVouches(const EngineState& s, const ApprovalReview& review, const ScheduleRequest& r,
                   const ApprovalStep& step) {
-  if (!step.fallback_approvers) return IsListedApprover(s, reviewer, r, step);
-  const Principal* p = s.LivePrincipal(reviewer);
+  if (!step.fallback_approvers || review.escalation) {
+    return IsListedApprover(s, review.reviewer_id, r, step);
+  }
+  const Principal* p = s.LivePrincipal(review.reviewer_id);
   return p != nullptr && p->account_enabled;
 }
 
@@ -282,11 +312,14 @@ Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& a
   if (step.approver_justification_required && !IsGiven(justification)) {
     return InvalidArgument("a justification is required to review this step");
   }
-  step.reviews.push_back({caller.principal_id, *decision, justification, now});
+  step.reviews.push_back({caller.principal_id, *decision, justification, now,
+                          !IsPrimaryApprover(s, caller.principal_id, r, step)});
   step.reviewed_by = caller.principal_id;
   step.reviewed = now;
   step.justification = justification;
   Txn txn;
+  // The timer may be late: the escalation that let this review happen is recorded before it.
+  RecordEscalationIfDue(s, txn, r, a, step, now);
   if (*decision == "Deny") {
     step.review_result = "Deny";
     step.status = "Completed";
@@ -304,7 +337,7 @@ Status PimService::ReviewApprovalStep(const Caller& caller, const std::string& a
   for (const auto& rv : step.reviews) {
     // An earlier stage's approver never counts (a review stored before that was refused).
     if (rv.result != "Approve" || ApprovedEarlierStage(a, step, rv.reviewer_id)) continue;
-    approvals += StillVouches(s, rv.reviewer_id, r, step) ? 1 : 0;
+    approvals += StillVouches(s, rv, r, step) ? 1 : 0;
   }
   if (approvals < step.quorum) {
     e.details.emplace_back("approvalsSoFar", std::to_string(approvals));

@@ -8,6 +8,7 @@
 
 #include "core/role_catalog.h"
 #include "engine/deferred_commit.h"
+#include "engine/requests_internal.h"
 #include "engine/store_codec.h"
 
 namespace pim {
@@ -299,6 +300,8 @@ void EngineState::ForEachApprover(
     for (const ApprovalStep& step : a->steps) {
       for (const std::string& u : step.approver_user_ids) visit(u, kNone);
       for (const std::string& g : step.approver_group_ids) visit(kNone, g);
+      for (const std::string& u : step.escalation_user_ids) visit(u, kNone);
+      for (const std::string& g : step.escalation_group_ids) visit(kNone, g);
     }
   }
 }
@@ -425,9 +428,16 @@ void EngineState::NoteRequestStatus(const ScheduleRequest& r) {
 void EngineState::PutApproval(Txn& txn, const Approval& a) {
   approvals.Put(a.id, a);
   txn.Put(kinds::kApproval, a.id, EncodeApproval(a));
+  AddApprovalDeadlines(a);
+}
+
+void EngineState::AddApprovalDeadlines(const Approval& a) {
   for (const auto& st : a.steps) {
-    if (st.status == "InProgress" && st.started) {
-      deadlines.insert({*st.started + Duration::Days(st.timeout_days), "approval:" + a.id});
+    if (st.status != "InProgress" || !st.started) continue;
+    deadlines.insert({*st.started + Duration::Days(st.timeout_days), "approval:" + a.id});
+    if (std::optional<Timestamp> at = EscalationInstant(st)) {
+      std::string key = EscalationTimerKey(a, st);
+      if (!timers_done.count(key)) deadlines.insert({*at, std::move(key)});
     }
   }
 }

@@ -105,8 +105,9 @@ struct EngineState {
   OrderedMap<Approval> approvals;
   OrderedMap<Policy> policies;
   OrderedMap<PolicyAssignment> policy_assignments;
-  std::set<std::string> timers_done;                      // TimerMark ids
-  std::set<std::pair<Timestamp, std::string>> deadlines;  // (when, "end:"/"start:"/"approval:" id)
+  std::set<std::string> timers_done;  // TimerMark ids
+  // (when, "end:" / "start:" / "approval:" id, or "escalation:<approvalId>:<stepId>")
+  std::set<std::pair<Timestamp, std::string>> deadlines;
   // Break-glass sign-in throttles by source (records.h), each purged by a "throttle:" deadline
   // once it no longer matters, and never more than options.sign_in_throttle_capacity.
   ThrottleTable sign_in_throttles;
@@ -222,6 +223,8 @@ struct EngineState {
   bool ShouldIndex(const Schedule& s) const;
   void IndexOp(Txn& txn, const Schedule& s) const;
   void AddDeadlines(const Schedule& s);
+  // The timeout deadline of `a`'s step in progress and, unless already recorded, its escalation.
+  void AddApprovalDeadlines(const Approval& a);
   void MarkTimerDone(Txn& txn, const std::string& key);
   // Revokes every session of `principal` (disable, delete, password reset).
   void RevokeSessionsOf(Txn& txn, const std::string& principal_id);

@@ -143,13 +143,7 @@ Status PimService::Load() {
     s.RetireIfOver(x, now);
   });
   s.requests.ForEach([&](const ScheduleRequest& r) { s.RetireIfDecided(r); });
-  s.approvals.ForEach([&](const Approval& a) {
-    for (const auto& step : a.steps) {
-      if (step.status == "InProgress" && step.started) {
-        s.deadlines.insert({*step.started + Duration::Days(step.timeout_days), "approval:" + a.id});
-      }
-    }
-  });
+  s.approvals.ForEach([&](const Approval& a) { s.AddApprovalDeadlines(a); });
   s.loaded = true;
   if (s.roles.empty()) SeedCatalog(s, lock);
   return Status::Ok();

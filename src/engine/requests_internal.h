@@ -116,8 +116,9 @@ Result<Window> ExtensionWindow(const EngineState& s, const ScheduleRequest& r,
                                const Schedule& target, Timestamp now, const Schedule** eligibility);
 
 // True when `principal` is listed for `step` of the approval of `r` (a singleUser, a transitive
-// member of a listed group, or for fallback stages an active GA/PRA at r's scope), ignoring the
-// step's status; the requester (principal or creator of r) is never an approver.
+// member of a listed group, or for fallback stages an active GA/PRA at r's scope; from the step's
+// EscalationInstant on, also one of its escalation approvers), ignoring the step's status; the
+// requester (principal or creator of r) is never an approver.
 bool IsListedApprover(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
                       const ApprovalStep& step);
 // IsListedApprover, and the step is InProgress, `principal` has not reviewed it yet and did not
@@ -130,10 +131,23 @@ bool ApprovedEarlierStage(const Approval& a, const ApprovalStep& step,
                           const std::string& principal);
 // The step currently in progress, or nullptr.
 const ApprovalStep* CurrentStep(const Approval& a);
+// When `step` escalates (its start plus its escalation minutes), or nullopt when it does not
+// escalate (no escalation minutes, or not fewer than its timeout's) or has not started.
+std::optional<Timestamp> EscalationInstant(const ApprovalStep& step);
+// The timer key ("escalation:<approvalId>:<stepId>") whose TimerMark records that `step` escalated.
+std::string EscalationTimerKey(const Approval& a, const ApprovalStep& step);
+// Call only while `step` of approval `a` of request `r` awaits review. When its EscalationInstant
+// has come by `now` and is not yet recorded: audits "Approval stage escalated (PIM activation)",
+// emits "approvalEscalated" (for notifying its escalation approvers) and leaves the TimerMark,
+// all into `txn`. Otherwise does nothing. Who may review does not depend on it (IsListedApprover
+// compares with the clock).
+void RecordEscalationIfDue(EngineState& s, Txn& txn, const ScheduleRequest& r, const Approval& a,
+                           const ApprovalStep& step, Timestamp now);
 
 // When the stage in progress of approval `approval_id` has timed out at `now` (its start plus its
 // timeout days) and its request is still PendingApproval: cancels the request ("Approval stage
-// timed out"), expires the step, audits and emits "requestCanceled" into `txn`, and returns true.
+// timed out"), expires the step, audits and emits "requestCanceled" into `txn` (after
+// RecordEscalationIfDue: an escalation not yet recorded came first), and returns true.
 // Otherwise changes nothing and returns false. Reviews and cancels call it before acting, so a
 // late timer never lets a timed-out request be approved.
 bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_id, Timestamp now);

@@ -285,7 +285,8 @@ std::string EncodeApproval(const Approval& a) {
       reviews.emplace_back(json::object{{"reviewerId", rv.reviewer_id},
                                         {"result", rv.result},
                                         {"justification", rv.justification},
-                                        {"at", Ts(rv.at)}});
+                                        {"at", Ts(rv.at)},
+                                        {"escalation", rv.escalation}});
     }
     steps.emplace_back(json::object{{"id", st.id},
                                     {"displayName", st.display_name},
@@ -300,6 +301,9 @@ std::string EncodeApproval(const Approval& a) {
                                     {"userIds", Strs(st.approver_user_ids)},
                                     {"groupIds", Strs(st.approver_group_ids)},
                                     {"fallback", st.fallback_approvers},
+                                    {"escalationMinutes", st.escalation_minutes},
+                                    {"escalationUserIds", Strs(st.escalation_user_ids)},
+                                    {"escalationGroupIds", Strs(st.escalation_group_ids)},
                                     {"reviews", std::move(reviews)},
                                     {"started", OptTs(st.started)}});
   }
@@ -327,10 +331,14 @@ Result<Approval> DecodeApproval(std::string_view text) {
       st.approver_user_ids = sr.StrList("userIds");
       st.approver_group_ids = sr.StrList("groupIds");
       st.fallback_approvers = sr.Bool("fallback");
+      // Absent from approvals stored before escalation was implemented: no escalation.
+      st.escalation_minutes = static_cast<int>(sr.Int("escalationMinutes", 0));
+      st.escalation_user_ids = sr.StrList("escalationUserIds");
+      st.escalation_group_ids = sr.StrList("escalationGroupIds");
       for (const auto* ro : sr.Objects("reviews")) {
         Reader rr(*ro);
-        st.reviews.push_back(
-            {rr.Str("reviewerId"), rr.Str("result"), rr.Str("justification"), rr.Time("at")});
+        st.reviews.push_back({rr.Str("reviewerId"), rr.Str("result"), rr.Str("justification"),
+                              rr.Time("at"), rr.Bool("escalation")});
       }
       st.started = sr.OptTime("started");
       a.steps.push_back(std::move(st));

@@ -61,12 +61,26 @@ TEST(StoreCodecTest, RequestApprovalPrincipalAndCredentialRoundTrip) {
   st.id = "s";
   st.quorum = 2;
   st.approver_group_ids = {"g"};
-  st.reviews.push_back({"u", "Approve", "fine", Timestamp::FromSeconds(5)});
+  st.reviews.push_back({"u", "Approve", "fine", Timestamp::FromSeconds(5), true});
   st.started = Timestamp::FromSeconds(4);
+  st.escalation_minutes = 45;
+  st.escalation_user_ids = {"e"};
+  st.escalation_group_ids = {"eg"};
   a.steps.push_back(st);
   auto ad = DecodeApproval(EncodeApproval(a));
   ASSERT_TRUE(ad.ok());
   EXPECT_EQ(EncodeApproval(*ad), EncodeApproval(a));
+  EXPECT_EQ(ad->steps[0].escalation_minutes, 45);
+  EXPECT_EQ(ad->steps[0].escalation_user_ids, st.escalation_user_ids);
+  EXPECT_EQ(ad->steps[0].escalation_group_ids, st.escalation_group_ids);
+  EXPECT_TRUE(ad->steps[0].reviews[0].escalation);
+  // An approval stored before escalation was implemented does not escalate.
+  auto old = DecodeApproval(R"({"id": "a", "requestId": "r", "steps": [{"id": "s",
+      "status": "InProgress", "userIds": ["u"], "reviews": [{"reviewerId": "u",
+      "result": "Approve", "at": 5000000}], "started": 4000000}]})");
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->steps[0].escalation_minutes, 0);
+  EXPECT_FALSE(old->steps[0].reviews[0].escalation);
 
   Principal p;
   p.id = "p";

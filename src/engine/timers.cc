@@ -1,8 +1,8 @@
 // Timers: record what time did. Decisions never wait for these (Schedule::ActiveAt(now) is
 // exact); timers write the audit records and outbox events for expiries, scheduled starts and
-// approval-stage timeouts, each exactly once: expiries and starts leave a durable TimerMark,
-// timeouts change the request's status. Sessions are purged once their refresh token expires
-// (housekeeping, not audited: sign-in, refresh and sign-out are).
+// approval-stage timeouts and escalations, each exactly once: expiries, starts and escalations
+// leave a durable TimerMark, timeouts change the request's status. Sessions are purged once their
+// refresh token expires (housekeeping, not audited: sign-in, refresh and sign-out are).
 #include <boost/json.hpp>
 
 #include "engine/pim_service.h"
@@ -69,6 +69,20 @@ void ScheduleStarted(EngineState& s, Txn& txn, const std::string& key, const Sch
   }
 }
 
+// Timer "escalation:<approvalId>:<stepId>": records the escalation when that step still awaits
+// review (no record when it completed, or its request ended, first).
+void EscalateIfDue(EngineState& s, Txn& txn, const std::string& key, Timestamp now) {
+  const std::string ids = key.substr(11);
+  const size_t colon = ids.find(':');
+  if (colon == std::string::npos) return;
+  const Approval* a = s.approvals.Find(ids.substr(0, colon));
+  const ScheduleRequest* r = a ? s.requests.Find(a->request_id) : nullptr;
+  const ApprovalStep* st = a ? CurrentStep(*a) : nullptr;
+  if (!r || !st || st->id != ids.substr(colon + 1)) return;
+  if (r->status != request_status::kPendingApproval) return;
+  RecordEscalationIfDue(s, txn, *r, *a, *st, now);
+}
+
 }  // namespace
 
 bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_id, Timestamp now) {
@@ -77,6 +91,8 @@ bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_
   const ApprovalStep* st = a ? CurrentStep(*a) : nullptr;
   if (!rp || !st || rp->status != request_status::kPendingApproval || !st->started) return false;
   if (*st->started + Duration::Days(st->timeout_days) > now) return false;
+  // A timer late past both instants: the stage escalated before it timed out.
+  RecordEscalationIfDue(s, txn, *rp, *a, *st, now);
   Approval copy = *a;
   for (auto& step : copy.steps) {
     if (step.status == "InProgress") step.status = "Expired";
@@ -127,6 +143,10 @@ Status PimService::RunDueTimers() {
     }
     if (key.rfind("approval:", 0) == 0) {
       TimeOutApprovalIfDue(s, txn, key.substr(9), now);
+      continue;
+    }
+    if (key.rfind("escalation:", 0) == 0) {
+      EscalateIfDue(s, txn, key, now);
       continue;
     }
     const bool end = key.rfind("end:", 0) == 0;
