@@ -57,7 +57,9 @@ void Build(CLI::App& app, Context& ctx, Options& o, Action& chosen) {
   app.require_subcommand(1);
   app.fallthrough();
   app.add_flag("--json", ctx.json, "Print the server's JSON instead of tables");
-  app.add_option("--config", o.config, "Config file (default $PIM_CONFIG or ~/.config/pim)");
+  app.add_option("--config", o.config,
+                 "Config file (default $PIM_CONFIG, else $XDG_CONFIG_HOME/pim/config.json, else "
+                 "~/.config/pim/config.json)");
 
   auto* login = app.add_subcommand("login", "Sign in and store tokens in the config file");
   login->add_option("--server", o.login.server, "Server URL, e.g. https://pim.example.com");

@@ -166,7 +166,8 @@ Status PolicyShow(Context& ctx, const std::string& role) {
 
 Status PolicySet(Context& ctx, const PolicySetOptions& o) {
   if (o.max_duration.empty() && o.require.empty() && o.approval.empty() && o.approvers.empty()) {
-    return InvalidArgument("nothing to change: give --max-duration, --require or --approval");
+    return InvalidArgument(
+        "nothing to change: give --max-duration, --require, --approval or --approver");
   }
   if (!o.approval.empty() && o.approval != "on" && o.approval != "off") {
     return InvalidArgument("--approval takes on or off");
