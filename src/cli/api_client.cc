@@ -152,7 +152,14 @@ Result<json::value> ApiClient::Call(const std::string& method, std::string_view 
           {{"grant_type", "refresh_token"}, {"refresh_token", session_.refresh_token}});
     });
     if (!refreshed.ok()) {
-      return Unauthenticated("session expired (" + refreshed.message() + "); run 'pim login'");
+      // invalid_grant: the server no longer knows the refresh token. Anything else (the server
+      // unreachable or failing, the account locked for a while) says nothing about the session.
+      if (refreshed.error_code() != "invalid_grant" ||
+          refreshed.code() == StatusCode::kResourceExhausted) {
+        return refreshed;
+      }
+      return Unauthenticated("the session has ended: it expired, was signed out or was revoked (" +
+                             refreshed.message() + "); run 'pim login'");
     }
     ASSIGN_OR_RETURN(r, Send(method, url, body, true));
   }

@@ -263,8 +263,23 @@ TEST_F(CommandsTest, FailedRefreshAsksToLogInAgain) {
   server_.Expect("GET", "/v1.0/pim/audit/verify", 401, "");
   server_.Expect("POST", "/oauth2/v2.0/token", 400, R"({"error":"invalid_grant"})");
   EXPECT_EQ(Pim({"audit", "verify"}), 1);
-  EXPECT_EQ(err_.str(), "pim: session expired (invalid_grant); run 'pim login'\n");
+  EXPECT_EQ(err_.str(),
+            "pim: the session has ended: it expired, was signed out or was revoked "
+            "(invalid_grant); run 'pim login'\n");
 }
+
+// A refresh the server could not answer says nothing about the session: it may well be valid,
+// and "expired" would send the user to sign in again for nothing, or hide the outage.
+TEST_F(CommandsTest, RefreshTheServerCouldNotAnswerIsNotCalledAnEndedSession) {
+  SignIn();
+  server_.Expect("GET", "/v1.0/pim/audit/verify", 401, "");
+  server_.Expect("POST", "/oauth2/v2.0/token", 503,
+                 R"({"error":"temporarily_unavailable","error_description":"try later"})");
+  EXPECT_EQ(Pim({"audit", "verify"}), 1);
+  EXPECT_EQ(err_.str().find("session"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("temporarily_unavailable"), std::string::npos) << err_.str();
+}
+
 
 TEST_F(CommandsTest, RolesTableShowsNamesAndTimeLeft) {
   SignIn();
