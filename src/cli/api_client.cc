@@ -2,10 +2,12 @@
 
 #include <boost/url/encode.hpp>
 #include <boost/url/grammar/lut_chars.hpp>
+#include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <cstdlib>
 
 #include "cli/format.h"
+#include "core/ids.h"
 
 namespace pim::cli {
 namespace {
@@ -85,6 +87,21 @@ std::string FormEncode(const FormFields& fields) {
     out += Encode(v, boost::urls::unreserved_chars);
   }
   return out;
+}
+
+bool IsLoopbackServer(const std::string& server) {
+  auto url = boost::urls::parse_uri(server);
+  if (!url) return false;
+  switch (url->host_type()) {
+    case boost::urls::host_type::ipv4:
+      return url->host_ipv4_address().to_bytes()[0] == 127;
+    case boost::urls::host_type::ipv6:
+      return url->host_ipv6_address().is_loopback();
+    case boost::urls::host_type::name:
+      return EqualsIgnoreCase(url->encoded_host(), "localhost");
+    default:
+      return false;
+  }
 }
 
 bool IsMfaRequired(const Status& status) {

@@ -32,6 +32,9 @@ std::string FormEncode(const FormFields& fields);
 // True when `status` is a refusal for want of fresh MFA alone (innerError.code "MfaRequired", and
 // no failed rule but MfaRule): a step-up and a retry can succeed.
 bool IsMfaRequired(const Status& status);
+// Whether `server` (a URL) names this machine: 127.0.0.0/8, ::1 or localhost, where plain HTTP
+// crosses no network.
+bool IsLoopbackServer(const std::string& server);
 
 class ApiClient {
  public:

@@ -291,5 +291,18 @@ TEST_F(ConfigTest, MissingAndMalformedFiles) {
   }
 }
 
+TEST(IsLoopbackServer, OnlyThisMachine) {
+  EXPECT_TRUE(IsLoopbackServer("http://127.0.0.1:8080"));
+  EXPECT_TRUE(IsLoopbackServer("http://127.1.2.3/pim"));
+  EXPECT_TRUE(IsLoopbackServer("http://[::1]:8080"));
+  EXPECT_TRUE(IsLoopbackServer("http://LocalHost:8080"));
+  EXPECT_FALSE(IsLoopbackServer("http://pim.example.org"));
+  EXPECT_FALSE(IsLoopbackServer("http://10.0.0.1:8080"));
+  EXPECT_FALSE(IsLoopbackServer("http://128.0.0.1"));
+  EXPECT_FALSE(IsLoopbackServer("http://localhost.example.org"));
+  EXPECT_FALSE(IsLoopbackServer("http://[::2]"));
+  EXPECT_FALSE(IsLoopbackServer("not a url"));
+}
+
 }  // namespace
 }  // namespace pim::cli

@@ -50,6 +50,12 @@ Status Login(Context& ctx, const LoginOptions& o) {
   }
   if (o.user.empty()) return InvalidArgument("--user UPN is required");
   ASSIGN_OR_RETURN(std::string password, ObtainPassword(ctx, o));
+  if (config.server.starts_with("http://") && !IsLoopbackServer(config.server)) {
+    // pimd refuses plain HTTP off loopback unless told --insecure-http; say what that costs.
+    ctx.err << "pim: warning: " << config.server
+            << " is plain HTTP: the password, one-time codes and tokens cross the network "
+               "unencrypted; use https://\n";
+  }
 
   Session session(ctx, config);
   FormFields form = {{"grant_type", "password"}, {"username", o.user}, {"password", password}};
