@@ -254,6 +254,7 @@ Status ApiClient::RequestToken(const FormFields& form) {
   if (std::string refresh = Str(*v, "refresh_token"); !refresh.empty()) {
     session_.refresh_token = refresh;
   }
+  session_.mfa_time = Str(*v, "mfa_time");  // a new session's, or this one's, kept by a refresh
   return save_ ? save_() : Status::Ok();
 }
 

@@ -97,8 +97,9 @@ TEST_F(CommandsTest, ActivateWithMfaStepUpRetriesOnceWithFreshTokens) {
                      R"("roleDefinitionId":")" + kGlobalAdmin +
                      R"(","scheduleInfo":{"startDateTime":"2026-11-26T00:00:00Z",)"
                      R"("expiration":{"type":"afterDuration","duration":"PT1H30M"}}})");
+  prompter_.answers = {"123456"};
   ASSERT_EQ(Pim({"activate", "global administrator", "--duration", "90m", "--justification",
-                 "INC-7 outage", "--ticket", "INC-7", "--otp", "123456"}),
+                 "INC-7 outage", "--ticket", "INC-7"}),
             0)
       << err_.str();
   EXPECT_EQ(out_.str(),
@@ -118,6 +119,42 @@ TEST_F(CommandsTest, ActivateWithMfaStepUpRetriesOnceWithFreshTokens) {
   EXPECT_EQ(server_.sent()[3].headers[1].second, "Bearer at2");
   EXPECT_EQ(LoadConfig(config_path_)->access_token, "at2");
   EXPECT_EQ(LoadConfig(config_path_)->refresh_token, "rt2");
+  EXPECT_EQ(LoadConfig(config_path_)->mfa_time, "2026-11-26T00:00:00Z");
+}
+
+// A code in hand (--otp) and no recent MFA in the session: MFA is proved before the request, so
+// the server has no refusal to audit before the grant. The next activation within the proof's
+// freshness does not spend a code again (the same one would be a replay).
+TEST_F(CommandsTest, ActivateWithACodeInHandProvesMfaFirstAndOnlyWhenStale) {
+  SignIn();
+  ExpectRoleDefinitions();
+  const std::string requests = "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests";
+  server_.Expect(
+      "POST", "/oauth2/v2.0/token", 200,
+      R"({"access_token":"at2","refresh_token":"rt2","mfa_time":"2026-11-26T00:00:00Z"})");
+  server_.Expect("POST", requests, 201, R"({"id":"req-1","status":"Provisioned"})");
+  ASSERT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "1h", "--otp", "123456"}), 0)
+      << err_.str();
+  EXPECT_EQ(server_.sent()[1].body, "grant_type=refresh_token&refresh_token=rt1&otp=123456");
+  EXPECT_EQ(server_.sent()[2].headers[1].second, "Bearer at2");
+
+  clock_.Advance(Duration::Seconds(20));
+  ExpectRoleDefinitions();
+  server_.Expect("POST", requests, 201, R"({"id":"req-2","status":"Provisioned"})");
+  ASSERT_EQ(Pim({"activate", "Helpdesk Administrator", "--duration", "1h", "--otp", "123456"}), 0)
+      << err_.str();
+  EXPECT_EQ(server_.sent().size(), 5u);  // no second step-up
+
+  // Five minutes on, the proof is stale: the code is spent first again.
+  clock_.Advance(Duration::Minutes(5));
+  ExpectRoleDefinitions();
+  server_.Expect(
+      "POST", "/oauth2/v2.0/token", 200,
+      R"({"access_token":"at3","refresh_token":"rt3","mfa_time":"2026-11-26T00:05:20Z"})");
+  server_.Expect("POST", requests, 201, R"({"id":"req-3","status":"Provisioned"})");
+  ASSERT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "1h", "--otp", "654321"}), 0)
+      << err_.str();
+  EXPECT_EQ(server_.sent()[6].body, "grant_type=refresh_token&refresh_token=rt2&otp=654321");
 }
 
 TEST_F(CommandsTest, ActivateMfaRequiredWithoutAnyCodeFailsClearly) {
@@ -144,7 +181,7 @@ TEST_F(CommandsTest, ActivateMissingMfaAndMoreAsksForNoCode) {
                  R"("message":"The request failed the policy rules: MfaRule, JustificationRule",)"
                  R"("innerError":{"code":"MfaRequired","failedRules":["MfaRule",)"
                  R"("JustificationRule"]}}})");
-  EXPECT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "PT1H", "--otp", "123456"}), 1);
+  EXPECT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "PT1H"}), 1);
   EXPECT_TRUE(prompter_.asked.empty());
   EXPECT_NE(err_.str().find("JustificationRule"), std::string::npos) << err_.str();
   EXPECT_TRUE(server_.done());  // no step-up, no retry

@@ -77,6 +77,7 @@ Result<CliConfig> LoadConfig(const std::string& path) {
   c.refresh_token = Str(v, "refreshToken");
   c.user_id = Str(v, "userId");
   c.user_principal_name = Str(v, "userPrincipalName");
+  c.mfa_time = Str(v, "mfaTime");
   // The file holds bearer and refresh tokens: readable by others, it is tightened now, as a save
   // would, and reported.
   if ((st.st_mode & 077) != 0) {
@@ -96,6 +97,7 @@ Status SaveConfig(const std::string& path, const CliConfig& config) {
   if (!config.refresh_token.empty()) o["refreshToken"] = config.refresh_token;
   if (!config.user_id.empty()) o["userId"] = config.user_id;
   if (!config.user_principal_name.empty()) o["userPrincipalName"] = config.user_principal_name;
+  if (!config.mfa_time.empty()) o["mfaTime"] = config.mfa_time;
   const std::string text = json::serialize(o) + "\n";
 
   const std::string tmp = path + ".tmp." + std::to_string(getpid());

@@ -18,6 +18,8 @@ struct CliConfig {
   std::string refresh_token;
   std::string user_id;
   std::string user_principal_name;
+  // When the session last proved MFA (the token endpoint's mfa_time), ISO 8601; empty: never.
+  std::string mfa_time;
   // Set by LoadConfig when the file could be read by others: it tightens the file to 0600 and
   // leaves the warning (the tokens may have been read) to the caller.
   bool was_exposed = false;
