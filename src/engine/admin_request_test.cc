@@ -20,6 +20,17 @@ class AdminRequestTest : public EngineTest {
     if (d) in.schedule_info.duration = d;
     return in;
   }
+  // Alice eligible for Security Administrator for 10 days from `start`, and her activation
+  // scheduled an hour into it (the request that made it).
+  Result<ScheduleRequest> ScheduleActivationInAFutureEligibility(Timestamp start) {
+    ScheduleRequestInput in =
+        Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, Duration::Days(10));
+    in.schedule_info.start = start;
+    RETURN_IF_ERROR(svc_->SubmitRequest(admin_, in).status());
+    ScheduleRequestInput act = ActivationInput(alice_, kSecAdmin, Duration::Hours(1));
+    act.schedule_info.start = start + Duration::Hours(1);
+    return svc_->SubmitRequest(Sign(alice_), act);
+  }
   std::string alice_;
 };
 
@@ -345,13 +356,7 @@ TEST_F(AdminRequestTest, ShorteningAnEligibilityShortensTheActivationsMadeWithIt
 // eligibility is revoked when the eligibility's start moves past the activation's.
 TEST_F(AdminRequestTest, MovingAFutureEligibilityPastAScheduledActivationRevokesIt) {
   const Timestamp start = clock_.Now() + Duration::Days(1);
-  ScheduleRequestInput in =
-      Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, Duration::Days(10));
-  in.schedule_info.start = start;
-  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
-  ScheduleRequestInput act = ActivationInput(alice_, kSecAdmin, Duration::Hours(1));
-  act.schedule_info.start = start + Duration::Hours(1);
-  auto r = svc_->SubmitRequest(Sign(alice_), act);
+  Result<ScheduleRequest> r = ScheduleActivationInAFutureEligibility(start);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->status, "ScheduleCreated");
   ScheduleRequestInput upd =
@@ -438,13 +443,7 @@ TEST_F(AdminRequestTest, AnActivationCannotBeChangedPastItsEligibility) {
 // Nor before the eligibility's start: a scheduled activation moved earlier by adminUpdate.
 TEST_F(AdminRequestTest, AScheduledActivationCannotBeMovedBeforeItsEligibility) {
   const Timestamp start = clock_.Now() + Duration::Days(1);
-  ScheduleRequestInput in =
-      Assign(ScheduleKind::kEligibility, alice_, kSecAdmin, Duration::Days(10));
-  in.schedule_info.start = start;
-  ASSERT_TRUE(svc_->SubmitRequest(admin_, in).ok());
-  ScheduleRequestInput act = ActivationInput(alice_, kSecAdmin, Duration::Hours(1));
-  act.schedule_info.start = start + Duration::Hours(1);
-  auto r = svc_->SubmitRequest(Sign(alice_), act);
+  Result<ScheduleRequest> r = ScheduleActivationInAFutureEligibility(start);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ScheduleRequestInput upd =
       Input(ScheduleKind::kAssignment, RequestAction::kAdminUpdate, alice_, kSecAdmin);

@@ -32,6 +32,17 @@ std::string Joined(const std::vector<std::string>& items) {
 
 }  // namespace
 
+AuditEvent ApprovalSystemEvent(const EngineState& s, const char* activity, const ScheduleRequest& r,
+                               const std::string& approval_id) {
+  AuditEvent e = s.SystemEvent("RoleManagement", activity, "Other");
+  e.correlation_id = r.id;
+  e.targets.push_back(s.PrincipalTarget(r.principal_id));
+  e.targets.push_back(s.RoleTarget(r.role_definition_id));
+  AddRequestDetails(e, r, nullptr);
+  e.details.emplace_back("approvalId", approval_id);
+  return e;
+}
+
 std::optional<Timestamp> EscalationInstant(const ApprovalStep& step) {
   // A stage stored by an earlier pim may escalate no sooner than it times out: it never does.
   if (step.escalation_minutes <= 0 || !step.started ||
@@ -50,13 +61,7 @@ void RecordEscalationIfDue(EngineState& s, Txn& txn, const ScheduleRequest& r, c
   std::optional<Timestamp> at = EscalationInstant(step);
   const std::string key = EscalationTimerKey(a, step);
   if (!at || *at > now || s.timers_done.count(key)) return;
-  AuditEvent e =
-      s.SystemEvent("RoleManagement", "Approval stage escalated (PIM activation)", "Other");
-  e.correlation_id = r.id;
-  e.targets.push_back(s.PrincipalTarget(r.principal_id));
-  e.targets.push_back(s.RoleTarget(r.role_definition_id));
-  AddRequestDetails(e, r, nullptr);
-  e.details.emplace_back("approvalId", a.id);
+  AuditEvent e = ApprovalSystemEvent(s, "Approval stage escalated (PIM activation)", r, a.id);
   e.details.emplace_back("approvalStepId", step.id);
   e.details.emplace_back("escalationDateTime", FormatTimestamp(*at));
   e.details.emplace_back("escalationApproverUserIds", Joined(step.escalation_user_ids));

@@ -57,6 +57,11 @@ Result<ScheduleRequest> HandleEligibilitySelfRequest(EngineState& s, ExclusiveLo
 Result<ScheduleRequest> HandleAdminRequest(EngineState& s, ExclusiveLock& lock,
                                            const Caller& caller, Prepared p);
 
+// A record about request `r`'s approval `approval_id` that no user initiated (a stage timing out
+// or escalating): the requester and role as targets, the request's details, the approval's id.
+AuditEvent ApprovalSystemEvent(const EngineState& s, const char* activity, const ScheduleRequest& r,
+                               const std::string& approval_id);
+
 // Audits a policy refusal (unless validation-only), commits it and returns the refusal.
 Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, const Prepared& p,
                     const PolicyVerdict& verdict);

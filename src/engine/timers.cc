@@ -103,15 +103,10 @@ bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_
   r.completed = now;
   s.PutApproval(txn, copy);
   s.PutRequest(txn, r);
-  AuditEvent e = s.SystemEvent("RoleManagement",
-                               "Add member to role request canceled (approval timed out)", "Other");
+  AuditEvent e = ApprovalSystemEvent(s, "Add member to role request canceled (approval timed out)",
+                                     r, copy.id);
   e.result = "timeout";
   e.result_reason = r.cancel_reason;
-  e.correlation_id = r.id;
-  e.targets.push_back(s.PrincipalTarget(r.principal_id));
-  e.targets.push_back(s.RoleTarget(r.role_definition_id));
-  AddRequestDetails(e, r, nullptr);
-  e.details.emplace_back("approvalId", copy.id);
   e.details.emplace_back("cancelReason", r.cancel_reason);
   txn.events.push_back(std::move(e));
   s.Emit(txn, "requestCanceled", RequestCanceledPayload(r));
