@@ -77,6 +77,28 @@ bool RecentMfa(const CliConfig& config, Timestamp now) {
   return at.ok() && *at <= now && now - *at < Duration::Seconds(240);
 }
 
+// FailedPrecondition saying what to do when the signed-in user has no verified authenticator,
+// which a request for a code could only end in; OK when there is one, or when the authenticators
+// cannot be listed (a code is asked for then, as if there were).
+Status CheckHasAuthenticator(Session& session) {
+  Result<json::array> methods = session.api().GetAll(kOathMethods);
+  if (!methods.ok()) return Status::Ok();
+  std::string unverified;
+  for (const json::value& m : *methods) {
+    if (Bool(m, "pimVerified")) return Status::Ok();
+    if (unverified.empty()) unverified = Str(m, "id");
+  }
+  if (!unverified.empty()) {
+    return FailedPrecondition(
+        "This role requires MFA and your authenticator is not verified yet: complete its "
+        "enrollment with 'pim mfa verify " +
+        unverified + " --code CODE'");
+  }
+  return FailedPrecondition(
+      "This role requires MFA and you have no authenticator: enroll one first with 'pim mfa "
+      "enroll'");
+}
+
 }  // namespace
 
 Result<json::value> SubmitRequest(Context& ctx, Session& session, const std::string& collection,
@@ -90,8 +112,10 @@ Result<json::value> SubmitRequest(Context& ctx, Session& session, const std::str
     RETURN_IF_ERROR(session.api().RefreshWithOtp(code));
     return session.api().Post(collection, body);
   }
-  return WithMfaStepUp(ctx, session, otp, "This role requires a fresh MFA code.",
-                       [&] { return session.api().Post(collection, body); });
+  return WithMfaStepUp(
+      ctx, session, otp, "This role requires a fresh MFA code.",
+      [&] { return session.api().Post(collection, body); },
+      [&] { return CheckHasAuthenticator(session); });
 }
 
 namespace {

@@ -10,7 +10,6 @@
 namespace pim::cli {
 namespace {
 
-constexpr std::string_view kOathMethods = "/v1.0/me/authentication/softwareOathMethods";
 constexpr std::string_view kSecondAuthenticator =
     "Registering another authenticator needs a code from the one you have.";
 

@@ -108,7 +108,8 @@ Status AuditExport(Context& ctx, const std::string& output, bool sealed = false)
 
 // --- shared by the request-making commands (cmd_activate.cc) ---
 // POSTs a schedule request to `collection`; when refused for missing MFA, obtains a code
-// (`otp`, $PIM_OTP or a prompt), refreshes the token with it and retries once.
+// (`otp`, $PIM_OTP or a prompt), refreshes the token with it and retries once. When the user
+// has no verified authenticator, fails saying how to enroll (or verify) one instead.
 Result<json::value> SubmitRequest(Context& ctx, Session& session, const std::string& collection,
                                   const json::value& body, const std::string& otp);
 

@@ -89,6 +89,7 @@ TEST_F(CommandsTest, ActivateWithMfaStepUpRetriesOnceWithFreshTokens) {
       R"("innerError":{"code":"MfaRequired","failedRules":["MfaRule"]}}})";
   server_.Expect("POST", "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests", 400,
                  mfa_refusal);
+  ExpectAuthenticators(R"([{"id":"m-1","pimVerified":true}])");
   server_.Expect(
       "POST", "/oauth2/v2.0/token", 200,
       R"({"access_token":"at2","refresh_token":"rt2","mfa_time":"2026-11-26T00:00:00Z"})");
@@ -114,9 +115,9 @@ TEST_F(CommandsTest, ActivateWithMfaStepUpRetriesOnceWithFreshTokens) {
   EXPECT_EQ(Str(body, "justification"), "INC-7 outage");
   EXPECT_EQ(StrAt(body, {"ticketInfo", "ticketNumber"}), "INC-7");
   EXPECT_EQ(StrAt(body, {"scheduleInfo", "expiration", "duration"}), "PT1H30M");
-  EXPECT_EQ(server_.sent()[2].body, "grant_type=refresh_token&refresh_token=rt1&otp=123456");
-  EXPECT_EQ(server_.sent()[3].body, server_.sent()[1].body);
-  EXPECT_EQ(server_.sent()[3].headers[1].second, "Bearer at2");
+  EXPECT_EQ(server_.sent()[3].body, "grant_type=refresh_token&refresh_token=rt1&otp=123456");
+  EXPECT_EQ(server_.sent()[4].body, server_.sent()[1].body);
+  EXPECT_EQ(server_.sent()[4].headers[1].second, "Bearer at2");
   EXPECT_EQ(LoadConfig(config_path_)->access_token, "at2");
   EXPECT_EQ(LoadConfig(config_path_)->refresh_token, "rt2");
   EXPECT_EQ(LoadConfig(config_path_)->mfa_time, "2026-11-26T00:00:00Z");
@@ -163,12 +164,50 @@ TEST_F(CommandsTest, ActivateMfaRequiredWithoutAnyCodeFailsClearly) {
   server_.Expect("POST", "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests", 400,
                  R"({"error":{"code":"RoleAssignmentRequestPolicyValidationFailed",)"
                  R"("message":"MFA required","innerError":{"code":"MfaRequired"}}})");
+  ExpectAuthenticators(R"([{"id":"m-1","pimVerified":true}])");
   EXPECT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "PT1H"}), 1);
   // One line on stderr (the reason is part of the prompt, which a terminal shows).
   EXPECT_EQ(err_.str(),
             "pim: This role requires a fresh MFA code: pass --otp CODE or set PIM_OTP\n");
   ASSERT_EQ(prompter_.asked.size(), 1u);
   EXPECT_EQ(prompter_.asked[0], "This role requires a fresh MFA code.\nAuthenticator code: ");
+}
+
+// A user with no authenticator cannot answer a request for a code: pim says to enroll one
+// instead of asking. An enrollment never verified cannot answer either: pim names it. When the
+// authenticators cannot be listed, pim asks for a code as before.
+TEST_F(CommandsTest, ActivateMfaRequiredWithoutAnAuthenticatorSaysToEnrollOne) {
+  SignIn();
+  const std::string requests = "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests";
+  const std::string mfa_refusal =
+      R"({"error":{"code":"RoleAssignmentRequestPolicyValidationFailed",)"
+      R"("message":"MFA required","innerError":{"code":"MfaRequired"}}})";
+  ExpectRoleDefinitions();
+  server_.Expect("POST", requests, 400, mfa_refusal);
+  ExpectAuthenticators("[]");
+  EXPECT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "PT1H"}), 1);
+  EXPECT_EQ(err_.str(),
+            "pim: This role requires MFA and you have no authenticator: enroll one first with "
+            "'pim mfa enroll'\n");
+  EXPECT_TRUE(prompter_.asked.empty());
+
+  ExpectRoleDefinitions();
+  server_.Expect("POST", requests, 400, mfa_refusal);
+  ExpectAuthenticators(R"([{"id":"m-7","pimVerified":false}])");
+  EXPECT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "PT1H"}), 1);
+  EXPECT_EQ(err_.str(),
+            "pim: This role requires MFA and your authenticator is not verified yet: complete "
+            "its enrollment with 'pim mfa verify m-7 --code CODE'\n");
+  EXPECT_TRUE(prompter_.asked.empty());
+
+  ExpectRoleDefinitions();
+  server_.Expect("POST", requests, 400, mfa_refusal);
+  server_.Expect("GET", "/v1.0/me/authentication/softwareOathMethods", 500,
+                 R"({"error":{"code":"InternalServerError","message":"database locked"}})");
+  EXPECT_EQ(Pim({"activate", kGlobalAdmin, "--duration", "PT1H"}), 1);
+  EXPECT_EQ(err_.str(),
+            "pim: This role requires a fresh MFA code: pass --otp CODE or set PIM_OTP\n");
+  EXPECT_EQ(prompter_.asked.size(), 1u);
 }
 
 // MFA and a justification both missing: asking for a code would only spend it on a retry that

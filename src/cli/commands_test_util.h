@@ -128,6 +128,12 @@ class CommandsTest : public ::testing::Test {
                        R"("displayName":"Helpdesk Administrator"}]})");
   }
 
+  // GET of the signed-in user's authenticators, answered with `methods` (a JSON array).
+  void ExpectAuthenticators(const std::string& methods) {
+    server_.Expect("GET", "/v1.0/me/authentication/softwareOathMethods", 200,
+                   R"({"value":)" + methods + "}");
+  }
+
   json::value SentJson(size_t i) { return *ParseJson(server_.sent().at(i).body); }
 
   TempDir temp_{"pim-cli-commands"};

@@ -72,9 +72,11 @@ Result<std::string> ObtainOtp(Context& ctx, const std::string& flag, std::string
 
 Result<json::value> WithMfaStepUp(Context& ctx, Session& session, const std::string& flag,
                                   std::string_view why,
-                                  const std::function<Result<json::value>()>& call) {
+                                  const std::function<Result<json::value>()>& call,
+                                  const std::function<Status()>& before_code) {
   Result<json::value> result = call();
   if (result.ok() || !IsMfaRequired(result.status())) return result;
+  if (before_code) RETURN_IF_ERROR(before_code());
   ASSIGN_OR_RETURN(std::string code, ObtainOtp(ctx, flag, why));
   RETURN_IF_ERROR(session.api().RefreshWithOtp(code));
   return call();

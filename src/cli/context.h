@@ -65,9 +65,11 @@ Result<std::string> ObtainOtp(Context& ctx, const std::string& flag, std::string
 
 // Runs `call`; when it is refused for want of fresh MFA (IsMfaRequired), obtains a code
 // (ObtainOtp with `flag` and `why`), refreshes the session's tokens with it and runs `call` once
-// more.
+// more. `before_code`, when given, runs after the refusal and before a code is obtained; its
+// error, if any, is returned instead (e.g. the user has no authenticator to take a code from).
 Result<json::value> WithMfaStepUp(Context& ctx, Session& session, const std::string& flag,
                                   std::string_view why,
-                                  const std::function<Result<json::value>()>& call);
+                                  const std::function<Result<json::value>()>& call,
+                                  const std::function<Status()>& before_code = {});
 
 }  // namespace pim::cli

@@ -11,6 +11,8 @@
 namespace pim::cli {
 
 inline constexpr std::string_view kDirectory = "/v1.0/roleManagement/directory";
+// The signed-in user's authenticator apps (TOTP), verified ("pimVerified") or not.
+inline constexpr std::string_view kOathMethods = "/v1.0/me/authentication/softwareOathMethods";
 
 class Directory {
  public:
