@@ -192,6 +192,18 @@ void Build(CLI::App& app, Context& ctx, Options& o, Action& chosen) {
   On(exp, chosen, [&] { return AuditExport(ctx, o.output, o.sealed); });
 }
 
+// "pim admin policy set": the deepest subcommand parsed so far, whose help describes the
+// options an error is about.
+std::string CommandPath(const CLI::App& app) {
+  const CLI::App* deepest = &app;
+  while (!deepest->get_subcommands().empty()) deepest = deepest->get_subcommands().front();
+  std::string path;
+  for (const CLI::App* a = deepest; a != nullptr; a = a->get_parent()) {
+    path = a->get_name() + (path.empty() ? "" : " " + path);
+  }
+  return path;
+}
+
 }  // namespace
 
 int Run(const std::vector<std::string>& args, Context& ctx) {
@@ -205,7 +217,7 @@ int Run(const std::vector<std::string>& args, Context& ctx) {
       app.parse(reversed);  // CLI11 takes the arguments in reverse order
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e, ctx.out, ctx.err);  // --help
-      ctx.err << "pim: " << e.what() << " (see 'pim --help')\n";
+      ctx.err << "pim: " << e.what() << " (see '" << CommandPath(app) << " --help')\n";
       return 2;
     }
     if (!options.config.empty()) ctx.config_path = options.config;

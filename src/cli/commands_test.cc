@@ -80,6 +80,20 @@ TEST_F(CommandsTest, UsageErrorsExit2) {
   EXPECT_NE(out_.str().find("activate"), std::string::npos);
 }
 
+// A usage error names the help of the command it is in, where the missing option is described.
+TEST_F(CommandsTest, UsageErrorsPointToTheSubcommandsHelp) {
+  EXPECT_EQ(Pim({"approve", "req-1"}), 2);
+  EXPECT_EQ(err_.str(), "pim: --reason is required (see 'pim approve --help')\n");
+  EXPECT_EQ(Pim({"admin", "policy", "set"}), 2);
+  EXPECT_EQ(err_.str(), "pim: ROLE is required (see 'pim admin policy set --help')\n");
+  EXPECT_EQ(Pim({"admin", "policy"}), 2);
+  EXPECT_NE(err_.str().find("(see 'pim admin policy --help')"), std::string::npos) << err_.str();
+  EXPECT_EQ(Pim({"frobnicate"}), 2);
+  EXPECT_NE(err_.str().find("(see 'pim --help')"), std::string::npos) << err_.str();
+  EXPECT_EQ(Pim({"approve", "--help"}), 0);
+  EXPECT_NE(out_.str().find("--reason"), std::string::npos) << out_.str();
+}
+
 TEST_F(CommandsTest, ActivateWithMfaStepUpRetriesOnceWithFreshTokens) {
   SignIn();
   ExpectRoleDefinitions();
