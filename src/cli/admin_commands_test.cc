@@ -120,6 +120,48 @@ TEST_F(CommandsTest, PolicySetPatchesTheNamedRules) {
             "Activation requires: MultiFactorAuthentication, Justification\n");
 }
 
+constexpr char kBob[] = "00000000-0000-4000-8000-00000000000b";
+
+// Scripts the lookups of `pim admin policy show|set "Global Administrator"` up to the policy,
+// which is answered with `policy`.
+void ExpectGlobalAdminPolicy(ScriptedServer& server, const std::string& policy) {
+  server.Expect("GET",
+                "/v1.0/policies/roleManagementPolicyAssignments?$filter=scopeId%20eq%20'/'%20and"
+                "%20scopeType%20eq%20'DirectoryRole'%20and%20roleDefinitionId%20eq%20'" +
+                    std::string(kGlobalAdmin) + "'",
+                200, R"({"value":[{"id":"pa1","policyId":"pol-1"}]})");
+  server.Expect("GET", "/v1.0/policies/roleManagementPolicies/pol-1?$expand=rules", 200, policy);
+}
+
+// pimd names the last modifier by id only: pim shows the UPN, as it does for approvers, and the
+// id when the user cannot be read.
+TEST_F(CommandsTest, PolicyShowNamesTheLastModifierByUpn) {
+  SignIn();
+  const std::string policy =
+      std::string(R"({"id":"pol-1","scopeId":"/","lastModifiedDateTime":"2026-11-25T10:00:00Z",)"
+                  R"("lastModifiedBy":{"displayName":null,"id":")") +
+      kBob +
+      R"("},"rules":[{"id":"Expiration_EndUser_Assignment","isExpirationRequired":true,)"
+      R"("maximumDuration":"PT8H"}]})";
+  ExpectRoleDefinitions();
+  ExpectGlobalAdminPolicy(server_, policy);
+  server_.Expect("GET", std::string("/v1.0/users/") + kBob, 200,
+                 std::string(R"({"id":")") + kBob + R"(","userPrincipalName":"bob@pim.local"})");
+  ASSERT_EQ(Pim({"admin", "policy", "show", "Global Administrator"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Last modified 2026-11-25 10:00:00Z by bob@pim.local\n"),
+            std::string::npos)
+      << out_.str();
+
+  ExpectRoleDefinitions();
+  ExpectGlobalAdminPolicy(server_, policy);
+  server_.Expect("GET", std::string("/v1.0/users/") + kBob, 404,
+                 R"({"error":{"code":"Request_ResourceNotFound","message":"no such user"}})");
+  ASSERT_EQ(Pim({"admin", "policy", "show", "Global Administrator"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find(std::string("Last modified 2026-11-25 10:00:00Z by ") + kBob + "\n"),
+            std::string::npos)
+      << out_.str();
+}
+
 TEST_F(CommandsTest, AuditExportFollowsNextLinkAsJsonLines) {
   SignIn();
   server_.Expect(

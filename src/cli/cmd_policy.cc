@@ -144,9 +144,10 @@ Status PolicyShow(Context& ctx, const std::string& role) {
   ctx.out << "Policy " << ref.policy_id << " for " << dir.RoleName(ref.role_id) << " at "
           << Str(policy, "scopeId") << '\n';
   if (std::string when = Str(policy, "lastModifiedDateTime"); !when.empty()) {
-    // pimd names the modifier by id (Graph's displayName is null): show whichever is there.
+    // pimd names the modifier by id (Graph's displayName is null): shown by UPN, as approvers
+    // are, or by id when the user cannot be read.
     std::string by = StrAt(policy, {"lastModifiedBy", "displayName"});
-    if (by.empty()) by = StrAt(policy, {"lastModifiedBy", "id"});
+    if (by.empty()) by = dir.PrincipalName(StrAt(policy, {"lastModifiedBy", "id"}));
     ctx.out << "Last modified " << ShortTime(when) << (by.empty() ? "" : " by " + by) << '\n';
   }
   std::vector<std::vector<std::string>> rows;
