@@ -162,6 +162,45 @@ TEST_F(CommandsTest, PolicyShowNamesTheLastModifierByUpn) {
       << out_.str();
 }
 
+// Approvers stored while approval is off are kept for when it is turned on: 'policy show' lists
+// them, marked so, and 'policy set --approver' says approval is still off.
+TEST_F(CommandsTest, ApproversSetWhileApprovalIsOffAreShownAsWaiting) {
+  SignIn();
+  const std::string approval_off =
+      std::string(
+          R"({"id":"Approval_EndUser_Assignment","setting":{"isApprovalRequired":false,)"
+          R"("approvalMode":"SingleStage","approvalStages":[{"approvalStageTimeOutInDays":1,)"
+          R"("primaryApprovers":[{"@odata.type":"#microsoft.graph.singleUser","userId":")") +
+      kBob + R"("}]}]}})";
+  ExpectRoleDefinitions();
+  ExpectGlobalAdminPolicy(server_,
+                          R"({"id":"pol-1","scopeId":"/","rules":[)" + approval_off + "]}");
+  server_.Expect("GET", std::string("/v1.0/users/") + kBob, 200,
+                 std::string(R"({"id":")") + kBob + R"(","userPrincipalName":"bob@pim.local"})");
+  ASSERT_EQ(Pim({"admin", "policy", "show", "Global Administrator"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Activation approval  not required; approvers: bob@pim.local (used "
+                            "once approval is required)"),
+            std::string::npos)
+      << out_.str();
+
+  ExpectRoleDefinitions();
+  ExpectGlobalAdminPolicy(server_, R"({"id":"pol-1","scopeId":"/","rules":[]})");
+  server_.Expect("GET", "/v1.0/users/bob@pim.local", 200,
+                 std::string(R"({"id":")") + kBob + R"(","userPrincipalName":"bob@pim.local"})");
+  server_.Expect("PATCH",
+                 "/v1.0/policies/roleManagementPolicies/pol-1/rules/Approval_EndUser_Assignment",
+                 200, approval_off);
+  ASSERT_EQ(Pim({"admin", "policy", "set", "Global Administrator", "--approver", "bob@pim.local"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(out_.str(),
+            "Activation approval: not required; approvers: bob@pim.local (used once approval is "
+            "required)\n");
+  EXPECT_EQ(err_.str(),
+            "pim: note: approval is still off for Global Administrator; the approvers are asked "
+            "once it is turned on (--approval on)\n");
+}
+
 TEST_F(CommandsTest, AuditExportFollowsNextLinkAsJsonLines) {
   SignIn();
   server_.Expect(

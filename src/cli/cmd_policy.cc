@@ -70,7 +70,18 @@ std::string Describe(const json::value& rule, Directory& dir) {
   }
   if (id.starts_with("Approval_")) {
     const json::value* setting = Member(rule, "setting");
-    if (setting == nullptr || !Bool(*setting, "isApprovalRequired")) return "not required";
+    if (setting == nullptr) return "not required";
+    if (!Bool(*setting, "isApprovalRequired")) {
+      // Approvers kept while approval is off are asked once it is turned on.
+      std::string approvers;
+      for (const json::value& stage : Arr(*setting, "approvalStages")) {
+        if (Arr(stage, "primaryApprovers").empty()) continue;
+        approvers += (approvers.empty() ? "" : ", ") + Join(Arr(stage, "primaryApprovers"), &dir);
+      }
+      return approvers.empty()
+                 ? "not required"
+                 : "not required; approvers: " + approvers + " (used once approval is required)";
+    }
     std::string out = "required";
     for (const json::value& stage : Arr(*setting, "approvalStages")) {
       out += "; approvers: " + Join(Arr(stage, "primaryApprovers"), &dir);
@@ -241,6 +252,7 @@ Status PolicySet(Context& ctx, const PolicySetOptions& o) {
   }
 
   json::array results;
+  bool approval_off = false;  // approvers given for a role whose approval stays off
   for (const json::object& body : patches) {
     const std::string id = Str(body, "id");
     ASSIGN_OR_RETURN(json::value updated,
@@ -251,8 +263,18 @@ Status PolicySet(Context& ctx, const PolicySetOptions& o) {
     } else {
       ctx.out << Label(id) << ": " << Describe(shown, dir) << '\n';
     }
+    if (id == "Approval_EndUser_Assignment" && !o.approvers.empty() && o.approval.empty()) {
+      const json::value* setting = Member(shown, "setting");
+      if (setting == nullptr || !Bool(*setting, "isApprovalRequired")) {
+        approval_off = true;
+      }
+    }
   }
   if (ctx.json) PrintJson(ctx, results);
+  if (approval_off) {
+    ctx.err << "pim: note: approval is still off for " << dir.RoleName(ref.role_id)
+            << "; the approvers are asked once it is turned on (--approval on)\n";
+  }
   return Status::Ok();
 }
 
