@@ -201,6 +201,33 @@ TEST_F(CommandsTest, ApproversSetWhileApprovalIsOffAreShownAsWaiting) {
             "once it is turned on (--approval on)\n");
 }
 
+// pimd writes notifications to its outbox and sends none yet (docs/OPERATIONS.md): the rules
+// are shown with that said, so that no one counts on them.
+TEST_F(CommandsTest, PolicyShowSaysNotificationsAreNotDelivered) {
+  SignIn();
+  ExpectRoleDefinitions();
+  ExpectGlobalAdminPolicy(
+      server_,
+      R"({"id":"pol-1","scopeId":"/","rules":[{"id":"Notification_Admin_EndUser_Assignment",)"
+      R"("notificationType":"Email","notificationLevel":"All",)"
+      R"("isDefaultRecipientsEnabled":true,"notificationRecipients":[]}]})");
+  ASSERT_EQ(Pim({"admin", "policy", "show", "Global Administrator"}), 0) << err_.str();
+  const std::string out = out_.str();
+  const size_t rule = out.find("Notification_Admin_EndUser_Assignment  Email All");
+  ASSERT_NE(rule, std::string::npos) << out;
+  EXPECT_NE(out.find("pimd records these notifications in its outbox but does not deliver them "
+                     "yet",
+                     rule),
+            std::string::npos)
+      << out;
+
+  // No notification rule, no note.
+  ExpectRoleDefinitions();
+  ExpectGlobalAdminPolicy(server_, R"({"id":"pol-1","scopeId":"/","rules":[]})");
+  ASSERT_EQ(Pim({"admin", "policy", "show", "Global Administrator"}), 0) << err_.str();
+  EXPECT_EQ(out_.str().find("outbox"), std::string::npos) << out_.str();
+}
+
 TEST_F(CommandsTest, AuditExportFollowsNextLinkAsJsonLines) {
   SignIn();
   server_.Expect(

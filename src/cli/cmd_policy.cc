@@ -162,6 +162,7 @@ Status PolicyShow(Context& ctx, const std::string& role) {
     ctx.out << "Last modified " << ShortTime(when) << (by.empty() ? "" : " by " + by) << '\n';
   }
   std::vector<std::vector<std::string>> rows;
+  bool notifications = false;
   // Activation rules first, then admin assignment rules, then notifications (server order).
   for (int pass = 0; pass < 3; ++pass) {
     for (const json::value& r : Arr(policy, "rules")) {
@@ -170,9 +171,15 @@ Status PolicyShow(Context& ctx, const std::string& role) {
                         : id.ends_with("EndUser_Assignment") ? 0
                                                              : 1;
       if (group == pass) rows.push_back({Label(id), Describe(r, dir)});
+      notifications = notifications || group == 2;
     }
   }
   ctx.out << '\n' << RenderTable({"RULE", "SETTING"}, rows);
+  // Under the notification rows, which come last: no one should count on them (OPERATIONS.md).
+  if (notifications) {
+    ctx.out << "Note: pimd records these notifications in its outbox but does not deliver them "
+               "yet.\n";
+  }
   return Status::Ok();
 }
 
