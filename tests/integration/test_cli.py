@@ -238,10 +238,11 @@ class CliTest(PimTestCase):
         self.assertEqual(rule["maximumDuration"], "PT4H")
         out = self.pim("admin", "admin", "policy", "show", "Global Administrator")
         self.assertIn("approv", out.stdout.lower())
-        # The modifier is named (by id: pimd's lastModifiedBy has no displayName), never blank.
+        # The modifier is named by UPN (pimd's lastModifiedBy has the id; pim looks it up), never
+        # blank.
         modified = [line for line in out.stdout.splitlines() if line.startswith("Last modified")]
         self.assertEqual(len(modified), 1, out.stdout)
-        self.assertTrue(modified[0].endswith(" by " + self.admin.id), modified[0])
+        self.assertTrue(modified[0].endswith(" by " + self.admin.upn), modified[0])
 
         # Requester: MFA enrollment, roles, activation with the MFA prompt answered on stdin.
         self.login("req", self.requester, via="env")
