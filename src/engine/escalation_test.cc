@@ -183,6 +183,25 @@ TEST_F(EscalationTest, NoEscalationWhenTheStageCompletesOrTheRequestEndsFirst) {
   EXPECT_EQ(Listed(carol_), 0u);
 }
 
+// Canceled after the escalation instant, before a late timer ran: the stage had escalated, and
+// the record says so, before the cancellation (as a review or a timeout would write it).
+TEST_F(EscalationTest, ACancelAfterTheEscalationInstantRecordsTheEscalationFirst) {
+  SetStages({{{{"singleUser", bob_}}, {{"singleUser", carol_}}, 60}});
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  clock_.Advance(Duration::Minutes(61));
+  ASSERT_TRUE(svc_->CancelRequest(Sign(alice_), ScheduleKind::kAssignment, r->id).ok());
+  std::vector<std::string> activities = Activities();
+  auto escalated = std::find(activities.begin(), activities.end(), kEscalated);
+  auto canceled = std::find(activities.begin(), activities.end(), "Cancel request (PIM)");
+  ASSERT_NE(escalated, activities.end());
+  ASSERT_NE(canceled, activities.end());
+  EXPECT_LT(escalated, canceled);
+  ASSERT_TRUE(svc_->RunDueTimers().ok());
+  EXPECT_EQ(CountActivity(kEscalated), 1);
+  EXPECT_EQ(EscalationEvents(), 1);
+}
+
 // The requester never reviews their own request, and whoever approved an earlier stage may not
 // review a later one, as escalation approvers as well.
 TEST_F(EscalationTest, EscalationApproversFollowTheRulesOfPrimaryApprovers) {

@@ -116,13 +116,7 @@ Status PimService::CancelRequest(const Caller& caller, ScheduleKind kind,
                            "stage timed out)"));
   }
   if (r.status == request_status::kPendingApproval) {
-    if (Approval* a = s.approvals.Find(r.approval_id)) {
-      Approval copy = *a;
-      for (auto& st : copy.steps) {
-        if (st.status == "InProgress") st.status = "Completed";
-      }
-      s.PutApproval(txn, copy);
-    }
+    CloseApprovalOf(s, txn, r, now);
   } else if (r.status == request_status::kScheduleCreated) {
     const Schedule* x = s.schedules.Find(r.target_schedule_id);
     if (x && !x->removed && x->start <= now) {

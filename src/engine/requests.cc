@@ -390,6 +390,18 @@ std::string RequestCanceledPayload(const ScheduleRequest& r) {
                                                     {"reason", r.cancel_reason}});
 }
 
+void CloseApprovalOf(EngineState& s, Txn& txn, const ScheduleRequest& r, Timestamp now) {
+  const Approval* a = s.approvals.Find(r.approval_id);
+  if (a == nullptr) return;
+  Approval copy = *a;
+  for (auto& step : copy.steps) {
+    if (step.status != "InProgress") continue;
+    RecordEscalationIfDue(s, txn, r, *a, step, now);
+    step.status = "Completed";
+  }
+  s.PutApproval(txn, copy);
+}
+
 void CancelPendingRequestsOf(EngineState& s, Txn& txn, const std::string& principal,
                              const std::string& reason, AuditEvent& e,
                              const std::string& target_schedule_id) {
@@ -405,13 +417,7 @@ void CancelPendingRequestsOf(EngineState& s, Txn& txn, const std::string& princi
   for (ScheduleRequest& r : pending) {
     if (r.status == request_status::kPendingApproval) {
       if (TimeOutApprovalIfDue(s, txn, r.approval_id, now)) continue;
-      if (const Approval* a = s.approvals.Find(r.approval_id)) {
-        Approval copy = *a;
-        for (auto& step : copy.steps) {
-          if (step.status == "InProgress") step.status = "Completed";
-        }
-        s.PutApproval(txn, copy);
-      }
+      CloseApprovalOf(s, txn, r, now);
     }
     r.status = request_status::kCanceled;
     r.completed = now;

@@ -156,6 +156,10 @@ void RecordEscalationIfDue(EngineState& s, Txn& txn, const ScheduleRequest& r, c
 // Otherwise changes nothing and returns false. Reviews and cancels call it before acting, so a
 // late timer never lets a timed-out request be approved.
 bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_id, Timestamp now);
+// Closes the stage in progress of request `r`'s approval, the request being canceled (not
+// timed out); an escalation the stage reached before now is recorded first (the timer may be
+// late), as a review or a timeout records it.
+void CloseApprovalOf(EngineState& s, Txn& txn, const ScheduleRequest& r, Timestamp now);
 
 // The payload of a "requestCanceled" outbox event.
 std::string RequestCanceledPayload(const ScheduleRequest& r);
