@@ -447,6 +447,30 @@ TEST_F(ApprovalTest, DeletingTheRequesterCancelsTheirPendingRequests) {
   EXPECT_EQ(canceled, 2);
 }
 
+// Nor does it show the stage as awaiting the approver: from the deadline on, the request leaves
+// their filterByCurrentUser(on='approver') list and the step is no longer assigned to them.
+TEST_F(ApprovalTest, AStagePastItsTimeoutIsNoLongerListedBeforeTheTimerRuns) {
+  const std::string bob = NewUser("bob");
+  SetStages(kGA, {{{"singleUser", bob}}});
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok());
+  const Timestamp deadline = clock_.Now() + Duration::Days(1);
+  auto awaiting = [&] {
+    auto list = svc_->ListRequestsForCurrentUser(Sign(bob), ScheduleKind::kAssignment, true);
+    EXPECT_TRUE(list.ok());
+    auto a = svc_->GetApproval(admin_, r->approval_id);
+    EXPECT_TRUE(a.ok());
+    const bool assigned = a.ok() && svc_->IsAssignedApprover(Sign(bob), *a, a->steps.at(0));
+    EXPECT_EQ(list.ok() && list->size() == 1, assigned);
+    return assigned;
+  };
+  clock_.Set(deadline - Duration::Micros(1));
+  EXPECT_TRUE(awaiting());
+  clock_.Set(deadline);  // the timer has not run
+  EXPECT_FALSE(awaiting());
+  EXPECT_EQ(Status_(*r), "PendingApproval");
+}
+
 TEST_F(ApprovalTest, StageTimeoutBeyondTheClockRangeNeverFires) {
   // The policy accepts any positive int32 of days; Days * 86400 s in microseconds once wrapped
   // negative for this one, so the stage "timed out" at once and the request was canceled.

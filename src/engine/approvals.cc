@@ -162,6 +162,11 @@ bool ApprovedEarlierStage(const Approval& a, const ApprovalStep& step,
 bool MayReviewNow(const EngineState& s, const std::string& principal, const ScheduleRequest& r,
                   const Approval& a, const ApprovalStep& step) {
   if (step.status != "InProgress" || r.status != request_status::kPendingApproval) return false;
+  // From its timeout on the stage is over, though the timer that cancels the request may not
+  // have run yet (a review then finds it expired: TimeOutApprovalIfDue).
+  if (step.started && *step.started + Duration::Days(step.timeout_days) <= s.clock.Now()) {
+    return false;
+  }
   for (const auto& rv : step.reviews) {
     if (rv.reviewer_id == principal) return false;
   }
