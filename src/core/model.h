@@ -169,6 +169,12 @@ struct ApprovalStep {
   std::vector<std::string> escalation_group_ids;
   std::vector<ApprovalReview> reviews;
   std::optional<Timestamp> started;
+
+  // When the step times out (started + timeout_days); nullopt while it has not started.
+  std::optional<Timestamp> TimeoutAt() const {
+    if (!started) return std::nullopt;
+    return *started + Duration::Days(timeout_days);
+  }
 };
 
 struct Approval {

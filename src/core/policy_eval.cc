@@ -41,6 +41,18 @@ void Check(PolicyVerdict& verdict, bool justification_missing, bool ticket_missi
   }
 }
 
+// A stage's approvers as the user ids and the group ids an approval step lists.
+void SplitSubjects(const std::vector<ApproverSubject>& subjects, std::vector<std::string>& users,
+                   std::vector<std::string>& groups) {
+  for (const ApproverSubject& subject : subjects) {
+    if (subject.odata_type == "#microsoft.graph.groupMembers") {
+      groups.push_back(subject.group_id);
+    } else {
+      users.push_back(subject.user_id);
+    }
+  }
+}
+
 }  // namespace
 
 bool IsGiven(std::string_view text) {
@@ -112,26 +124,15 @@ std::vector<ApprovalStep> BuildApprovalSteps(const Policy& policy) {
     step.quorum = stage.pim_quorum;
     step.approver_justification_required = stage.is_approver_justification_required;
     step.timeout_days = stage.approval_stage_timeout_in_days;
-    for (const ApproverSubject& subject : stage.primary_approvers) {
-      if (subject.odata_type == "#microsoft.graph.groupMembers") {
-        step.approver_group_ids.push_back(subject.group_id);
-      } else {
-        step.approver_user_ids.push_back(subject.user_id);
-      }
-    }
+    SplitSubjects(stage.primary_approvers, step.approver_user_ids, step.approver_group_ids);
     step.fallback_approvers = step.approver_user_ids.empty() && step.approver_group_ids.empty();
     // A stage stored by an earlier pim may be enabled without approvers or a time: it never
     // escalates (a PATCH refuses such a stage).
     if (stage.is_escalation_enabled && stage.escalation_time_in_minutes > 0 &&
         !stage.escalation_approvers.empty()) {
       step.escalation_minutes = stage.escalation_time_in_minutes;
-      for (const ApproverSubject& subject : stage.escalation_approvers) {
-        if (subject.odata_type == "#microsoft.graph.groupMembers") {
-          step.escalation_group_ids.push_back(subject.group_id);
-        } else {
-          step.escalation_user_ids.push_back(subject.user_id);
-        }
-      }
+      SplitSubjects(stage.escalation_approvers, step.escalation_user_ids,
+                    step.escalation_group_ids);
     }
     steps.push_back(std::move(step));
   }

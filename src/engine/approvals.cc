@@ -164,9 +164,7 @@ bool MayReviewNow(const EngineState& s, const std::string& principal, const Sche
   if (step.status != "InProgress" || r.status != request_status::kPendingApproval) return false;
   // From its timeout on the stage is over, though the timer that cancels the request may not
   // have run yet (a review then finds it expired: TimeOutApprovalIfDue).
-  if (step.started && *step.started + Duration::Days(step.timeout_days) <= s.clock.Now()) {
-    return false;
-  }
+  if (std::optional<Timestamp> end = step.TimeoutAt(); end && *end <= s.clock.Now()) return false;
   for (const auto& rv : step.reviews) {
     if (rv.reviewer_id == principal) return false;
   }

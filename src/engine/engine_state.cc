@@ -434,7 +434,7 @@ void EngineState::PutApproval(Txn& txn, const Approval& a) {
 void EngineState::AddApprovalDeadlines(const Approval& a) {
   for (const auto& st : a.steps) {
     if (st.status != "InProgress" || !st.started) continue;
-    deadlines.insert({*st.started + Duration::Days(st.timeout_days), "approval:" + a.id});
+    deadlines.insert({*st.TimeoutAt(), "approval:" + a.id});
     if (std::optional<Timestamp> at = EscalationInstant(st)) {
       std::string key = EscalationTimerKey(a, st);
       if (!timers_done.count(key)) deadlines.insert({*at, std::move(key)});

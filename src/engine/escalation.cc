@@ -44,12 +44,11 @@ AuditEvent ApprovalSystemEvent(const EngineState& s, const char* activity, const
 }
 
 std::optional<Timestamp> EscalationInstant(const ApprovalStep& step) {
+  if (step.escalation_minutes <= 0 || !step.started) return std::nullopt;
+  const Timestamp at = *step.started + Duration::Minutes(step.escalation_minutes);
   // A stage stored by an earlier pim may escalate no sooner than it times out: it never does.
-  if (step.escalation_minutes <= 0 || !step.started ||
-      int64_t{step.escalation_minutes} >= int64_t{step.timeout_days} * 1440) {
-    return std::nullopt;
-  }
-  return *step.started + Duration::Minutes(step.escalation_minutes);
+  if (at >= *step.TimeoutAt()) return std::nullopt;
+  return at;
 }
 
 std::string EscalationTimerKey(const Approval& a, const ApprovalStep& step) {

@@ -89,8 +89,8 @@ bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_
   const Approval* a = s.approvals.Find(approval_id);
   const ScheduleRequest* rp = a ? s.requests.Find(a->request_id) : nullptr;
   const ApprovalStep* st = a ? CurrentStep(*a) : nullptr;
-  if (!rp || !st || rp->status != request_status::kPendingApproval || !st->started) return false;
-  if (*st->started + Duration::Days(st->timeout_days) > now) return false;
+  if (!rp || !st || rp->status != request_status::kPendingApproval) return false;
+  if (std::optional<Timestamp> end = st->TimeoutAt(); !end || *end > now) return false;
   // A timer late past both instants: the stage escalated before it timed out.
   RecordEscalationIfDue(s, txn, *rp, *a, *st, now);
   Approval copy = *a;
