@@ -24,12 +24,6 @@ std::string EscalationPayload(const ScheduleRequest& r, const Approval& a, const
   return boost::json::serialize(o);
 }
 
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-  return out;
-}
-
 }  // namespace
 
 AuditEvent ApprovalSystemEvent(const EngineState& s, const char* activity, const ScheduleRequest& r,

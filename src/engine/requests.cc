@@ -2,7 +2,6 @@
 // grant/revoke building blocks they share (see requests_internal.h for the status model).
 #include <algorithm>
 #include <boost/json.hpp>
-#include <optional>
 
 #include "core/json_writer.h"
 #include "core/scope.h"
@@ -140,9 +139,7 @@ Status RefusePolicy(EngineState& s, ExclusiveLock& lock, const Caller& caller, c
   e.targets.push_back(s.PrincipalTarget(p.req.principal_id));
   e.targets.push_back(s.RoleTarget(p.req.role_definition_id));
   AddRequestDetails(e, p.req, nullptr);
-  std::string rules;
-  for (const auto& r : failed_rules) rules += (rules.empty() ? "" : ",") + r;
-  e.details.emplace_back("failedRules", rules);
+  e.details.emplace_back("failedRules", Joined(failed_rules));
   Txn txn;
   s.Audit(txn, caller, std::move(e));
   return s.CommitRefusal(lock, std::move(txn), st);
@@ -279,7 +276,8 @@ void ApplyExtension(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequ
   s.Emit(txn, "roleExtended", Payload(target, "requestId", r.id));
 }
 
-void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
+void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e,
+                    const std::string& cancel_reason) {
   // Callers collect schedules first, then revoke them: one may already have ended with the
   // eligibility it was activated from, earlier in the same loop.
   if (const Schedule* stored = s.schedules.Find(x.id); stored != nullptr && stored->removed) return;
@@ -307,8 +305,15 @@ void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e) {
   if (const ScheduleRequest* made = s.requests.Find(x.created_using);
       made != nullptr && made->status == request_status::kScheduleCreated) {
     ScheduleRequest copy = *made;
-    copy.status = request_status::kRevoked;
     copy.completed = now;
+    if (cancel_reason.empty() || x.start <= now) {
+      copy.status = request_status::kRevoked;
+    } else {
+      copy.status = request_status::kCanceled;
+      copy.cancel_reason = cancel_reason;
+      e.details.emplace_back("canceledRequestId", copy.id);
+      s.Emit(txn, "requestCanceled", RequestCanceledPayload(copy));
+    }
     s.PutRequest(txn, copy);
   }
   e.details.emplace_back("revokedScheduleId", x.id);
@@ -366,21 +371,13 @@ void EndJustInTimeAccessOf(EngineState& s, Txn& txn, const std::string& principa
       activations.push_back(x);
     }
   });
-  for (Schedule& x : activations) {
-    std::optional<ScheduleRequest> scheduled;
-    if (const ScheduleRequest* made = s.requests.Find(x.created_using);
-        made != nullptr && made->status == request_status::kScheduleCreated && x.start > now) {
-      scheduled = *made;
-    }
-    RevokeSchedule(s, txn, std::move(x), e);
-    if (!scheduled) continue;
-    scheduled->status = request_status::kCanceled;
-    scheduled->completed = now;
-    scheduled->cancel_reason = reason;
-    s.PutRequest(txn, *scheduled);
-    e.details.emplace_back("canceledRequestId", scheduled->id);
-    s.Emit(txn, "requestCanceled", RequestCanceledPayload(*scheduled));
-  }
+  for (Schedule& x : activations) RevokeSchedule(s, txn, std::move(x), e, reason);
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
 }
 
 std::string RequestCanceledPayload(const ScheduleRequest& r) {

@@ -97,8 +97,11 @@ void ApplyExtension(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequ
 void StartApproval(EngineState& s, Txn& txn, const Caller& caller, ScheduleRequest& r,
                    const Policy& policy);
 // Ends schedule `x` now (removed, status Revoked); for an eligibility, also the activations
-// made with it.
-void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e);
+// made with it. The request that made `x`, when still ScheduleCreated, ends with it: Revoked, or,
+// given a `cancel_reason` and `x` not yet started, Canceled with that reason (named in `e`, with
+// a "requestCanceled" event), as cancelling it would.
+void RevokeSchedule(EngineState& s, Txn& txn, Schedule x, AuditEvent& e,
+                    const std::string& cancel_reason = {});
 // After `eligibility` was changed (adminUpdate, adminExtend), makes the activations made with it
 // fit in its new window, as GrantActivation made them fit in the old one: one that now outlasts
 // it ends with it (named in `e` as "shortenedScheduleId", "scheduleUpdated" emitted); one that
@@ -161,6 +164,8 @@ bool TimeOutApprovalIfDue(EngineState& s, Txn& txn, const std::string& approval_
 // late), as a review or a timeout records it.
 void CloseApprovalOf(EngineState& s, Txn& txn, const ScheduleRequest& r, Timestamp now);
 
+// `items` joined with ",", as audit details list ids and rule names.
+std::string Joined(const std::vector<std::string>& items);
 // The payload of a "requestCanceled" outbox event.
 std::string RequestCanceledPayload(const ScheduleRequest& r);
 
