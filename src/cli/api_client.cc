@@ -92,16 +92,10 @@ std::string FormEncode(const FormFields& fields) {
 bool IsLoopbackServer(const std::string& server) {
   auto url = boost::urls::parse_uri(server);
   if (!url) return false;
-  switch (url->host_type()) {
-    case boost::urls::host_type::ipv4:
-      return url->host_ipv4_address().to_bytes()[0] == 127;
-    case boost::urls::host_type::ipv6:
-      return url->host_ipv6_address().is_loopback();
-    case boost::urls::host_type::name:
-      return EqualsIgnoreCase(url->encoded_host(), "localhost");
-    default:
-      return false;
-  }
+  // The host without IPv6's brackets, as pimd checks the address it listens on.
+  return IsLoopbackHost(url->host_type() == boost::urls::host_type::ipv6
+                            ? url->host_ipv6_address().to_string()
+                            : std::string(url->encoded_host()));
 }
 
 bool IsMfaRequired(const Status& status) {

@@ -107,7 +107,7 @@ Result<json::value> SubmitRequest(Context& ctx, Session& session, const std::str
   // before the request: a request refused for want of it is audited as a refusal, which an
   // auditor should not have to read before every activation. A recent proof keeps the code
   // unspent: the same code again within its 30 s step would be refused as a replay.
-  const std::string code = !otp.empty() ? otp : ctx.env("PIM_OTP");
+  const std::string code = OtpInHand(ctx, otp);
   if (!code.empty() && !RecentMfa(session.config(), ctx.clock.Now())) {
     RETURN_IF_ERROR(session.api().RefreshWithOtp(code));
     return session.api().Post(collection, body);

@@ -55,9 +55,12 @@ Status Session::RefreshExclusively(const std::function<Status(bool adopted)>& re
 
 void PrintJson(Context& ctx, const json::value& v) { ctx.out << json::serialize(v) << '\n'; }
 
+std::string OtpInHand(Context& ctx, const std::string& flag) {
+  return flag.empty() ? ctx.env("PIM_OTP") : flag;
+}
+
 Result<std::string> ObtainOtp(Context& ctx, const std::string& flag, std::string_view why) {
-  if (!flag.empty()) return flag;
-  if (std::string env = ctx.env("PIM_OTP"); !env.empty()) return env;
+  if (std::string code = OtpInHand(ctx, flag); !code.empty()) return code;
   // The reason is part of the prompt: shown on a terminal, and not printed before the error when
   // there is no one to answer (the error says it again).
   Result<std::string> code = ctx.prompter.ReadLine(std::string(why) + "\nAuthenticator code: ");

@@ -60,6 +60,8 @@ class Session {
 // Pretty enough JSON for scripts and people: one value, serialized, newline-terminated.
 void PrintJson(Context& ctx, const json::value& v);
 
+// The OTP given without asking: `flag`, else $PIM_OTP; empty when neither.
+std::string OtpInHand(Context& ctx, const std::string& flag);
 // An OTP from `flag`, else $PIM_OTP, else a prompt. Error when none can be obtained.
 Result<std::string> ObtainOtp(Context& ctx, const std::string& flag, std::string_view why);
 

@@ -8,6 +8,15 @@
 namespace pim {
 namespace {
 
+TEST(IsLoopbackTest, KnowsLoopbackAddresses) {
+  for (const char* yes : {"127.0.0.1", "127.1.2.3", "::1", "localhost", "LocalHost"}) {
+    EXPECT_TRUE(IsLoopbackHost(yes)) << yes;
+  }
+  for (const char* no : {"0.0.0.0", "10.0.0.1", "::", "example.com", "128.0.0.1"}) {
+    EXPECT_FALSE(IsLoopbackHost(no)) << no;
+  }
+}
+
 TEST(TimestampTest, ParsesZuluAndFormatsWithoutZeroFraction) {
   auto t = ParseTimestamp("2026-11-26T05:21:04Z");
   ASSERT_TRUE(t.ok()) << t.status().ToString();

@@ -1,6 +1,10 @@
 #include "core/ids.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 namespace pim {
 
@@ -58,6 +62,19 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
+}
+
+bool IsLoopbackHost(std::string_view host) {
+  if (EqualsIgnoreCase(host, "localhost")) return true;
+  std::string h(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
+    static const in6_addr kLoopback = IN6ADDR_LOOPBACK_INIT;
+    return std::equal(std::begin(v6.s6_addr), std::end(v6.s6_addr), std::begin(kLoopback.s6_addr));
+  }
+  return false;
 }
 
 }  // namespace pim

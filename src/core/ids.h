@@ -32,5 +32,7 @@ bool IsGuid(std::string_view s);
 // Lowercases ASCII.
 std::string ToLower(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// True for a host (no brackets, no port) that names this machine: 127.0.0.0/8, ::1 or localhost.
+bool IsLoopbackHost(std::string_view host);
 
 }  // namespace pim

@@ -1,7 +1,5 @@
 #include "apps/pimd/pimd_config.h"
 
-#include <arpa/inet.h>
-
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <fstream>
@@ -58,19 +56,6 @@ Result<ListenAddress> ParseListen(std::string_view text) {
   }
   out.port = static_cast<uint16_t>(port);
   return out;
-}
-
-bool IsLoopback(std::string_view host) {
-  if (host == "localhost") return true;
-  std::string h(host);
-  in_addr v4{};
-  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
-    static const in6_addr kLoopback = IN6ADDR_LOOPBACK_INIT;
-    return std::equal(std::begin(v6.s6_addr), std::end(v6.s6_addr), std::begin(kLoopback.s6_addr));
-  }
-  return false;
 }
 
 std::string ListenUrl(bool tls, const std::string& host, uint16_t port) {

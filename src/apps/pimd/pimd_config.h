@@ -30,8 +30,6 @@ struct ListenAddress {
 
 // Parses HOST:PORT, [IPV6]:PORT. InvalidArgument naming the problem.
 Result<ListenAddress> ParseListen(std::string_view text);
-// True for 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopback(std::string_view host);
 // "http://HOST:PORT" / "https://[V6]:PORT".
 std::string ListenUrl(bool tls, const std::string& host, uint16_t port);
 

@@ -19,6 +19,7 @@
 
 #include "apps/pimd/commands.h"
 #include "apps/pimd/engine_setup.h"
+#include "core/ids.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -232,7 +233,7 @@ int RunServe(const ServeOptions& options) {
     Status added = trusted_proxies.Add(network);
     if (!added.ok()) return Fail(added.message());
   }
-  if (!tls && !IsLoopback(listen->host) && !options.insecure_http) {
+  if (!tls && !IsLoopbackHost(listen->host) && !options.insecure_http) {
     return Fail("refusing to serve plain HTTP on the non-loopback address " + listen->host +
                 "; give --tls-cert and --tls-key, or --insecure-http to accept the risk");
   }
