@@ -25,12 +25,19 @@ Status OAuthError(StatusCode code, std::string message, const char* oauth_code) 
 Status InvalidGrant(std::string message) {
   return OAuthError(StatusCode::kInvalidArgument, std::move(message), "invalid_grant");
 }
-Status Locked(Timestamp until, Timestamp now) {
-  Status st(StatusCode::kResourceExhausted,
-            "too many failed attempts; try again after " + FormatTimestamp(until), "invalid_grant");
-  int64_t secs = (until - now).seconds() + 1;
-  st.set_retry_after(static_cast<int>(secs < 1 ? 1 : secs));
-  return st;
+
+Caller CallerFor(const EngineState& s, const std::string& principal_id, const std::string& ip) {
+  Caller c;
+  c.principal_id = principal_id;
+  c.ip = ip;
+  if (const Principal* p = s.principals.Find(principal_id)) c.kind = p->kind;
+  return c;
+}
+
+Caller Anonymous(const std::string& ip) {
+  Caller c;
+  c.ip = ip;
+  return c;
 }
 
 // What break-glass sign-ins from peer address `ip` are throttled as (records.h): an IPv4
@@ -47,20 +54,90 @@ std::string ThrottleSource(const std::string& ip) {
   return inet_ntop(AF_INET6, &v6, text, sizeof text) ? std::string(text) + "/64" : ip;
 }
 
-// The lock or throttle that applies to `user` signing in from `ip` now, if any.
-std::optional<Timestamp> BlockedUntil(const EngineState& s, const Principal& user,
-                                      const std::string& ip, Timestamp now) {
-  if (user.break_glass) {
-    const SignInThrottle* t = s.sign_in_throttles.Find(ThrottleSource(ip));
-    if (t != nullptr && t->blocked_until > now) return t->blocked_until;
-    return std::nullopt;
-  }
-  auto it = s.credentials.find(user.id);
-  if (it != s.credentials.end() && it->second.locked_until && *it->second.locked_until > now) {
-    return it->second.locked_until;
-  }
+// The key of the throttle on the sign-ins of every account but the break-glass ones from `ip`.
+std::string AllSignInsKey(const std::string& ip) { return "all " + ThrottleSource(ip); }
+
+// Until when every sign-in from `ip` is refused (break-glass accounts' excepted), if it is.
+std::optional<Timestamp> SourceBlockedUntil(const EngineState& s, const std::string& ip,
+                                            Timestamp now) {
+  if (s.options.source_lockout_threshold <= 0) return std::nullopt;
+  const SignInThrottle* t = s.sign_in_throttles.Find(AllSignInsKey(ip));
+  if (t != nullptr && t->blocked_until > now) return t->blocked_until;
   return std::nullopt;
 }
+
+// Counts a failure in the throttle `key` (a fresh count once its old failures no longer
+// matter). The `threshold`-th blocks for `block_for` and starts the count again: the end of
+// that block, if this failure set one off.
+std::optional<Timestamp> CountInThrottle(EngineState& s, Txn& txn, const std::string& key,
+                                         int threshold, Duration block_for) {
+  const Timestamp now = s.clock.Now();
+  SignInThrottle t;
+  t.source = key;
+  if (const SignInThrottle* old = s.sign_in_throttles.Find(key);
+      old != nullptr && s.ThrottleExpiry(*old) > now) {
+    t = *old;
+  }
+  t.last_failure = now;
+  std::optional<Timestamp> blocked;
+  if (++t.failures >= threshold) {
+    t.failures = 0;
+    t.blocked_until = now + block_for;
+    blocked = t.blocked_until;
+  }
+  s.PutThrottle(txn, t);
+  return blocked;
+}
+
+// Counts a failed sign-in (not of a break-glass account) from `ip` against its source, and
+// audits the block it sets off, if it does.
+void CountSourceFailure(EngineState& s, Txn& txn, const std::string& ip) {
+  const int threshold = s.options.source_lockout_threshold;
+  if (threshold <= 0) return;
+  std::optional<Timestamp> blocked =
+      CountInThrottle(s, txn, AllSignInsKey(ip), threshold, s.options.lockout_duration);
+  if (!blocked) return;
+  const std::string source = ThrottleSource(ip);
+  AuditEvent e = s.Event(Anonymous(ip), "Authentication", activity::kSourceThrottled, "Other");
+  e.result = "failure";
+  e.result_reason = std::to_string(threshold) + " failed sign-ins from one source";
+  e.details.emplace_back("throttleSource", source);
+  e.details.emplace_back("blockedUntil", FormatTimestamp(*blocked));
+  txn.events.push_back(std::move(e));
+  s.Emit(txn, "signInSourceThrottled",
+         boost::json::serialize(
+             boost::json::object{{"source", source}, {"blockedUntil", FormatTimestamp(*blocked)}}));
+}
+
+// The refusal of a sign-in while blocked, with the seconds to wait.
+Status Locked(Timestamp until, Timestamp now) {
+  Status st(StatusCode::kResourceExhausted,
+            "too many failed attempts; try again after " + FormatTimestamp(until), "invalid_grant");
+  int64_t secs = (until - now).seconds() + 1;
+  st.set_retry_after(static_cast<int>(secs < 1 ? 1 : secs));
+  return st;
+}
+
+}  // namespace
+
+std::optional<SignInBlock> BlockedUntil(const EngineState& s, const Principal& user,
+                                        const std::string& ip, Timestamp now) {
+  if (user.break_glass) {
+    const SignInThrottle* t = s.sign_in_throttles.Find(ThrottleSource(ip));
+    if (t != nullptr && t->blocked_until > now) return SignInBlock{t->blocked_until, "throttled"};
+    return std::nullopt;
+  }
+  std::optional<SignInBlock> block;
+  if (auto until = SourceBlockedUntil(s, ip, now)) block = SignInBlock{*until, "source throttled"};
+  auto it = s.credentials.find(user.id);
+  if (it != s.credentials.end() && it->second.locked_until && *it->second.locked_until > now &&
+      (!block || *it->second.locked_until > block->until)) {
+    block = SignInBlock{*it->second.locked_until, "account locked"};
+  }
+  return block;
+}
+
+namespace {
 
 TokenGrant IssueSession(EngineState& s, Txn& txn, const std::string& principal_id,
                         std::optional<Timestamp> mfa_time, const std::string& ip,
@@ -85,20 +162,6 @@ TokenGrant IssueSession(EngineState& s, Txn& txn, const std::string& principal_i
   return g;
 }
 
-Caller CallerFor(const EngineState& s, const std::string& principal_id, const std::string& ip) {
-  Caller c;
-  c.principal_id = principal_id;
-  c.ip = ip;
-  if (const Principal* p = s.principals.Find(principal_id)) c.kind = p->kind;
-  return c;
-}
-
-Caller Anonymous(const std::string& ip) {
-  Caller c;
-  c.ip = ip;
-  return c;
-}
-
 // Looks a user up by UPN (case-insensitive) or id. nullptr when unknown.
 const Principal* FindUserByName(const EngineState& s, const std::string& name) {
   auto it = s.upn_to_id.find(ToLower(name));
@@ -120,20 +183,8 @@ void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std
   std::optional<Timestamp> locked;
   if (user.break_glass) {
     const std::string source = ThrottleSource(ip);
-    SignInThrottle t;
-    t.source = source;
-    if (const SignInThrottle* old = s.sign_in_throttles.Find(source);
-        old != nullptr && s.ThrottleExpiry(*old) > now) {
-      t = *old;  // else a fresh count: the old failures are forgotten
-    }
-    t.last_failure = now;
-    if (++t.failures >= s.options.lockout_threshold) {
-      t.failures = 0;
-      t.blocked_until = now + kBreakGlassThrottle;
-      locked = t.blocked_until;
-    }
+    locked = CountInThrottle(s, txn, source, s.options.lockout_threshold, kBreakGlassThrottle);
     e.details.emplace_back("throttleSource", source);
-    s.PutThrottle(txn, t);
   } else {
     CredentialRecord cred = s.credentials[user.id];
     cred.principal_id = user.id;
@@ -160,6 +211,7 @@ void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std
            boost::json::serialize(boost::json::object{{"userId", user.id},
                                                       {"lockedUntil", FormatTimestamp(*locked)}}));
   }
+  if (!user.break_glass) CountSourceFailure(s, txn, ip);
 }
 
 bool CheckTotp(EngineState& s, Txn& txn, const std::string& user_id, const std::string& code,
@@ -206,17 +258,21 @@ Result<TokenGrant> PimService::PasswordGrant(const std::string& username,
       auto it = s.credentials.find(p->id);
       if (it != s.credentials.end()) hash = it->second.password_hash;
       blocked = BlockedUntil(s, *p, ip, s.clock.Now()).has_value();
+    } else {
+      blocked = SourceBlockedUntil(s, ip, s.clock.Now()).has_value();
     }
   }
-  // Phase 2 (no lock): the slow argon2id verification.
+  // Phase 2 (no lock): the slow argon2id verification, not spent on a blocked sign-in.
   bool password_ok = false;
-  if (user_id.empty() || hash.empty()) {
+  if (blocked) {
+    // A locked account or a blocked source does not get to test passwords.
+  } else if (user_id.empty() || hash.empty()) {
     std::call_once(s.dummy_once, [&] {
       auto h = HashPassword("pim-timing-equaliser", s.options.password_cost);
       if (h.ok()) s.dummy_password_hash = *h;
     });
     if (!s.dummy_password_hash.empty()) (void)VerifyPassword(password, s.dummy_password_hash);
-  } else if (!blocked) {  // a locked account does not get to test passwords
+  } else {
     password_ok = VerifyPassword(password, hash);
   }
   // Phase 3 (exclusive lock): apply the outcome.
@@ -225,21 +281,25 @@ Result<TokenGrant> PimService::PasswordGrant(const std::string& username,
   Txn txn;
   const Principal* user = user_id.empty() ? nullptr : s.principals.Find(user_id);
   if (!user) {
+    // Blocked or not, the same answer as for a known name: it tells nobody which names exist.
+    const std::optional<Timestamp> until = SourceBlockedUntil(s, ip, now);
     AuditEvent e = s.Event(Anonymous(ip), "Authentication", "Sign-in failed", "Other");
     e.result = "failure";
-    e.result_reason = "unknown user";
+    e.result_reason = until ? "source throttled" : "unknown user";
     e.details.emplace_back("userPrincipalName", username);
     txn.events.push_back(std::move(e));
+    if (until) return s.CommitRefusal(lock, std::move(txn), Locked(*until, now));
+    CountSourceFailure(s, txn, ip);
     return s.CommitRefusal(lock, std::move(txn), InvalidGrant("invalid username or password"));
   }
   const Principal u = *user;
-  if (auto until = BlockedUntil(s, u, ip, now)) {
+  if (auto block = BlockedUntil(s, u, ip, now)) {
     AuditEvent e = s.Event(CallerFor(s, u.id, ip), "Authentication", "Sign-in failed", "Other");
     e.result = "failure";
-    e.result_reason = u.break_glass ? "throttled" : "account locked";
+    e.result_reason = block->reason;
     e.targets.push_back(s.PrincipalTarget(u.id));
     txn.events.push_back(std::move(e));
-    return s.CommitRefusal(lock, std::move(txn), Locked(*until, now));
+    return s.CommitRefusal(lock, std::move(txn), Locked(block->until, now));
   }
   auto cred_it = s.credentials.find(u.id);
   if (!password_ok || cred_it == s.credentials.end() || cred_it->second.password_hash != hash) {
@@ -298,6 +358,15 @@ Result<TokenGrant> PimService::ClientCredentialsGrant(const std::string& client_
     auto it = s.app_to_id.find(ToLower(client_id));
     if (it != s.app_to_id.end()) sp = s.principals.Find(it->second);
   }
+  if (auto until = SourceBlockedUntil(s, ip, now)) {
+    AuditEvent e = s.Event(Anonymous(ip), "Authentication", "Sign-in failed", "Other");
+    e.result = "failure";
+    e.result_reason = "source throttled";
+    e.details.emplace_back("clientId", client_id);
+    if (sp) e.targets.push_back(s.PrincipalTarget(sp->id));
+    txn.events.push_back(std::move(e));
+    return s.CommitRefusal(lock, std::move(txn), Locked(*until, now));
+  }
   bool ok = false;
   if (sp && sp->kind == PrincipalKind::kServicePrincipal && !sp->deleted && sp->account_enabled) {
     auto it = s.credentials.find(sp->id);
@@ -316,6 +385,7 @@ Result<TokenGrant> PimService::ClientCredentialsGrant(const std::string& client_
     e.details.emplace_back("clientId", client_id);
     if (sp) e.targets.push_back(s.PrincipalTarget(sp->id));
     txn.events.push_back(std::move(e));
+    CountSourceFailure(s, txn, ip);
     return s.CommitRefusal(
         lock, std::move(txn),
         OAuthError(StatusCode::kUnauthenticated, "invalid client credentials", "invalid_client"));
@@ -375,13 +445,13 @@ Result<TokenGrant> PimService::RefreshGrant(const std::string& refresh_token,
   const Principal u = *p;
   SessionRecord session = *x;
   if (otp) {
-    if (auto until = BlockedUntil(s, u, ip, now)) {
+    if (auto block = BlockedUntil(s, u, ip, now)) {
       AuditEvent e = s.Event(CallerFor(s, u.id, ip), "Authentication", "Sign-in failed", "Other");
       e.result = "failure";
-      e.result_reason = "account locked";
+      e.result_reason = block->reason;
       e.targets.push_back(s.PrincipalTarget(u.id));
       txn.events.push_back(std::move(e));
-      return s.CommitRefusal(lock, std::move(txn), Locked(*until, now));
+      return s.CommitRefusal(lock, std::move(txn), Locked(block->until, now));
     }
     if (!CheckTotp(s, txn, u.id, *otp, /*verified_only=*/true)) {
       CountAuthFailure(s, txn, u, ip, "invalid or reused one-time code");

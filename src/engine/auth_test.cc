@@ -233,6 +233,128 @@ TEST_F(AuthTest, BreakGlassThrottlesAreBoundedByTheirCapacity) {
   EXPECT_EQ(StoredThrottles(store_).size(), 2u);
 }
 
+// Password spraying: a few guesses at each of many accounts (unknown names too), every account
+// staying under its own lockout threshold. The source's 20th failure within the lockout duration
+// blocks every sign-in from it, without a password being checked, until the duration ends.
+TEST_F(AuthTest, TwentyFailedSignInsFromOneSourceBlockEverySignInFromItForTheLockoutDuration) {
+  const std::string bob = NewUser("bob");
+  for (int i = 0; i < 16; ++i) {
+    auto g = svc_->PasswordGrant("user" + std::to_string(i) + "@pim.local", kPassword, std::nullopt,
+                                 "203.0.113.7");
+    EXPECT_EQ(g.status().error_code(), "invalid_grant") << i;
+  }
+  for (const char* name : {"alice@pim.local", "bob@pim.local"}) {
+    for (int i = 0; i < 2; ++i) {
+      auto g = svc_->PasswordGrant(name, "wrong password!", std::nullopt, "203.0.113.7");
+      EXPECT_EQ(g.status().code(), StatusCode::kInvalidArgument) << name << i;
+    }
+  }
+  EXPECT_EQ(CountActivity("Sign-in source throttled"), 1);
+  EXPECT_EQ(CountActivity("Account locked"), 0);
+
+  // The right password, a known or an unknown name: the same 429 with the wait.
+  auto blocked = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "203.0.113.7");
+  EXPECT_EQ(blocked.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(blocked.status().retry_after(), 15 * 60 + 1);
+  auto unknown = svc_->PasswordGrant("nobody@pim.local", kPassword, std::nullopt, "203.0.113.7");
+  EXPECT_EQ(unknown.status().code(), StatusCode::kResourceExhausted);
+  // Guesses while blocked test nothing and count against no account.
+  for (int i = 0; i < 5; ++i) {
+    (void)svc_->PasswordGrant("bob@pim.local", "wrong password!", std::nullopt, "203.0.113.7");
+  }
+  EXPECT_EQ(CountActivity("Account locked"), 0);
+  // Other sources are not blocked.
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "203.0.113.8").ok());
+
+  Start();  // stored like a lock: a restart does not lift it
+  clock_.Advance(Duration::Minutes(15) - Duration::Seconds(1));
+  EXPECT_EQ(
+      svc_->PasswordGrant("bob@pim.local", kPassword, std::nullopt, "203.0.113.7").status().code(),
+      StatusCode::kResourceExhausted);
+  clock_.Advance(Duration::Seconds(1));
+  EXPECT_TRUE(svc_->PasswordGrant("bob@pim.local", kPassword, std::nullopt, "203.0.113.7").ok());
+  EXPECT_FALSE(bob.empty());
+}
+
+// An attacker who holds one account must not be able to wipe the source's count by signing in
+// with it between guesses; failures older than the lockout duration are forgotten.
+TEST_F(AuthTest, ASuccessDoesNotResetTheSourceCountButTimeDoes) {
+  for (int i = 0; i < 19; ++i) {
+    (void)svc_->PasswordGrant("user" + std::to_string(i) + "@pim.local", kPassword, std::nullopt,
+                              "203.0.113.7");
+  }
+  ASSERT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "203.0.113.7").ok());
+  (void)svc_->PasswordGrant("user19@pim.local", kPassword, std::nullopt, "203.0.113.7");
+  EXPECT_EQ(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "203.0.113.7")
+                .status()
+                .code(),
+            StatusCode::kResourceExhausted);
+
+  for (int i = 0; i < 19; ++i) {
+    (void)svc_->PasswordGrant("user" + std::to_string(i) + "@pim.local", kPassword, std::nullopt,
+                              "203.0.113.9");
+  }
+  clock_.Advance(Duration::Minutes(15));
+  (void)svc_->PasswordGrant("user19@pim.local", kPassword, std::nullopt, "203.0.113.9");
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "203.0.113.9").ok());
+}
+
+// Break-glass accounts have their own per-source throttle (one minute after five failures) and
+// are never shut out by a source block: emergency access must survive somebody else's spraying
+// from a shared address.
+TEST_F(AuthTest, ABlockedSourceStillLetsBreakGlassAccountsSignIn) {
+  for (int i = 0; i < 20; ++i) {
+    (void)svc_->PasswordGrant("user" + std::to_string(i) + "@pim.local", kPassword, std::nullopt,
+                              "203.0.113.7");
+  }
+  ASSERT_EQ(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "203.0.113.7")
+                .status()
+                .code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_TRUE(svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "203.0.113.7").ok());
+  // Nor do its failures count against the source.
+  for (int i = 0; i < 4; ++i) {
+    (void)svc_->PasswordGrant("admin@pim.local", "wrong password!", std::nullopt, "203.0.113.9");
+  }
+  for (int i = 0; i < 19; ++i) {
+    (void)svc_->PasswordGrant("user" + std::to_string(i) + "@pim.local", kPassword, std::nullopt,
+                              "203.0.113.9");
+  }
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "203.0.113.9").ok());
+}
+
+TEST_F(AuthTest, FailedClientCredentialsCountAgainstTheSourceAndABlockedSourceGetsNoToken) {
+  auto sp = svc_->CreateServicePrincipal(admin_, {"deployer", "CI"});
+  ASSERT_TRUE(sp.ok());
+  auto secret = svc_->AddServicePrincipalPassword(admin_, sp->id, "ci");
+  ASSERT_TRUE(secret.ok());
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(svc_->ClientCredentialsGrant(sp->app_id, "guess " + std::to_string(i), "10.1.1.1")
+                  .status()
+                  .error_code(),
+              "invalid_client");
+  }
+  auto g = svc_->ClientCredentialsGrant(sp->app_id, secret->secret_text, "10.1.1.1");
+  EXPECT_EQ(g.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_GT(g.status().retry_after(), 0);
+  // The source's users are blocked too; elsewhere the secret works.
+  EXPECT_EQ(
+      svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "10.1.1.1").status().code(),
+      StatusCode::kResourceExhausted);
+  EXPECT_TRUE(svc_->ClientCredentialsGrant(sp->app_id, secret->secret_text, "10.1.1.2").ok());
+}
+
+TEST_F(AuthTest, TheSourceLimitCanBeTurnedOff) {
+  options_.source_lockout_threshold = 0;
+  Start();
+  for (int i = 0; i < 40; ++i) {
+    (void)svc_->PasswordGrant("user" + std::to_string(i) + "@pim.local", kPassword, std::nullopt,
+                              "203.0.113.7");
+  }
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "203.0.113.7").ok());
+  EXPECT_EQ(CountActivity("Sign-in source throttled"), 0);
+}
+
 TEST_F(AuthTest, TotpCodeIsAcceptedOnceAndProvesMfa) {
   std::string secret = EnrollAlice();
   std::string code = TotpCode(secret, clock_.Now());

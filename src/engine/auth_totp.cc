@@ -69,14 +69,13 @@ Status PimService::VerifyTotpEnrollment(const Caller& caller, const std::string&
   Txn txn;
   const Timestamp now = s.clock.Now();
   if (!rec->verified) RETURN_IF_ERROR(CheckMayAddFactor(s, caller, user.id, now));
-  auto cred = s.credentials.find(user.id);
-  if (!user.break_glass && cred != s.credentials.end() && cred->second.locked_until &&
-      *cred->second.locked_until > now) {
+  // A break-glass account's throttle is on sign-ins: its session may verify codes.
+  if (auto block = user.break_glass ? std::nullopt : BlockedUntil(s, user, caller.ip, now)) {
     Status st(StatusCode::kResourceExhausted, "too many failed attempts");
-    st.set_retry_after(static_cast<int>((*cred->second.locked_until - now).seconds() + 1));
+    st.set_retry_after(static_cast<int>((block->until - now).seconds() + 1));
     AuditEvent e = s.Event(caller, "Authentication", "Sign-in failed", "Other");
     e.result = "failure";
-    e.result_reason = "account locked (authenticator app verification)";
+    e.result_reason = std::string(block->reason) + " (authenticator app verification)";
     e.targets.push_back(s.PrincipalTarget(user.id));
     txn.events.push_back(std::move(e));
     return s.CommitRefusal(lock, std::move(txn), st);

@@ -235,9 +235,19 @@ struct PimService::State : EngineState {
 };
 
 // ---- Authentication helpers (auth_grants.cc) ----
+// Why, and until when, sign-ins of `user` from `ip` are refused now: "account locked", "source
+// throttled" (too many failed sign-ins from that source), or "throttled" (a break-glass account,
+// per source); the later end when more than one applies.
+struct SignInBlock {
+  Timestamp until;
+  const char* reason;
+};
+std::optional<SignInBlock> BlockedUntil(const EngineState& s, const Principal& user,
+                                        const std::string& ip, Timestamp now);
 // Counts one failed password or code for `user` (under the exclusive lock): increments the
 // consecutive-failure counter and locks the account at the threshold (break-glass accounts are
-// throttled per source address instead), auditing the failure and any lock.
+// throttled per source address instead), and counts it against its source address (not for
+// break-glass accounts), auditing the failure and any lock or block.
 void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std::string& ip,
                       const std::string& reason);
 // Verifies `code` against the user's verified TOTP methods with replay protection; on success
@@ -248,6 +258,7 @@ bool CheckTotp(EngineState& s, Txn& txn, const std::string& user_id, const std::
 // Activity names shared by several files.
 namespace activity {
 inline constexpr const char* kBreakGlassUsed = "Break-glass account used";
+inline constexpr const char* kSourceThrottled = "Sign-in source throttled";
 inline constexpr const char* kAssignmentExpired = "Role assignment expired";
 inline constexpr const char* kEligibilityExpired = "Eligibility expired";
 inline constexpr const char* kScheduledStart = "Scheduled assignment started";

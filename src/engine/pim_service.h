@@ -45,6 +45,11 @@ struct EngineOptions {
   Duration mfa_freshness = Duration::Minutes(5);
   int lockout_threshold = 5;
   Duration lockout_duration = Duration::Minutes(15);
+  // Failed sign-ins from one source (any accounts, unknown names included; break-glass accounts
+  // have their own throttle) within lockout_duration of each other that block every sign-in from
+  // it for lockout_duration: password spraying spreads its guesses over many accounts, each
+  // staying under lockout_threshold. 0: no such limit.
+  int source_lockout_threshold = 20;
   // Sources with a break-glass sign-in throttle kept at once (each costs ~200 bytes of memory
   // and a stored object); past it, the one expiring first goes. Failed sign-ins cost an argon2id
   // hash each, so reaching it takes tens of thousands of addresses within a lockout duration.

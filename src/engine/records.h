@@ -63,9 +63,12 @@ inline constexpr size_t kUsedRefreshHashes = 8;
 // Failed sign-ins to break-glass accounts from one source (kind "signInThrottle", id = source).
 // Break-glass accounts are never locked (CONTRACT.md); their sign-ins are throttled per source
 // instead, and like a lock that state survives a restart. The source is an IPv4 address, or an
-// IPv6 address's /64 (one host's, or one customer's, whole allocation).
+// IPv6 address's /64 (one host's, or one customer's, whole allocation). The failed sign-ins of
+// every other account from a source are counted too, in a throttle of their own whose key is the
+// source behind "all " (EngineOptions::source_lockout_threshold).
 struct SignInThrottle {
-  std::string source;      // "203.0.113.7", "2001:db8:1:2::/64", or the peer text as given
+  // "203.0.113.7", "2001:db8:1:2::/64", or the peer text as given; "all 203.0.113.7" etc.
+  std::string source;
   int failures = 0;        // since the last success, throttle, or quiet spell
   Timestamp last_failure;  // failures older than the lockout duration are forgotten
   Timestamp blocked_until;

@@ -177,5 +177,39 @@ class AuthTest(PimTestCase):
         self.assertIs(got["accountEnabled"], False)
 
 
+
+class SourceThrottleTest(PimTestCase):
+    """Password spraying from one address, with pimd's default limit (a server of its own: every
+    other test class signs in from 127.0.0.1 too)."""
+
+    def test_twenty_failures_from_one_address_block_its_sign_ins_durably(self):
+        user = self.new_user("Sprayed", sign_in=False)
+        for i in range(20):
+            r = self.api.token_response("nobody-%d@pim.local" % i, "Spring2026!spring")
+            self.assertEqual(r.status, 400, (i, r))
+            self.assertEqual(r.body.get("error"), "invalid_grant", r)
+        # The right password of a real account, and an unknown name: the same 429.
+        for upn, password in ((user.upn, user.password), ("nobody@pim.local", "x" * 12)):
+            r = self.api.token_response(upn, password)
+            self.assertEqual(r.status, 429, r)
+            self.assertEqual(r.body.get("error"), "invalid_grant", r)
+            self.assertNotIn("access_token", r.body)
+            retry_after = int(r.headers["retry-after"])
+            self.assertGreater(retry_after, 14 * 60)
+            self.assertLessEqual(retry_after, 15 * 60 + 1)
+
+        type(self).api = Client(self.server.restart())
+        self.assertEqual(self.api.token_response(user.upn, user.password).status, 429,
+                         "the block did not survive a restart")
+        # Break-glass accounts are never shut out by it.
+        self.sign_in(self.admin)
+
+        blocks = [a for a in self.all_audits(token=self.admin.token)
+                  if a["activityDisplayName"] == "Sign-in source throttled"]
+        self.assertEqual(len(blocks), 1, blocks)
+        details = {d["key"]: d["value"] for d in blocks[0]["additionalDetails"]}
+        self.assertEqual(details.get("throttleSource"), "127.0.0.1", details)
+        self.assertIn("blockedUntil", details)
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

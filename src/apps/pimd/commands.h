@@ -30,6 +30,7 @@ struct ServeOptions : CommonOptions {
   std::string public_url;  // the base of the links pimd writes; empty: from each request's Host
   std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For names the client
   int64_t mfa_freshness_seconds = 0;         // 0: engine default (300)
+  int64_t sign_in_source_limit = -1;         // -1: engine default (20); 0: no limit
   int64_t min_free_mib = 128;  // below this much free space, changes are refused (0: off)
 };
 

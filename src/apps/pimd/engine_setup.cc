@@ -5,7 +5,7 @@
 namespace pim::pimd {
 
 Result<std::unique_ptr<Engine>> OpenEngine(const DataPaths& paths, const CommonOptions& common,
-                                           bool create_keys, int64_t mfa_freshness_seconds) {
+                                           bool create_keys, const ServeOptions* serve) {
   if (!create_keys) {
     for (const std::string& key : {paths.AuditKey(), paths.SecretKey()}) {
       std::error_code ec;
@@ -29,7 +29,12 @@ Result<std::unique_ptr<Engine>> OpenEngine(const DataPaths& paths, const CommonO
   if (common.argon2_memory_kib > 0)
     options.password_cost.memory_bytes = common.argon2_memory_kib << 10;
   if (common.argon2_passes > 0) options.password_cost.passes = common.argon2_passes;
-  if (mfa_freshness_seconds > 0) options.mfa_freshness = Duration::Seconds(mfa_freshness_seconds);
+  if (serve != nullptr && serve->mfa_freshness_seconds > 0) {
+    options.mfa_freshness = Duration::Seconds(serve->mfa_freshness_seconds);
+  }
+  if (serve != nullptr && serve->sign_in_source_limit >= 0) {
+    options.source_lockout_threshold = static_cast<int>(serve->sign_in_source_limit);
+  }
   engine->service = std::make_unique<PimService>(*engine->store, engine->clock, engine->ids,
                                                  *engine->signer, *engine->secrets, options);
   RETURN_IF_ERROR(engine->service->Load());

@@ -25,8 +25,9 @@ struct Engine {
   std::unique_ptr<PimService> service;
 };
 
-// Loads (or, with `create_keys`, creates) the key files, opens DIR/pim.db and loads PimService.
+// Loads (or, with `create_keys`, creates) the key files, opens DIR/pim.db and loads PimService,
+// tuned by `serve`'s options when given.
 Result<std::unique_ptr<Engine>> OpenEngine(const DataPaths& paths, const CommonOptions& common,
-                                           bool create_keys, int64_t mfa_freshness_seconds = 0);
+                                           bool create_keys, const ServeOptions* serve = nullptr);
 
 }  // namespace pim::pimd

@@ -4,7 +4,7 @@
 //   pimd --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F] [--insecure-http]
 //        [--public-url URL] [--trusted-proxy ADDR[/BITS]]...
 //        [--argon2-memory-kib N --argon2-passes N] [--mfa-freshness-seconds N]
-//        [--min-free-mib N]
+//        [--sign-in-source-limit N] [--min-free-mib N]
 // Logs go to standard error; standard output carries only the lines of CONTRACT.md "Processes".
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -54,6 +54,11 @@ int main(int argc, char** argv) {
   app.add_option("--mfa-freshness-seconds", serve.mfa_freshness_seconds,
                  "how recent MFA must be for activations that require it (default 300)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--sign-in-source-limit", serve.sign_in_source_limit,
+                 "failed sign-ins from one source address within 15 minutes that block every "
+                 "sign-in from it for 15 minutes, break-glass accounts' excepted (default 20; "
+                 "0: no limit)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000}));
   app.add_option("--min-free-mib", serve.min_free_mib,
                  "refuse changes (503) while the data directory has less free space than this "
                  "(default 128; 0: never)")

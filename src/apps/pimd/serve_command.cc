@@ -257,7 +257,7 @@ int RunServe(const ServeOptions& options) {
   BlockStopSignals();
   RaiseOpenFileLimit();
   Result<std::unique_ptr<Engine>> opened =
-      OpenEngine(paths, options, /*create_keys=*/false, options.mfa_freshness_seconds);
+      OpenEngine(paths, options, /*create_keys=*/false, &options);
   if (!opened.ok()) return Fail("cannot open " + paths.dir + ": " + opened.status().ToString());
   Engine& engine = **opened;
   PimService& service = *engine.service;
