@@ -50,6 +50,9 @@ struct ServerCore {
   bool tls = false;
   std::string local_host_port;  // base_url fallback when the Host header is missing or odd
   std::atomic<bool> stopping{false};
+  // Set by the first request that carried X-Forwarded-For from a peer that is not a trusted
+  // proxy (logged once: a reverse proxy not named with --trusted-proxy, or a client's forgery).
+  std::atomic<bool> untrusted_forwarder_seen{false};
 
   // Connection registry, so Stop() can reach every open connection.
   void Register(Connection* connection, std::weak_ptr<Connection> weak);

@@ -231,10 +231,20 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     request.target = std::string(req.target());
     for (const auto& field : req) AddHeader(request, field.name_string(), field.value());
     request.body = std::move(req.body());
-    request.remote_ip = core_.options.trusted_proxies.empty()
-                            ? remote_ip_
-                            : ClientAddress(remote_ip_, request.Header("x-forwarded-for"),
-                                            core_.options.trusted_proxies);
+    const std::string forwarded_for = request.Header("x-forwarded-for");
+    request.remote_ip =
+        core_.options.trusted_proxies.empty()
+            ? remote_ip_
+            : ClientAddress(remote_ip_, forwarded_for, core_.options.trusted_proxies);
+    if (request.remote_ip == remote_ip_ && !forwarded_for.empty() &&
+        !core_.options.trusted_proxies.Contains(remote_ip_) &&
+        !core_.untrusted_forwarder_seen.exchange(true)) {
+      spdlog::warn(
+          "ignored X-Forwarded-For from {}, which is not a trusted proxy: if pimd runs behind a "
+          "reverse proxy there, name it with --trusted-proxy, or every client behind it shares "
+          "that address in audit records and sign-in limits (logged once)",
+          remote_ip_);
+    }
     request.base_url = core_.options.public_url.empty()
                            ? BaseUrl(core_.tls, req[bhttp::field::host], core_.local_host_port)
                            : core_.options.public_url;

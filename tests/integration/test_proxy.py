@@ -148,8 +148,14 @@ class ProxyTest(PimTestCase):
         # Through nginx (trusted): the address nginx saw, not the one the client claimed.
         self.assertEqual(self.failed_sign_in_address(self.proxy, spoofed), "127.0.0.1")
         self.assertEqual(self.failed_sign_in_address(self.proxy, None), "127.0.0.1")
-        # Straight to pimd from an address that is not a trusted proxy: the header is ignored.
+        self.assertNotIn("ignored X-Forwarded-For", self.server.log_tail(200))
+        # Straight to pimd from an address that is not a trusted proxy: the header is ignored,
+        # and the log says so (once), for a proxy someone forgot to name.
         self.assertEqual(self.failed_sign_in_address(self.api, spoofed), "127.0.0.1")
+        self.assertEqual(self.failed_sign_in_address(self.api, spoofed), "127.0.0.1")
+        log = self.server.log_tail(200)
+        self.assertEqual(log.count("ignored X-Forwarded-For from 127.0.0.1, which is not a "
+                                   "trusted proxy"), 1, log)
 
     def test_pim_signs_in_and_pages_through_the_proxy(self):
         # More role definitions than one default page (100), so resolving the last one by name
