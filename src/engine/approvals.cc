@@ -25,6 +25,14 @@ std::string StepPayload(const ScheduleRequest& r, const Approval& a, const Appro
                         {"approverUserIds", boost::json::value_from(st.approver_user_ids)},
                         {"approverGroupIds", boost::json::value_from(st.approver_group_ids)},
                         {"fallbackApprovers", st.fallback_approvers}};
+  // When the stage ends unreviewed, and when its escalation approvers may review it too: what a
+  // notification to the approvers would say.
+  if (std::optional<Timestamp> timeout = st.TimeoutAt()) {
+    o["timeoutDateTime"] = FormatTimestamp(*timeout);
+  }
+  if (std::optional<Timestamp> at = EscalationInstant(st)) {
+    o["escalationDateTime"] = FormatTimestamp(*at);
+  }
   return boost::json::serialize(o);
 }
 

@@ -137,6 +137,38 @@ TEST_F(AuthTest, BreakGlassIsNeverLockedButThrottledPerAddress) {
   EXPECT_TRUE(svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9").ok());
 }
 
+// Break-glass accounts bypass the workflow and set off alarms: each transaction they make (a
+// sign-in, a change) puts a "breakGlassUsed" event in the outbox with the audit record, for
+// whoever delivers notifications.
+TEST_F(AuthTest, BreakGlassUseEmitsAnAlarmEventWithEachRecord) {
+  auto g = svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  const std::string bob = NewUser("bob");  // a change by the break-glass administrator
+  ASSERT_FALSE(bob.empty());
+  auto outbox = store_.PendingOutbox(1000);
+  ASSERT_TRUE(outbox.ok());
+  std::vector<boost::json::object> alarms;
+  for (const auto& ev : *outbox) {
+    if (ev.type == "breakGlassUsed") alarms.push_back(boost::json::parse(ev.payload).as_object());
+  }
+  ASSERT_GE(alarms.size(), 2u);
+  const boost::json::object& sign_in = alarms[alarms.size() - 2];
+  EXPECT_EQ(sign_in.at("activity"), "Sign-in");
+  EXPECT_EQ(sign_in.at("ipAddress"), "10.0.0.9");
+  EXPECT_EQ(sign_in.at("userPrincipalName"), "admin@pim.local");
+  EXPECT_EQ(sign_in.at("activityDateTime").as_string(), FormatTimestamp(clock_.Now()));
+  EXPECT_EQ(alarms.back().at("activity"), "Add user");
+  EXPECT_EQ(alarms.back().at("principalId"), sign_in.at("principalId"));
+  EXPECT_EQ(CountActivity("Break-glass account used"), static_cast<int>(alarms.size()));
+  // An ordinary user's sign-in sets off nothing.
+  ASSERT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "10.0.0.9").ok());
+  auto after = store_.PendingOutbox(1000);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(std::count_if(after->begin(), after->end(),
+                          [](const OutboxEvent& ev) { return ev.type == "breakGlassUsed"; }),
+            static_cast<long>(alarms.size()));
+}
+
 // The stored throttles (kind "signInThrottle"), decoded.
 std::vector<SignInThrottle> StoredThrottles(Store& store) {
   std::vector<SignInThrottle> out;

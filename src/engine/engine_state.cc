@@ -1,6 +1,7 @@
 #include "engine/engine_state.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -154,6 +155,14 @@ void EngineState::Audit(Txn& txn, const Caller& caller, AuditEvent e) const {
     AuditEvent bg = Event(caller, "Authentication", activity::kBreakGlassUsed, "Other");
     bg.details.emplace_back("activity", e.activity);
     bg.targets.push_back(PrincipalTarget(caller.principal_id));
+    // The alarm: whoever delivers notifications tells the security team at once.
+    Emit(txn, "breakGlassUsed",
+         boost::json::serialize(
+             boost::json::object{{"principalId", caller.principal_id},
+                                 {"userPrincipalName", bg.initiator_upn},
+                                 {"activity", e.activity},
+                                 {"ipAddress", caller.ip},
+                                 {"activityDateTime", FormatTimestamp(bg.time)}}));
     txn.events.push_back(std::move(e));
     txn.events.push_back(std::move(bg));
     return;

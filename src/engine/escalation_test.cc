@@ -116,6 +116,35 @@ TEST_F(EscalationTest, EscalationApproversMayReviewFromTheEscalationInstant) {
   EXPECT_EQ(EscalationEvents(), 1);
 }
 
+// The event that asks a stage's approvers for a review says until when the stage runs and from
+// when its escalation approvers are asked too: what a notification would tell them.
+TEST_F(EscalationTest, TheApprovalRequestedEventCarriesTheStageTimeoutAndEscalationInstant) {
+  SetStages(
+      {{{{"singleUser", bob_}}, {{"singleUser", carol_}}, 45}, {{{"singleUser", carol_}}, {}, 60}});
+  const Timestamp start = clock_.Now();
+  auto r = Activate(alice_, kGA, Duration::Hours(1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  clock_.Advance(Duration::Minutes(5));
+  ASSERT_TRUE(Review(bob_, *r).ok());
+  auto outbox = store_.PendingOutbox(1000);
+  ASSERT_TRUE(outbox.ok());
+  std::vector<boost::json::object> requested;
+  for (const auto& ev : *outbox) {
+    if (ev.type == "approvalRequested") {
+      requested.push_back(boost::json::parse(ev.payload).as_object());
+    }
+  }
+  ASSERT_EQ(requested.size(), 2u);
+  EXPECT_EQ(requested[0].at("timeoutDateTime").as_string(),
+            FormatTimestamp(start + Duration::Days(1)));
+  EXPECT_EQ(requested[0].at("escalationDateTime").as_string(),
+            FormatTimestamp(start + Duration::Minutes(45)));
+  // The second stage starts at the first one's approval and does not escalate.
+  EXPECT_EQ(requested[1].at("timeoutDateTime").as_string(),
+            FormatTimestamp(start + Duration::Minutes(5) + Duration::Days(1)));
+  EXPECT_FALSE(requested[1].contains("escalationDateTime"));
+}
+
 TEST_F(EscalationTest, TheTimerRecordsTheEscalationOnceAndItSurvivesARestart) {
   SetStages({{{{"singleUser", bob_}}, {{"singleUser", carol_}}, 30}});
   auto r = Activate(alice_, kGA, Duration::Hours(1));
