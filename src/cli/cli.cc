@@ -74,6 +74,12 @@ void Build(CLI::App& app, Context& ctx, Options& o, Action& chosen) {
                    "First end every session of yours on the server (all devices)");
   On(logout, chosen, [&] { return Logout(ctx, o.everywhere); });
 
+  auto* passwd =
+      app.add_subcommand("passwd", "Change your password (every other session of yours ends)");
+  passwd->add_flag("--password-stdin", o.login.password_stdin,
+                   "Read the current and the new password from stdin, one line each");
+  On(passwd, chosen, [&] { return ChangePassword(ctx, o.login.password_stdin); });
+
   auto* mfa = app.add_subcommand("mfa", "Authenticator app (TOTP) enrollment");
   mfa->require_subcommand(1);
   auto* enroll = mfa->add_subcommand("enroll", "Enroll an authenticator app");

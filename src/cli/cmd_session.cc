@@ -111,6 +111,47 @@ Status Logout(Context& ctx, bool everywhere) {
   return Status::Ok();
 }
 
+Status ChangePassword(Context& ctx, bool from_stdin) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
+  auto read_line = [&](const char* what) -> Result<std::string> {
+    std::string line;
+    if (!std::getline(ctx.in, line)) {
+      return InvalidArgument(std::string("--password-stdin: no ") + what + " password");
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  };
+  std::string current, next;
+  if (from_stdin) {
+    ASSIGN_OR_RETURN(current, read_line("current"));
+    ASSIGN_OR_RETURN(next, read_line("new"));
+  } else {
+    current = ctx.env("PIM_PASSWORD");
+    if (current.empty()) {
+      Result<std::string> typed = ctx.prompter.ReadSecret("Current password: ");
+      if (!typed.ok()) {
+        return FailedPrecondition("no password; use --password-stdin or set PIM_PASSWORD");
+      }
+      current = *typed;
+    }
+    next = ctx.env("PIM_NEW_PASSWORD");
+    if (next.empty()) {
+      Result<std::string> typed = ctx.prompter.ReadSecret("New password: ");
+      Result<std::string> again =
+          typed.ok() ? ctx.prompter.ReadSecret("New password again: ") : typed;
+      if (!typed.ok() || !again.ok()) {
+        return FailedPrecondition("no new password; use --password-stdin or set PIM_NEW_PASSWORD");
+      }
+      if (*typed != *again) return InvalidArgument("the new passwords do not match");
+      next = *typed;
+    }
+  }
+  json::object body{{"currentPassword", current}, {"newPassword", next}};
+  RETURN_IF_ERROR(session->api().Post("/v1.0/me/changePassword", body).status());
+  if (!ctx.json) ctx.out << "Password changed; every other session of yours has ended.\n";
+  return Status::Ok();
+}
+
 Status MfaEnroll(Context& ctx, const MfaEnrollOptions& o) {
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Open(ctx));
   ASSIGN_OR_RETURN(json::value method,

@@ -21,6 +21,11 @@ struct LoginOptions {
 Status Login(Context& ctx, const LoginOptions& o);
 // With `everywhere`, first asks the server to end every session of the signed-in user.
 Status Logout(Context& ctx, bool everywhere = false);
+// Changes the signed-in user's password (POST /me/changePassword): the current one from
+// $PIM_PASSWORD or a prompt, the new one from $PIM_NEW_PASSWORD or two prompts that must agree.
+// With `from_stdin`, both from standard input, one line each. The server ends every other
+// session of the user; this one goes on.
+Status ChangePassword(Context& ctx, bool from_stdin = false);
 
 struct MfaEnrollOptions {
   std::string code;        // verify with this code instead of prompting

@@ -67,6 +67,45 @@ TEST_F(CommandsTest, LoginFailureShowsOAuthErrorAndExits1) {
   EXPECT_EQ(LoadConfig(config_path_).status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(CommandsTest, PasswdAsksForTheNewPasswordTwiceAndSendsTheChange) {
+  SignIn();
+  prompter_.answers = {"old password here", "a new passphrase", "a new passphrase"};
+  server_.Expect("POST", "/v1.0/me/changePassword", 204, "");
+  ASSERT_EQ(Pim({"passwd"}), 0) << err_.str();
+  EXPECT_EQ(prompter_.asked, (std::vector<std::string>{
+                                 "Current password: ", "New password: ", "New password again: "}));
+  EXPECT_EQ(SentJson(0), (json::value{{"currentPassword", "old password here"},
+                                      {"newPassword", "a new passphrase"}}));
+  EXPECT_EQ(out_.str(), "Password changed; every other session of yours has ended.\n");
+  EXPECT_EQ(LoadConfig(config_path_)->access_token, "at1");  // this session goes on
+}
+
+TEST_F(CommandsTest, PasswdRefusesNewPasswordsThatDifferWithoutAskingTheServer) {
+  SignIn();
+  prompter_.answers = {"old password here", "a new passphrase", "a new passfrase"};
+  EXPECT_EQ(Pim({"passwd"}), 1);
+  EXPECT_EQ(err_.str(), "pim: the new passwords do not match\n");
+  EXPECT_TRUE(server_.sent().empty());
+}
+
+TEST_F(CommandsTest, PasswdReadsStdinOrTheEnvironmentAndShowsTheServersRefusal) {
+  SignIn();
+  in_.str("old password here\na new passphrase\n");
+  server_.Expect("POST", "/v1.0/me/changePassword", 403,
+                 R"({"error":{"code":"Authorization_RequestDenied",)"
+                 R"("message":"the current password is not correct"}})");
+  EXPECT_EQ(Pim({"passwd", "--password-stdin"}), 1);
+  EXPECT_NE(err_.str().find("the current password is not correct"), std::string::npos)
+      << err_.str();
+  EXPECT_EQ(SentJson(0).at("newPassword"), "a new passphrase");
+  env_["PIM_PASSWORD"] = "old password here";
+  env_["PIM_NEW_PASSWORD"] = "another passphrase";
+  server_.Expect("POST", "/v1.0/me/changePassword", 204, "");
+  ASSERT_EQ(Pim({"passwd"}), 0) << err_.str();
+  EXPECT_EQ(SentJson(1).at("newPassword"), "another passphrase");
+  EXPECT_TRUE(prompter_.asked.empty());
+}
+
 TEST_F(CommandsTest, NotSignedIn) {
   EXPECT_EQ(Pim({"roles"}), 1);
   EXPECT_NE(err_.str().find("pim: not signed in; run 'pim login"), std::string::npos);

@@ -13,6 +13,7 @@
 #include "engine/engine_state.h"
 #include "engine/pim_service.h"
 #include "engine/store_codec.h"
+#include "engine/validation.h"
 
 namespace pim {
 namespace {
@@ -339,6 +340,77 @@ Result<TokenGrant> PimService::PasswordGrant(const std::string& username,
   s.Audit(txn, who, std::move(e));
   s.Commit(lock, std::move(txn));
   return grant;
+}
+
+Status PimService::ChangeOwnPassword(const Caller& caller, const std::string& current_password,
+                                     const std::string& new_password) {
+  State& s = *state_;
+  if (caller.anonymous()) return Unauthenticated("sign-in required");
+  if (caller.kind != PrincipalKind::kUser) {
+    return PermissionDenied(
+        "only users have passwords; a service principal's secrets are "
+        "managed with addPassword and removePassword");
+  }
+  if (current_password.empty()) return InvalidArgument("currentPassword is required");
+  RETURN_IF_ERROR(ValidatePassword(new_password));
+  if (new_password == current_password) {
+    return InvalidArgument("the new password must differ from the current one");
+  }
+  // Phase 1 (shared lock): the hash to check, unless sign-ins are blocked.
+  std::string hash;
+  bool blocked = false;
+  {
+    SharedLock lock(s.mu);
+    const Principal* p = s.LivePrincipal(caller.principal_id);
+    if (p == nullptr) return Unauthenticated("sign-in required");
+    auto it = s.credentials.find(p->id);
+    if (it != s.credentials.end()) hash = it->second.password_hash;
+    blocked = BlockedUntil(s, *p, caller.ip, s.clock.Now()).has_value();
+  }
+  // Phase 2 (no lock): argon2id, to check the current password and then hash the new one.
+  const bool current_ok = !blocked && !hash.empty() && VerifyPassword(current_password, hash);
+  std::string new_hash;
+  if (current_ok) {
+    ASSIGN_OR_RETURN(new_hash, HashPassword(new_password, s.options.password_cost));
+  }
+  // Phase 3 (exclusive lock): apply the outcome.
+  ExclusiveLock lock(s.mu);
+  const Timestamp now = s.clock.Now();
+  const Principal* p = s.LivePrincipal(caller.principal_id);
+  if (p == nullptr) return Unauthenticated("sign-in required");
+  const Principal user = *p;
+  Txn txn;
+  AuditEvent e = s.Event(caller, "UserManagement", "Change user password", "Update");
+  e.targets.push_back(s.PrincipalTarget(user.id));
+  if (auto block = BlockedUntil(s, user, caller.ip, now)) {
+    e.result = "failure";
+    e.result_reason = block->reason;
+    s.Audit(txn, caller, std::move(e));
+    return s.CommitRefusal(lock, std::move(txn), Locked(block->until, now));
+  }
+  auto cred_it = s.credentials.find(user.id);
+  if (cred_it == s.credentials.end() || cred_it->second.password_hash != hash) {
+    // Changed or reset since phase 1 (or never set): nothing was checked against it.
+    return FailedPrecondition("the password changed meanwhile; sign in again");
+  }
+  if (!current_ok) {
+    e.result = "failure";
+    e.result_reason = "invalid current password";
+    s.Audit(txn, caller, std::move(e));
+    CountAuthFailure(s, txn, user, caller.ip, "invalid current password while changing it");
+    return s.CommitRefusal(lock, std::move(txn),
+                           PermissionDenied("the current password is not correct"));
+  }
+  CredentialRecord cred = cred_it->second;
+  cred.password_hash = std::move(new_hash);
+  cred.failed_attempts = 0;
+  s.PutCredential(txn, cred);
+  e.targets.back().modified.emplace_back("password", "", "(changed)");
+  // Whoever else holds a session (a stolen token, a forgotten laptop) is signed out.
+  s.RevokeSessionsOf(txn, user.id, caller.session_id);
+  s.Audit(txn, caller, std::move(e));
+  s.Commit(lock, std::move(txn));
+  return Status::Ok();
 }
 
 Result<TokenGrant> PimService::ClientCredentialsGrant(const std::string& client_id,

@@ -387,6 +387,75 @@ TEST_F(AuthTest, TheSourceLimitCanBeTurnedOff) {
   EXPECT_EQ(CountActivity("Sign-in source throttled"), 0);
 }
 
+// A user replaces the password an administrator gave them. Every other session ends (a stolen
+// token, a forgotten laptop); the one that changed it goes on.
+TEST_F(AuthTest, ChangingOnesPasswordEndsEveryOtherSession) {
+  auto laptop = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "10.0.0.1");
+  auto phone = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "10.0.0.2");
+  ASSERT_TRUE(laptop.ok() && phone.ok());
+  auto caller = svc_->Authenticate(laptop->access_token, "10.0.0.1");
+  ASSERT_TRUE(caller.ok());
+  const std::string fresh = "a brand new passphrase";
+  ASSERT_TRUE(svc_->ChangeOwnPassword(*caller, kPassword, fresh).ok());
+
+  EXPECT_TRUE(svc_->Authenticate(laptop->access_token, "10.0.0.1").ok());
+  EXPECT_EQ(svc_->Authenticate(phone->access_token, "10.0.0.2").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(svc_->RefreshGrant(phone->refresh_token, std::nullopt, "10.0.0.2").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", fresh, std::nullopt, "").ok());
+  EXPECT_EQ(CountActivity("Change user password"), 1);
+}
+
+// Whoever holds only a token cannot take the account over: the current password is required,
+// and guessing it counts like failed sign-ins, up to the lock.
+TEST_F(AuthTest, AWrongCurrentPasswordIsRefusedAndCountsTowardTheLock) {
+  auto g = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "10.0.0.1");
+  ASSERT_TRUE(g.ok());
+  auto caller = svc_->Authenticate(g->access_token, "10.0.0.1");
+  ASSERT_TRUE(caller.ok());
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(svc_->ChangeOwnPassword(*caller, "guess number " + std::to_string(i),
+                                      "a brand new passphrase")
+                  .code(),
+              StatusCode::kPermissionDenied)
+        << i;
+  }
+  EXPECT_EQ(CountActivity("Account locked"), 1);
+  Status locked = svc_->ChangeOwnPassword(*caller, kPassword, "a brand new passphrase");
+  EXPECT_EQ(locked.code(), StatusCode::kResourceExhausted);
+  EXPECT_GT(locked.retry_after(), 0);
+  clock_.Advance(Duration::Minutes(15));
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").ok());
+}
+
+TEST_F(AuthTest, APasswordChangeThatBreaksARuleChangesNothing) {
+  auto g = svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "10.0.0.1");
+  ASSERT_TRUE(g.ok());
+  auto caller = svc_->Authenticate(g->access_token, "10.0.0.1");
+  ASSERT_TRUE(caller.ok());
+  EXPECT_EQ(svc_->ChangeOwnPassword(*caller, kPassword, kPassword).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(svc_->ChangeOwnPassword(*caller, kPassword, "too short").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(svc_->ChangeOwnPassword(*caller, "", "a brand new passphrase").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(svc_->ChangeOwnPassword(Caller{}, kPassword, "a brand new passphrase").code(),
+            StatusCode::kUnauthenticated);
+  auto sp = svc_->CreateServicePrincipal(admin_, {"deployer", "CI"});
+  ASSERT_TRUE(sp.ok());
+  Caller app;
+  app.principal_id = sp->id;
+  app.kind = PrincipalKind::kServicePrincipal;
+  EXPECT_EQ(svc_->ChangeOwnPassword(app, "anything at all", "a brand new passphrase").code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_TRUE(svc_->Authenticate(g->access_token, "10.0.0.1").ok());
+  EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").ok());
+  EXPECT_EQ(CountActivity("Change user password"), 0);
+}
+
 TEST_F(AuthTest, TotpCodeIsAcceptedOnceAndProvesMfa) {
   std::string secret = EnrollAlice();
   std::string code = TotpCode(secret, clock_.Now());

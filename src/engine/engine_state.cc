@@ -543,10 +543,11 @@ void EngineState::MarkTimerDone(Txn& txn, const std::string& key) {
   txn.Put(kinds::kTimer, key, EncodeTimerMark({key, clock.Now()}));
 }
 
-void EngineState::RevokeSessionsOf(Txn& txn, const std::string& principal_id) {
+void EngineState::RevokeSessionsOf(Txn& txn, const std::string& principal_id,
+                                   const std::string& except_session_id) {
   std::vector<SessionRecord> live;
   for (const auto& [id, s] : sessions) {
-    if (s.principal_id == principal_id && !s.revoked) live.push_back(s);
+    if (s.principal_id == principal_id && !s.revoked && id != except_session_id) live.push_back(s);
   }
   for (auto& s : live) {
     s.revoked = true;

@@ -226,8 +226,10 @@ struct EngineState {
   // The timeout deadline of `a`'s step in progress and, unless already recorded, its escalation.
   void AddApprovalDeadlines(const Approval& a);
   void MarkTimerDone(Txn& txn, const std::string& key);
-  // Revokes every session of `principal` (disable, delete, password reset).
-  void RevokeSessionsOf(Txn& txn, const std::string& principal_id);
+  // Revokes every session of `principal` (disable, delete, password reset) but
+  // `except_session_id` (the caller's own, after a password change).
+  void RevokeSessionsOf(Txn& txn, const std::string& principal_id,
+                        const std::string& except_session_id = {});
 };
 
 struct PimService::State : EngineState {

@@ -200,6 +200,13 @@ class PimService {
   // tokens stop working). A user may end their own; anyone else's needs what updating that user
   // needs.
   Status RevokeSignInSessions(const Caller& caller, const std::string& id);
+  // Graph's changePassword (POST /me/changePassword): the caller, a user, proves its current
+  // password and sets a new one (ValidatePassword's rules; not the current one again). A wrong
+  // current password counts as a failed sign-in (lockout, source limit) and is PermissionDenied;
+  // while the account is locked or the source blocked, ResourceExhausted with retry_after. Every
+  // other session of the user ends; the caller's stays.
+  Status ChangeOwnPassword(const Caller& caller, const std::string& current_password,
+                           const std::string& new_password);
   Result<Principal> CreateGroup(const Caller& caller, const NewGroup& group);
   Status AddGroupMember(const Caller& caller, const std::string& group_id,
                         const std::string& member_id);

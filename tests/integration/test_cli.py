@@ -145,6 +145,23 @@ class CliTest(PimTestCase):
         self.assertEqual(self.api.get("/v1.0/me", token=self.requester2.token).status, 401)
         self.pim("logout", "roles", ok=False)
 
+    def test_passwd_replaces_the_password_and_ends_the_other_sessions(self):
+        user = self.new_user("Cli Passwd")  # signed in over HTTP: another session
+        self.login("passwd", user, via="env")
+        out = self.pim("passwd", "passwd", "--password-stdin",
+                       input="not the password\na-new-passphrase-1\n", ok=False)
+        self.assertIn("current password is not correct", out.stderr)
+        out = self.pim("passwd", "passwd", env={"PIM_PASSWORD": user.password,
+                                                "PIM_NEW_PASSWORD": "a-new-passphrase-1"})
+        self.assertIn("Password changed", out.stdout)
+        self.pim("passwd", "roles")  # this session goes on
+        self.assertEqual(self.api.get("/v1.0/me", token=user.token).status, 401)
+        self.assertEqual(self.api.token_response(user.upn, user.password).status, 400)
+        self.assertEqual(self.api.token_response(user.upn, "a-new-passphrase-1").status, 200)
+        records = [a for a in self.all_audits() if a["activityDisplayName"] ==
+                   "Change user password" and self.mentions(a, user.id)]
+        self.assertEqual(sorted(a["result"] for a in records), ["failure", "success"], records)
+
     def test_ctrl_c_at_the_password_prompt_gives_the_terminal_back_with_echo_on(self):
         pid, fd = pty.fork()
         if pid == 0:  # the child: pim on the terminal's slave side

@@ -168,6 +168,16 @@ Result<UserPatch> DecodeUserPatch(std::string_view body) {
   return patch;
 }
 
+Result<PasswordChange> DecodePasswordChange(std::string_view body) {
+  ASSIGN_OR_RETURN(json::object object, ParseJsonObject(body));
+  FieldReader r(object, "");
+  PasswordChange change;
+  ASSIGN_OR_RETURN(change.current_password, r.NonEmptyString("currentPassword"));
+  ASSIGN_OR_RETURN(change.new_password, r.NonEmptyString("newPassword"));
+  RETURN_IF_ERROR(r.Finish());
+  return change;
+}
+
 Result<std::string> MemberIdFromODataId(std::string_view odata_id) {
   auto bad = [&] {
     return InvalidArgument(

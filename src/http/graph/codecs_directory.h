@@ -33,6 +33,12 @@ boost::json::object TotpMethodToGraph(const TotpMethod& method);
 Result<NewUser> DecodeNewUser(std::string_view body);
 // PATCH /users/{id}: displayName, mail, accountEnabled, passwordProfile.password.
 Result<UserPatch> DecodeUserPatch(std::string_view body);
+// POST /me/changePassword: {"currentPassword": "...", "newPassword": "..."}, both required.
+struct PasswordChange {
+  std::string current_password;
+  std::string new_password;
+};
+Result<PasswordChange> DecodePasswordChange(std::string_view body);
 
 // A group's member reference: the id at the end of ".../directoryObjects/{id}" (also users/,
 // groups/, servicePrincipals/). InvalidArgument naming '@odata.id' otherwise.

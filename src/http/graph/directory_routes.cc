@@ -102,6 +102,23 @@ void RegisterUsers(Router& router, const GraphContext& ctx) {
                           return revoke(req, c, c.principal_id);
                         }),
              /*blocking=*/true);
+  // Graph's changePassword: 204, or the usual errors (403 for a wrong current password, 429
+  // while the account is locked or the source blocked).
+  router.Add("POST", "/v1.0/me/changePassword", "me.changePassword",
+             WithCaller(svc,
+                        [&svc](const HttpRequest& req, const RouteParams&, const Caller& c) {
+                          if (c.kind == PrincipalKind::kServicePrincipal) {
+                            return GraphError(InvalidArgument(
+                                "/me is only valid with delegated (user) authentication."));
+                          }
+                          Result<PasswordChange> change = DecodePasswordChange(req.body);
+                          if (!change.ok()) return GraphError(change.status());
+                          Status st = svc.ChangeOwnPassword(c, change->current_password,
+                                                            change->new_password);
+                          if (!st.ok()) return GraphError(st);
+                          return NoContent();
+                        }),
+             /*blocking=*/true);
   router.Add(
       "POST", "/v1.0/users/{id}/revokeSignInSessions", "users.revokeSignInSessions",
       WithCaller(svc,

@@ -97,6 +97,36 @@ TEST_F(RoutesTest, RevokeSignInSessionsEndsEveryTokenOfTheUser) {
       404);
 }
 
+TEST_F(RoutesTest, ChangePasswordReplacesItAndEndsTheOtherSessions) {
+  CreateUser("Ada", "ada@pim.local");
+  std::string laptop = SignIn("ada@pim.local", kUserPassword);
+  std::string phone = SignIn("ada@pim.local", kUserPassword);
+  ASSERT_FALSE(laptop.empty() || phone.empty());
+  const std::string path = "/v1.0/me/changePassword";
+  // Bad bodies change nothing: 400 naming the problem.
+  for (const char* body : {"{}", R"({"currentPassword":"x"})",
+                           R"({"currentPassword":"x","newPassword":"y","extra":1})",
+                           R"({"currentPassword":1,"newPassword":"a long enough one"})"}) {
+    Reply bad = Call("POST", path, body, laptop);
+    EXPECT_EQ(bad.status, 400) << body << " " << Dump(bad);
+  }
+  json::object change{{"currentPassword", "not the password"},
+                      {"newPassword", "a-brand-new-passphrase"}};
+  Reply wrong = Post(path, change, laptop);
+  EXPECT_EQ(wrong.status, 403) << Dump(wrong);
+  change["newPassword"] = "short";
+  change["currentPassword"] = kUserPassword;
+  EXPECT_EQ(Post(path, change, laptop).status, 400);
+  EXPECT_EQ(Post(path, change, "").status, 401);
+  change["newPassword"] = "a-brand-new-passphrase";
+  Reply ok = Post(path, change, laptop);
+  ASSERT_EQ(ok.status, 204) << Dump(ok);
+  EXPECT_EQ(Get("/v1.0/me", laptop).status, 200);
+  EXPECT_EQ(Get("/v1.0/me", phone).status, 401);
+  EXPECT_TRUE(SignIn("ada@pim.local", kUserPassword).empty());
+  EXPECT_FALSE(SignIn("ada@pim.local", "a-brand-new-passphrase").empty());
+}
+
 TEST_F(RoutesTest, UserLifecycleByIdAndUpn) {
   std::string id = CreateUser("Ada", "ada@pim.local");
   Reply by_upn = Get("/v1.0/users/ADA@pim.local", admin_token_);
