@@ -430,13 +430,16 @@ Result<TokenGrant> PimService::ClientCredentialsGrant(const std::string& client_
     auto it = s.app_to_id.find(ToLower(client_id));
     if (it != s.app_to_id.end()) sp = s.principals.Find(it->second);
   }
-  if (auto until = SourceBlockedUntil(s, ip, now)) {
+  auto audit_failure = [&](const char* reason) {
     AuditEvent e = s.Event(Anonymous(ip), "Authentication", "Sign-in failed", "Other");
     e.result = "failure";
-    e.result_reason = "source throttled";
+    e.result_reason = reason;
     e.details.emplace_back("clientId", client_id);
     if (sp) e.targets.push_back(s.PrincipalTarget(sp->id));
     txn.events.push_back(std::move(e));
+  };
+  if (auto until = SourceBlockedUntil(s, ip, now)) {
+    audit_failure("source throttled");
     return s.CommitRefusal(lock, std::move(txn), Locked(*until, now));
   }
   bool ok = false;
@@ -451,12 +454,7 @@ Result<TokenGrant> PimService::ClientCredentialsGrant(const std::string& client_
     }
   }
   if (!ok) {
-    AuditEvent e = s.Event(Anonymous(ip), "Authentication", "Sign-in failed", "Other");
-    e.result = "failure";
-    e.result_reason = "invalid client credentials";
-    e.details.emplace_back("clientId", client_id);
-    if (sp) e.targets.push_back(s.PrincipalTarget(sp->id));
-    txn.events.push_back(std::move(e));
+    audit_failure("invalid client credentials");
     CountSourceFailure(s, txn, ip);
     return s.CommitRefusal(
         lock, std::move(txn),
