@@ -208,9 +208,11 @@ void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std
     l.details.emplace_back("lockedUntil", FormatTimestamp(*locked));
     l.details.emplace_back("sourceAddress", ip);
     txn.events.push_back(std::move(l));
-    s.Emit(txn, "accountLocked",
-           boost::json::serialize(boost::json::object{{"userId", user.id},
-                                                      {"lockedUntil", FormatTimestamp(*locked)}}));
+    // A break-glass account is never locked: only this source's sign-ins to it wait.
+    boost::json::object payload{{"userId", user.id}, {"lockedUntil", FormatTimestamp(*locked)}};
+    if (user.break_glass) payload["source"] = ThrottleSource(ip);
+    s.Emit(txn, user.break_glass ? "breakGlassSignInThrottled" : "accountLocked",
+           boost::json::serialize(payload));
   }
   if (!user.break_glass) CountSourceFailure(s, txn, ip);
 }

@@ -133,6 +133,17 @@ TEST_F(AuthTest, BreakGlassIsNeverLockedButThrottledPerAddress) {
   auto g = svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.10");
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   EXPECT_GE(CountActivity("Break-glass account used"), 1);
+  // Its event says what happened: a source throttled, not the account locked.
+  auto outbox = store_.PendingOutbox(1000);
+  ASSERT_TRUE(outbox.ok());
+  std::vector<std::string> types;
+  for (const auto& ev : *outbox) {
+    if (ev.type == "accountLocked" || ev.type == "breakGlassSignInThrottled") {
+      types.push_back(ev.type);
+      EXPECT_NE(ev.payload.find(R"("source":"10.0.0.9")"), std::string::npos) << ev.payload;
+    }
+  }
+  EXPECT_EQ(types, std::vector<std::string>{"breakGlassSignInThrottled"});
   clock_.Advance(Duration::Minutes(1));
   EXPECT_TRUE(svc_->PasswordGrant("admin@pim.local", kPassword, std::nullopt, "10.0.0.9").ok());
 }
