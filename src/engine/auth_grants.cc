@@ -411,6 +411,9 @@ Status PimService::ChangeOwnPassword(const Caller& caller, const std::string& cu
   // Whoever else holds a session (a stolen token, a forgotten laptop) is signed out.
   s.RevokeSessionsOf(txn, user.id, caller.session_id);
   s.Audit(txn, caller, std::move(e));
+  s.Emit(
+      txn, "passwordChanged",
+      boost::json::serialize(boost::json::object{{"userId", user.id}, {"ipAddress", caller.ip}}));
   s.Commit(lock, std::move(txn));
   return Status::Ok();
 }

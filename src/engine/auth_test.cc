@@ -418,6 +418,15 @@ TEST_F(AuthTest, ChangingOnesPasswordEndsEveryOtherSession) {
             StatusCode::kInvalidArgument);
   EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", fresh, std::nullopt, "").ok());
   EXPECT_EQ(CountActivity("Change user password"), 1);
+  // Its owner hears of it (in case it was not them).
+  auto outbox = store_.PendingOutbox(1000);
+  ASSERT_TRUE(outbox.ok());
+  std::vector<std::string> changed;
+  for (const auto& ev : *outbox) {
+    if (ev.type == "passwordChanged") changed.push_back(ev.payload);
+  }
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_NE(changed[0].find(alice_), std::string::npos) << changed[0];
 }
 
 // Whoever holds only a token cannot take the account over: the current password is required,
@@ -465,6 +474,26 @@ TEST_F(AuthTest, APasswordChangeThatBreaksARuleChangesNothing) {
   EXPECT_TRUE(svc_->Authenticate(g->access_token, "10.0.0.1").ok());
   EXPECT_TRUE(svc_->PasswordGrant("alice@pim.local", kPassword, std::nullopt, "").ok());
   EXPECT_EQ(CountActivity("Change user password"), 0);
+}
+
+// A first authenticator needs only the password: its owner hears that one was registered, in
+// case whoever did it was not them.
+TEST_F(AuthTest, RegisteringAnAuthenticatorPutsAnEventInTheOutbox) {
+  auto before = store_.PendingOutbox(1000);
+  ASSERT_TRUE(before.ok());
+  for (const auto& ev : *before) EXPECT_NE(ev.type, "authenticatorRegistered");
+  EnrollAlice();
+  auto after = store_.PendingOutbox(1000);
+  ASSERT_TRUE(after.ok());
+  std::vector<boost::json::object> registered;
+  for (const auto& ev : *after) {
+    if (ev.type == "authenticatorRegistered") {
+      registered.push_back(boost::json::parse(ev.payload).as_object());
+    }
+  }
+  ASSERT_EQ(registered.size(), 1u);
+  EXPECT_EQ(registered[0].at("userId").as_string(), alice_);
+  EXPECT_FALSE(registered[0].at("methodId").as_string().empty());
 }
 
 TEST_F(AuthTest, TotpCodeIsAcceptedOnceAndProvesMfa) {

@@ -1,5 +1,7 @@
 // TOTP enrollment (softwareOathMethods) per CONTRACT.md: enroll returns the secret once;
 // verifying a first code completes enrollment. Failed codes count towards the lockout.
+#include <boost/json.hpp>
+
 #include "engine/engine_state.h"
 #include "engine/pim_service.h"
 #include "engine/store_codec.h"
@@ -94,6 +96,13 @@ Status PimService::VerifyTotpEnrollment(const Caller& caller, const std::string&
   e.details.emplace_back("methodId", updated.id);
   e.details.emplace_back("alreadyVerified", was_verified ? "true" : "false");
   s.Audit(txn, caller, std::move(e));
+  // An authenticator that starts proving MFA: its owner should hear of it, in case it is not
+  // theirs (a first one needs only the password).
+  if (!was_verified) {
+    s.Emit(txn, "authenticatorRegistered",
+           boost::json::serialize(boost::json::object{
+               {"userId", user.id}, {"methodId", updated.id}, {"ipAddress", caller.ip}}));
+  }
   s.Commit(lock, std::move(txn));
   return Status::Ok();
 }
