@@ -1,24 +1,21 @@
-// Token grants (password, client_credentials, refresh_token), bearer-token resolution, sign-out,
-// and the lockout bookkeeping shared with TOTP enrollment (CONTRACT.md "Authentication").
+// Token grants (password, client_credentials, refresh_token), a user's own password change,
+// bearer-token resolution and sign-out (CONTRACT.md "Authentication"); the limits on failed
+// sign-ins they apply are in sign_in_limits.cc.
 //
 // Errors carry the OAuth2 code in Status::error_code: "invalid_request" (InvalidArgument),
 // "invalid_grant" (InvalidArgument; ResourceExhausted with retry_after while locked or
 // throttled), "invalid_client" (Unauthenticated).
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cstring>
 
 #include "engine/engine_state.h"
 #include "engine/pim_service.h"
+#include "engine/sign_in_limits.h"
 #include "engine/store_codec.h"
 #include "engine/validation.h"
 
 namespace pim {
 namespace {
-
-constexpr Duration kBreakGlassThrottle = Duration::Minutes(1);
 
 Status OAuthError(StatusCode code, std::string message, const char* oauth_code) {
   return Status(code, std::move(message), oauth_code);
@@ -26,119 +23,6 @@ Status OAuthError(StatusCode code, std::string message, const char* oauth_code) 
 Status InvalidGrant(std::string message) {
   return OAuthError(StatusCode::kInvalidArgument, std::move(message), "invalid_grant");
 }
-
-Caller CallerFor(const EngineState& s, const std::string& principal_id, const std::string& ip) {
-  Caller c;
-  c.principal_id = principal_id;
-  c.ip = ip;
-  if (const Principal* p = s.principals.Find(principal_id)) c.kind = p->kind;
-  return c;
-}
-
-Caller Anonymous(const std::string& ip) {
-  Caller c;
-  c.ip = ip;
-  return c;
-}
-
-// What break-glass sign-ins from peer address `ip` are throttled as (records.h): an IPv4
-// address as is (also when it comes IPv4-mapped, "::ffff:a.b.c.d"); an IPv6 address as its /64,
-// since one host or customer commonly holds a whole /64; anything else as given.
-std::string ThrottleSource(const std::string& ip) {
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, ip.c_str(), &v6) != 1) return ip;
-  char text[INET6_ADDRSTRLEN];
-  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
-    return inet_ntop(AF_INET, &v6.s6_addr[12], text, sizeof text) ? text : ip;
-  }
-  std::memset(&v6.s6_addr[8], 0, 8);
-  return inet_ntop(AF_INET6, &v6, text, sizeof text) ? std::string(text) + "/64" : ip;
-}
-
-// The key of the throttle on the sign-ins of every account but the break-glass ones from `ip`.
-std::string AllSignInsKey(const std::string& ip) { return "all " + ThrottleSource(ip); }
-
-// Until when every sign-in from `ip` is refused (break-glass accounts' excepted), if it is.
-std::optional<Timestamp> SourceBlockedUntil(const EngineState& s, const std::string& ip,
-                                            Timestamp now) {
-  if (s.options.source_lockout_threshold <= 0) return std::nullopt;
-  const SignInThrottle* t = s.sign_in_throttles.Find(AllSignInsKey(ip));
-  if (t != nullptr && t->blocked_until > now) return t->blocked_until;
-  return std::nullopt;
-}
-
-// Counts a failure in the throttle `key` (a fresh count once its old failures no longer
-// matter). The `threshold`-th blocks for `block_for` and starts the count again: the end of
-// that block, if this failure set one off.
-std::optional<Timestamp> CountInThrottle(EngineState& s, Txn& txn, const std::string& key,
-                                         int threshold, Duration block_for) {
-  const Timestamp now = s.clock.Now();
-  SignInThrottle t;
-  t.source = key;
-  if (const SignInThrottle* old = s.sign_in_throttles.Find(key);
-      old != nullptr && s.ThrottleExpiry(*old) > now) {
-    t = *old;
-  }
-  t.last_failure = now;
-  std::optional<Timestamp> blocked;
-  if (++t.failures >= threshold) {
-    t.failures = 0;
-    t.blocked_until = now + block_for;
-    blocked = t.blocked_until;
-  }
-  s.PutThrottle(txn, t);
-  return blocked;
-}
-
-// Counts a failed sign-in (not of a break-glass account) from `ip` against its source, and
-// audits the block it sets off, if it does.
-void CountSourceFailure(EngineState& s, Txn& txn, const std::string& ip) {
-  const int threshold = s.options.source_lockout_threshold;
-  if (threshold <= 0) return;
-  std::optional<Timestamp> blocked =
-      CountInThrottle(s, txn, AllSignInsKey(ip), threshold, s.options.lockout_duration);
-  if (!blocked) return;
-  const std::string source = ThrottleSource(ip);
-  AuditEvent e = s.Event(Anonymous(ip), "Authentication", activity::kSourceThrottled, "Other");
-  e.result = "failure";
-  e.result_reason = std::to_string(threshold) + " failed sign-ins from one source";
-  e.details.emplace_back("throttleSource", source);
-  e.details.emplace_back("blockedUntil", FormatTimestamp(*blocked));
-  txn.events.push_back(std::move(e));
-  s.Emit(txn, "signInSourceThrottled",
-         boost::json::serialize(
-             boost::json::object{{"source", source}, {"blockedUntil", FormatTimestamp(*blocked)}}));
-}
-
-// The refusal of a sign-in while blocked, with the seconds to wait.
-Status Locked(Timestamp until, Timestamp now) {
-  Status st(StatusCode::kResourceExhausted,
-            "too many failed attempts; try again after " + FormatTimestamp(until), "invalid_grant");
-  int64_t secs = (until - now).seconds() + 1;
-  st.set_retry_after(static_cast<int>(secs < 1 ? 1 : secs));
-  return st;
-}
-
-}  // namespace
-
-std::optional<SignInBlock> BlockedUntil(const EngineState& s, const Principal& user,
-                                        const std::string& ip, Timestamp now) {
-  if (user.break_glass) {
-    const SignInThrottle* t = s.sign_in_throttles.Find(ThrottleSource(ip));
-    if (t != nullptr && t->blocked_until > now) return SignInBlock{t->blocked_until, "throttled"};
-    return std::nullopt;
-  }
-  std::optional<SignInBlock> block;
-  if (auto until = SourceBlockedUntil(s, ip, now)) block = SignInBlock{*until, "source throttled"};
-  auto it = s.credentials.find(user.id);
-  if (it != s.credentials.end() && it->second.locked_until && *it->second.locked_until > now &&
-      (!block || *it->second.locked_until > block->until)) {
-    block = SignInBlock{*it->second.locked_until, "account locked"};
-  }
-  return block;
-}
-
-namespace {
 
 TokenGrant IssueSession(EngineState& s, Txn& txn, const std::string& principal_id,
                         std::optional<Timestamp> mfa_time, const std::string& ip,
@@ -172,50 +56,6 @@ const Principal* FindUserByName(const EngineState& s, const std::string& name) {
 }
 
 }  // namespace
-
-void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std::string& ip,
-                      const std::string& reason) {
-  const Timestamp now = s.clock.Now();
-  Caller who = CallerFor(s, user.id, ip);
-  AuditEvent e = s.Event(who, "Authentication", "Sign-in failed", "Other");
-  e.result = "failure";
-  e.result_reason = reason;
-  e.targets.push_back(s.PrincipalTarget(user.id));
-  std::optional<Timestamp> locked;
-  if (user.break_glass) {
-    const std::string source = ThrottleSource(ip);
-    locked = CountInThrottle(s, txn, source, s.options.lockout_threshold, kBreakGlassThrottle);
-    e.details.emplace_back("throttleSource", source);
-  } else {
-    CredentialRecord cred = s.credentials[user.id];
-    cred.principal_id = user.id;
-    ++cred.failed_attempts;
-    e.details.emplace_back("consecutiveFailures", std::to_string(cred.failed_attempts));
-    if (cred.failed_attempts >= s.options.lockout_threshold) {
-      cred.failed_attempts = 0;
-      cred.locked_until = now + s.options.lockout_duration;
-      locked = cred.locked_until;
-    }
-    s.PutCredential(txn, cred);
-  }
-  txn.events.push_back(std::move(e));
-  if (locked) {
-    AuditEvent l =
-        s.Event(who, "Authentication",
-                user.break_glass ? "Break-glass sign-in throttled" : "Account locked", "Other");
-    l.result = "failure";
-    l.targets.push_back(s.PrincipalTarget(user.id));
-    l.details.emplace_back("lockedUntil", FormatTimestamp(*locked));
-    l.details.emplace_back("sourceAddress", ip);
-    txn.events.push_back(std::move(l));
-    // A break-glass account is never locked: only this source's sign-ins to it wait.
-    boost::json::object payload{{"userId", user.id}, {"lockedUntil", FormatTimestamp(*locked)}};
-    if (user.break_glass) payload["source"] = ThrottleSource(ip);
-    s.Emit(txn, user.break_glass ? "breakGlassSignInThrottled" : "accountLocked",
-           boost::json::serialize(payload));
-  }
-  if (!user.break_glass) CountSourceFailure(s, txn, ip);
-}
 
 bool CheckTotp(EngineState& s, Txn& txn, const std::string& user_id, const std::string& code,
                bool verified_only, const std::string& method_id) {
@@ -291,7 +131,7 @@ Result<TokenGrant> PimService::PasswordGrant(const std::string& username,
     e.result_reason = until ? "source throttled" : "unknown user";
     e.details.emplace_back("userPrincipalName", username);
     txn.events.push_back(std::move(e));
-    if (until) return s.CommitRefusal(lock, std::move(txn), Locked(*until, now));
+    if (until) return s.CommitRefusal(lock, std::move(txn), TooManyFailures(*until, now));
     CountSourceFailure(s, txn, ip);
     return s.CommitRefusal(lock, std::move(txn), InvalidGrant("invalid username or password"));
   }
@@ -302,7 +142,7 @@ Result<TokenGrant> PimService::PasswordGrant(const std::string& username,
     e.result_reason = block->reason;
     e.targets.push_back(s.PrincipalTarget(u.id));
     txn.events.push_back(std::move(e));
-    return s.CommitRefusal(lock, std::move(txn), Locked(block->until, now));
+    return s.CommitRefusal(lock, std::move(txn), TooManyFailures(block->until, now));
   }
   auto cred_it = s.credentials.find(u.id);
   if (!password_ok || cred_it == s.credentials.end() || cred_it->second.password_hash != hash) {
@@ -388,7 +228,7 @@ Status PimService::ChangeOwnPassword(const Caller& caller, const std::string& cu
     e.result = "failure";
     e.result_reason = block->reason;
     s.Audit(txn, caller, std::move(e));
-    return s.CommitRefusal(lock, std::move(txn), Locked(block->until, now));
+    return s.CommitRefusal(lock, std::move(txn), TooManyFailures(block->until, now));
   }
   auto cred_it = s.credentials.find(user.id);
   if (cred_it == s.credentials.end() || cred_it->second.password_hash != hash) {
@@ -445,7 +285,7 @@ Result<TokenGrant> PimService::ClientCredentialsGrant(const std::string& client_
   };
   if (auto until = SourceBlockedUntil(s, ip, now)) {
     audit_failure("source throttled");
-    return s.CommitRefusal(lock, std::move(txn), Locked(*until, now));
+    return s.CommitRefusal(lock, std::move(txn), TooManyFailures(*until, now));
   }
   bool ok = false;
   if (sp && sp->kind == PrincipalKind::kServicePrincipal && !sp->deleted && sp->account_enabled) {
@@ -526,7 +366,7 @@ Result<TokenGrant> PimService::RefreshGrant(const std::string& refresh_token,
       e.result_reason = block->reason;
       e.targets.push_back(s.PrincipalTarget(u.id));
       txn.events.push_back(std::move(e));
-      return s.CommitRefusal(lock, std::move(txn), Locked(block->until, now));
+      return s.CommitRefusal(lock, std::move(txn), TooManyFailures(block->until, now));
     }
     if (!CheckTotp(s, txn, u.id, *otp, /*verified_only=*/true)) {
       CountAuthFailure(s, txn, u, ip, "invalid or reused one-time code");

@@ -4,6 +4,7 @@
 
 #include "engine/engine_state.h"
 #include "engine/pim_service.h"
+#include "engine/sign_in_limits.h"
 #include "engine/store_codec.h"
 
 namespace pim {

@@ -236,22 +236,7 @@ struct PimService::State : EngineState {
   using EngineState::EngineState;
 };
 
-// ---- Authentication helpers (auth_grants.cc) ----
-// Why, and until when, sign-ins of `user` from `ip` are refused now: "account locked", "source
-// throttled" (too many failed sign-ins from that source), or "throttled" (a break-glass account,
-// per source); the later end when more than one applies.
-struct SignInBlock {
-  Timestamp until;
-  const char* reason;
-};
-std::optional<SignInBlock> BlockedUntil(const EngineState& s, const Principal& user,
-                                        const std::string& ip, Timestamp now);
-// Counts one failed password or code for `user` (under the exclusive lock): increments the
-// consecutive-failure counter and locks the account at the threshold (break-glass accounts are
-// throttled per source address instead), and counts it against its source address (not for
-// break-glass accounts), auditing the failure and any lock or block.
-void CountAuthFailure(EngineState& s, Txn& txn, const Principal& user, const std::string& ip,
-                      const std::string& reason);
+// ---- Authentication helpers (auth_grants.cc; the sign-in limits: sign_in_limits.h) ----
 // Verifies `code` against the user's verified TOTP methods with replay protection; on success
 // advances the user's last used step (persisted in txn) and returns true.
 bool CheckTotp(EngineState& s, Txn& txn, const std::string& user_id, const std::string& code,
