@@ -155,6 +155,17 @@ class EngineTest : public ::testing::Test {
     for (const auto& a : Activities()) n += a == activity ? 1 : 0;
     return n;
   }
+  // The payloads of the outbox's events of `type`, oldest first.
+  std::vector<boost::json::object> OutboxPayloads(const std::string& type) {
+    std::vector<boost::json::object> out;
+    auto outbox = store_.PendingOutbox(1000);
+    EXPECT_TRUE(outbox.ok());
+    if (!outbox.ok()) return out;
+    for (const auto& ev : *outbox) {
+      if (ev.type == type) out.push_back(boost::json::parse(ev.payload).as_object());
+    }
+    return out;
+  }
 
   using NewUser_ = ::pim::NewUser;
 

@@ -77,13 +77,7 @@ class EscalationTest : public EngineTest {
   std::string Status_(const ScheduleRequest& r) {
     return svc_->GetRequest(admin_, ScheduleKind::kAssignment, r.id)->status;
   }
-  int EscalationEvents() {
-    auto outbox = store_.PendingOutbox(1000);
-    EXPECT_TRUE(outbox.ok());
-    int n = 0;
-    for (const auto& ev : *outbox) n += ev.type == "approvalEscalated";
-    return n;
-  }
+  int EscalationEvents() { return static_cast<int>(OutboxPayloads("approvalEscalated").size()); }
   std::string alice_, bob_, carol_;
 };
 
@@ -126,14 +120,7 @@ TEST_F(EscalationTest, TheApprovalRequestedEventCarriesTheStageTimeoutAndEscalat
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   clock_.Advance(Duration::Minutes(5));
   ASSERT_TRUE(Review(bob_, *r).ok());
-  auto outbox = store_.PendingOutbox(1000);
-  ASSERT_TRUE(outbox.ok());
-  std::vector<boost::json::object> requested;
-  for (const auto& ev : *outbox) {
-    if (ev.type == "approvalRequested") {
-      requested.push_back(boost::json::parse(ev.payload).as_object());
-    }
-  }
+  const auto requested = OutboxPayloads("approvalRequested");
   ASSERT_EQ(requested.size(), 2u);
   EXPECT_EQ(requested[0].at("timeoutDateTime").as_string(),
             FormatTimestamp(start + Duration::Days(1)));
